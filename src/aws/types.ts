@@ -1,0 +1,118 @@
+/**
+ * Plain data shared by the pure core (src/aws, src/identity, src/terminal/credentialEndpoint)
+ * and the VS Code adapters. Nothing here imports `vscode` or the AWS SDK.
+ */
+
+/** How a profile gets its credentials, in the order the AWS CLI (botocore) tries them. */
+export type ProfileKind =
+  | 'static' //            aws_access_key_id + aws_secret_access_key
+  | 'sourceProfile' //     role_arn + source_profile
+  | 'credentialSource' //  role_arn + credential_source (Environment, Ec2InstanceMetadata, EcsContainer)
+  | 'sso' //               sso_session, or legacy sso_start_url + sso_account_id + sso_role_name
+  | 'process' //           credential_process
+  | 'webIdentity' //       role_arn + web_identity_token_file
+  | 'none'; //             no credential settings at all (e.g. only region): the CLI would fall back to the environment
+
+/** One profile as the extension understands it. Never carries a secret value. */
+export interface ProfileInfo {
+  readonly name: string;
+  readonly kind: ProfileKind;
+  /** Region from the profile's own `region` key, if any. */
+  readonly region?: string;
+  readonly roleArn?: string;
+  readonly sourceProfile?: string;
+  readonly credentialSource?: string;
+  readonly mfaSerial?: string;
+  readonly externalId?: string;
+  readonly roleSessionName?: string;
+  readonly durationSeconds?: number;
+  readonly ssoSession?: string;
+  readonly ssoStartUrl?: string;
+  readonly ssoAccountId?: string;
+  readonly ssoRoleName?: string;
+  /** Which files define this profile (config, credentials or both). */
+  readonly definedIn: ReadonlyArray<ProfileLocation>;
+  /** Why the AWS CLI would refuse this profile; absent when it can work. */
+  readonly problem?: string;
+}
+
+export interface ProfileLocation {
+  readonly file: string;
+  /** 0-based line of the section header, when it could be found. */
+  readonly line?: number;
+}
+
+/** Everything read from the shared config, with the reasons files could not be read. */
+export interface ProfileModel {
+  readonly profiles: ReadonlyArray<ProfileInfo>;
+  readonly ssoSessions: ReadonlyArray<string>;
+  readonly configFile: string;
+  readonly credentialsFile: string;
+  /** Problems with the files themselves (unreadable, a directory, ...): shown, never thrown. */
+  readonly fileProblems: ReadonlyArray<string>;
+}
+
+/** Credentials as held in memory. Never logged, persisted or shown. */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  /** Absent for long-lived IAM user keys. */
+  readonly expiration?: Date;
+  readonly accountId?: string;
+}
+
+/** Where an identity came from, for display and for re-creating it. */
+export type IdentitySource =
+  | { readonly type: 'profile'; readonly profile: string }
+  | {
+      readonly type: 'assumedRole';
+      readonly roleArn: string;
+      /** Display label of what was used as the source (a profile name or an identity label). */
+      readonly sourceLabel: string;
+    };
+
+/** Who the user is, as STS said. */
+export interface Identity {
+  readonly arn: string;
+  readonly account: string;
+  readonly userId?: string;
+  /** Short name for the status bar: the role name (assumed roles) or user name. */
+  readonly name: string;
+  readonly source: IdentitySource;
+  readonly region: string;
+  /** Where `region` came from: the profile, a setting, the environment, or the fallback. */
+  readonly regionSource: 'profile' | 'setting' | 'environment' | 'default';
+  readonly sourceProfile?: string;
+  readonly expiration?: Date;
+}
+
+/** Time, injectable so refresh logic is tested without sleeping. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    // A pending refresh must never keep a process (a test run, a CLI) alive.
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** Minimal logger the core writes to; the adapter backs it with a LogOutputChannel. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Asks the user for an MFA code; resolves to the code or rejects when they cancel. */
+export type MfaCodeProvider = (mfaSerial: string, reason: string) => Promise<string>;
