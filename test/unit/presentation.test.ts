@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import { profileItemView, statusView, formatRemaining, md } from '../../src/views/presentation';
+import type { Identity, ProfileInfo } from '../../src/aws/types';
+
+const base: ProfileInfo = { name: 'dev', kind: 'static', definedIn: [{ file: '/home/u/.aws/credentials', line: 3 }] };
+const identity: Identity = {
+  arn: 'arn:aws:sts::123456789012:assumed-role/Admin/vscode-alice',
+  account: '123456789012',
+  name: 'Admin',
+  source: { type: 'profile', profile: 'dev-admin' },
+  region: 'eu-west-1',
+  regionSource: 'profile',
+  expiration: new Date(Date.UTC(2026, 10, 21, 12, 0, 0)),
+};
+const NOW = Date.UTC(2026, 10, 21, 11, 0, 0);
+
+describe('presentation: profile rows', () => {
+  it('shows kind, region and MFA in the description; no region says which applies', () => {
+    const v = profileItemView({ ...base, kind: 'sourceProfile', roleArn: 'arn:aws:iam::123456789012:role/Admin', sourceProfile: 'base', mfaSerial: 'arn:aws:iam::123456789012:mfa/alice' }, false, 'us-east-1');
+    assert.equal(v.description, 'role via source_profile · us-east-1 (default) · MFA');
+    assert.match(v.tooltip, /Role ARN: `arn:aws:iam::123456789012:role\/Admin`/);
+    assert.match(v.tooltip, /MFA: required/);
+    assert.match(v.tooltip, /credentials:4/);
+    assert.equal(v.contextValue, 'awsIdentity.profile.usable');
+  });
+  it('marks the active profile', () => {
+    const v = profileItemView({ ...base, region: 'eu-west-1' }, true, 'us-east-1');
+    assert.equal(v.description, 'active · static keys · eu-west-1');
+    assert.equal(v.contextValue, 'awsIdentity.profile.usable.active');
+    assert.equal(v.icon, 'pass-filled');
+  });
+  it('shows an unusable profile with its reason instead of dropping it', () => {
+    const v = profileItemView({ ...base, kind: 'sourceProfile', problem: 'source_profile "missing" is not defined.' }, false, 'us-east-1');
+    assert.equal(v.description, '⚠ source_profile "missing" is not defined.');
+    assert.equal(v.icon, 'warning');
+    assert.equal(v.contextValue, 'awsIdentity.profile.invalid');
+    assert.match(v.tooltip, /Cannot be used/);
+  });
+  it('escapes Markdown in user data', () => {
+    assert.equal(md('a*b_[c]'), 'a\\*b\\_\\[c\\]');
+  });
+});
+
+describe('presentation: status bar', () => {
+  it('shows who you are at a glance, with ARN, account, region, source and expiry in the tooltip', () => {
+    const v = statusView({ status: 'active', identity }, NOW, 10);
+    assert.equal(v.text, '$(cloud) Admin (123456789012)');
+    assert.equal(v.severity, 'normal');
+    for (const part of [identity.arn, 'Account: 123456789012', 'Region: eu\\-west\\-1', 'profile `dev-admin`', '2026-11-21T12:00:00Z', 'in 1 h']) {
+      assert.ok(v.tooltip.includes(part), `tooltip lacks ${part}:\n${v.tooltip}`);
+    }
+  });
+  it('turns to the warning colour within the warning window, and error once expired', () => {
+    assert.equal(statusView({ status: 'active', identity }, identity.expiration!.getTime() - 9 * 60_000, 10).severity, 'warning');
+    assert.equal(statusView({ status: 'active', identity }, identity.expiration!.getTime() - 11 * 60_000, 10).severity, 'normal');
+    assert.equal(statusView({ status: 'active', identity }, identity.expiration!.getTime() + 1, 10).severity, 'error');
+  });
+  it('shows a renewal failure as a warning while the credentials are still valid', () => {
+    const v = statusView({ status: 'active', identity, refreshError: 'STS unreachable.' }, NOW, 10);
+    assert.equal(v.severity, 'warning');
+    assert.match(v.tooltip, /Renewing credentials failed/);
+  });
+  it('after a failed switch shows the error and still names the previous identity', () => {
+    const v = statusView({ status: 'error', message: 'AccessDenied: not allowed.', previous: identity }, NOW, 10);
+    assert.equal(v.severity, 'error');
+    assert.equal(v.text, '$(error) Admin (123456789012)');
+    assert.match(v.tooltip, /Switch failed/);
+    assert.match(v.tooltip, /Still using \*\*Admin\*\*/);
+  });
+  it('formats remaining time', () => {
+    assert.equal(formatRemaining(-1), 'expired');
+    assert.equal(formatRemaining(30_000), 'less than a minute');
+    assert.equal(formatRemaining(125 * 60_000), '2 h 5 min');
+  });
+});

@@ -1,0 +1,13 @@
+import * as assert from 'node:assert/strict';
+import { redact, rememberSecrets } from '../../src/util/redact';
+
+describe('log redaction', () => {
+  it('masks remembered secrets and anything shaped like an access key ID', () => {
+    rememberSecrets({ accessKeyId: 'ASIAQWERTYUIOPASDFGH', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz', sessionToken: 'FwoGZXIvYXdzEBYaDHVzsessiontoken' });
+    const out = redact('key ASIAQWERTYUIOPASDFGH secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz token FwoGZXIvYXdzEBYaDHVzsessiontoken other AKIAZZZZZZZZZZZZZZZZ');
+    assert.equal(out, 'key **** secret **** token **** other AKIA****');
+  });
+  it('leaves documentation example keys and ordinary text alone', () => {
+    assert.equal(redact('AKIAIOSFODNN7EXAMPLE in profile dev'), 'AKIAIOSFODNN7EXAMPLE in profile dev');
+  });
+});
