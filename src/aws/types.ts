@@ -11,6 +11,7 @@ export type ProfileKind =
   | 'sso' //               sso_session, or legacy sso_start_url + sso_account_id + sso_role_name
   | 'process' //           credential_process
   | 'webIdentity' //       role_arn + web_identity_token_file
+  | 'login' //             login_session (`aws login`): botocore tries it after the credentials file's keys
   | 'none'; //             no credential settings at all (e.g. only region): the CLI would fall back to the environment
 
 /** One profile as the extension understands it. Never carries a secret value. */
@@ -85,6 +86,8 @@ export interface Identity {
   readonly regionSource: 'profile' | 'setting' | 'environment' | 'default';
   readonly sourceProfile?: string;
   readonly expiration?: Date;
+  /** What the user should know about how it was obtained, e.g. a duration capped for role chaining. */
+  readonly notes?: ReadonlyArray<string>;
 }
 
 /** Time, injectable so refresh logic is tested without sleeping. */
@@ -114,5 +117,22 @@ export interface Logger {
 
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** Asks the user for an MFA code; resolves to the code or rejects when they cancel. */
-export type MfaCodeProvider = (mfaSerial: string, reason: string) => Promise<string>;
+/**
+ * Why an MFA code is asked for. `user`: the user just started something that needs it (ask
+ * directly). `renewal`: credentials already in use are about to expire and can only be renewed
+ * with a code; announce it first (one non-modal notification) rather than opening an input box out
+ * of nowhere.
+ */
+export interface MfaPromptContext {
+  readonly trigger: 'user' | 'renewal';
+  /** What the code is for, e.g. `profile "dev"` or `role Admin`. */
+  readonly label: string;
+  /** For `renewal`: when the credentials in use expire (local clock). */
+  readonly expiration?: Date;
+}
+
+/**
+ * Asks the user for an MFA code; resolves to the code or rejects when they cancel. `reason` is a
+ * sentence to show; for a renewal it contains the words "renew" and "expire".
+ */
+export type MfaCodeProvider = (mfaSerial: string, reason: string, context?: MfaPromptContext) => Promise<string>;

@@ -1,0 +1,128 @@
+/**
+ * One active identity and the credentials behind it. Pure core: no `vscode` import.
+ *
+ * Two kinds of credentials come out of a session:
+ *  - `getCredentials()`: what the extension itself signs with (may be long-lived IAM user keys);
+ *  - `getExportableCredentials()`: what may leave the process to terminals. ALWAYS temporary:
+ *    long-lived keys are wrapped once with GetSessionToken (then renewed like any other
+ *    temporary credentials) and never served raw.
+ */
+import { Disposable, Emitter, Event } from '../aws/events';
+import { RefreshingCredentials, RefreshEvent, RefreshFailureEvent } from '../aws/refreshingCredentials';
+import type { AwsCredentials, Identity } from '../aws/types';
+
+export interface IdentitySessionOptions {
+  readonly identity: Identity;
+  readonly credentials: RefreshingCredentials;
+  /**
+   * Makes the GetSessionToken wrapper for long-lived keys; called at most once, on the first
+   * `getExportableCredentials()` that finds credentials without a session token.
+   */
+  readonly exportWrapper?: (base: RefreshingCredentials) => RefreshingCredentials;
+  /** The session whose credentials this one was derived from (role chaining from the active identity). */
+  readonly parent?: IdentitySession;
+  /** Things only this session uses (e.g. a profile's credentials used as the source of a role); disposed with it. */
+  readonly owned?: ReadonlyArray<Disposable>;
+}
+
+/** The credentials changed for consumers outside the process (new env vars for terminals). */
+export interface ExportableCredentialsEvent {
+  readonly credentials: AwsCredentials;
+}
+
+export class IdentitySession implements Disposable {
+  readonly credentials: RefreshingCredentials;
+  readonly parent: IdentitySession | undefined;
+  private readonly baseIdentity: Identity;
+  private readonly owned: Disposable[];
+  private exportCredentials: RefreshingCredentials | undefined;
+  private ownsParent = false;
+  private disposed = false;
+  private readonly exportableChanged = new Emitter<ExportableCredentialsEvent>();
+  private readonly subscriptions: Disposable[] = [];
+
+  /** Fires when the credentials for terminals were renewed (either the session's own or the wrapper's). */
+  readonly onDidChangeExportableCredentials: Event<ExportableCredentialsEvent> = this.exportableChanged.event;
+  /** The session's own credentials were renewed. */
+  readonly onDidRefresh: Event<RefreshEvent>;
+  /** Renewing the session's own credentials failed (the current ones stay in use while valid). */
+  readonly onDidFailRefresh: Event<RefreshFailureEvent>;
+
+  constructor(private readonly options: IdentitySessionOptions) {
+    this.baseIdentity = options.identity;
+    this.credentials = options.credentials;
+    this.parent = options.parent;
+    this.owned = [...(options.owned ?? [])];
+    this.onDidRefresh = this.credentials.onDidRefresh;
+    this.onDidFailRefresh = this.credentials.onDidFailRefresh;
+    this.subscriptions.push(
+      this.credentials.onDidRefresh(({ credentials }) => {
+        if (credentials.sessionToken) this.exportableChanged.fire({ credentials });
+      }),
+    );
+  }
+
+  /** The identity, with `expiration` of the credentials held now. */
+  get identity(): Identity {
+    const expiration = this.credentials.expiration;
+    return expiration && expiration !== this.baseIdentity.expiration ? { ...this.baseIdentity, expiration } : this.baseIdentity;
+  }
+
+  /** Credentials for the extension's own calls (refreshed per the windows). */
+  getCredentials(): Promise<AwsCredentials> {
+    return this.credentials.get();
+  }
+
+  /**
+   * Credentials that may be handed to other processes: always temporary (session token and
+   * expiration). Long-lived keys are wrapped with GetSessionToken on first use.
+   * @throws UserFacingError
+   */
+  async getExportableCredentials(): Promise<AwsCredentials> {
+    if (this.exportCredentials) return this.exportCredentials.get();
+    const own = await this.credentials.get();
+    if (own.sessionToken) return own;
+    if (!this.options.exportWrapper) {
+      throw new Error(`Internal error: ${this.credentials.label} holds long-lived keys and no way to derive temporary credentials from them.`);
+    }
+    this.exportCredentials ??= this.createWrapper(this.options.exportWrapper);
+    return this.exportCredentials.get();
+  }
+
+  private createWrapper(factory: (base: RefreshingCredentials) => RefreshingCredentials): RefreshingCredentials {
+    const wrapper = factory(this.credentials);
+    this.subscriptions.push(wrapper.onDidRefresh(({ credentials }) => this.exportableChanged.fire({ credentials })));
+    this.owned.push(wrapper);
+    return wrapper;
+  }
+
+  /** The GetSessionToken wrapper, once created (for tests and diagnostics). */
+  get exportWrapperCredentials(): RefreshingCredentials | undefined {
+    return this.exportCredentials;
+  }
+
+  /**
+   * Takes over the parent session's lifetime (the parent was the active identity and is now only
+   * this session's source): it is disposed with this session, and stops its own proactive timer:
+   * it is renewed on demand when this session renews.
+   */
+  adoptParent(): void {
+    if (!this.parent || this.ownsParent) return;
+    this.ownsParent = true;
+    this.parent.credentials.setProactive(false);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of this.subscriptions) s.dispose();
+    this.exportableChanged.dispose();
+    this.credentials.dispose();
+    for (const d of this.owned) d.dispose();
+    if (this.ownsParent) this.parent?.dispose();
+  }
+}
