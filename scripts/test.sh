@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# `npm test`: everything from a fresh clone to a verdict.
+#   prepare  npm ci (if needed), test tools (code-server, Chromium), moto_server check
+#   checks   lint (when an eslint config exists), build, compile-tests (= strict typecheck)
+#   suites   unit (plain mocha), integration (real VS Code: code-server + Chromium + moto), e2e (hook)
+# Ends with one line "N passed, N failed" summing every suite (a failed check counts as one
+# failure) and exits non-zero on any failure. Artifacts of failed integration runs: artifacts/.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+prep_name=test
+# shellcheck source=scripts/prepare.sh
+. scripts/prepare.sh
+
+started=$(date +%s)
+total_passed=0
+total_failed=0
+report=()
+
+# Prerequisites: without them nothing can run, so stop at the first failure.
+gate() {
+  "$@" || {
+    prep_say "cannot continue: $*" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  }
+}
+
+# A check (lint, typecheck) that fails counts as one failure; later steps still run.
+check() {
+  local name=$1
+  shift
+  local t0=$SECONDS
+  prep_say "== $name: $*"
+  if "$@"; then
+    report+=("$name: ok ($((SECONDS - t0)) s)")
+  else
+    report+=("$name: FAILED ($((SECONDS - t0)) s)")
+    total_failed=$((total_failed + 1))
+  fi
+}
+
+# A test suite: its output is shown and its counts are read from the last summary it prints,
+# either our runners' "<name>: N passed, N failed" or mocha's "N passing" / "N failing".
+suite() {
+  local name=$1
+  shift
+  local t0=$SECONDS out status passed failed line
+  out=$(mktemp)
+  prep_say "== $name: $*"
+  "$@" 2>&1 | tee "$out"
+  status=${PIPESTATUS[0]}
+  line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" "$out" | tail -1)
+  if [ -n "$line" ]; then
+    passed=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
+    failed=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
+  else
+    passed=$(grep -E '^ *[0-9]+ passing' "$out" | tail -1 | grep -oE '[0-9]+' | head -1)
+    failed=$(grep -E '^ *[0-9]+ failing' "$out" | tail -1 | grep -oE '[0-9]+' | head -1)
+  fi
+  passed=${passed:-0}
+  failed=${failed:-0}
+  # A suite that exits non-zero without reporting a failure (crash, load error) is one failure.
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+  rm -f "$out"
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+  report+=("$name: $passed passed, $failed failed ($((SECONDS - t0)) s)")
+}
+
+# --- prepare --------------------------------------------------------------------------------
+gate prep_check_node
+gate prep_npm_deps
+gate prep_test_tools
+gate prep_check_moto
+
+# --- checks ---------------------------------------------------------------------------------
+if ls eslint.config.* >/dev/null 2>&1; then
+  check lint npm run --silent lint
+else
+  prep_say "== lint: not run - there is no eslint.config.* in the repository yet"
+  report+=("lint: not configured (no eslint.config.*)")
+fi
+gate prep_build
+# compile-tests is tsc over src/ and test/ with the strict tsconfig: it is the typecheck too
+# (a second `tsc --noEmit` pass would only repeat it). It still emits on type errors.
+check typecheck npm run --silent compile-tests
+
+# --- suites ---------------------------------------------------------------------------------
+suite unit npx mocha --config .mocharc.unit.json --forbid-only --forbid-pending --no-color
+suite integration node out/test/runIntegration.js
+
+# --- e2e: HOOK ------------------------------------------------------------------------------
+# End-to-end tests (test/e2e: driving the workbench UI like a person) plug in here. Their
+# runner must print a last line "e2e: N passed, N failed" and exit non-zero on failure.
+if [ -f out/test/runE2e.js ]; then
+  suite e2e node out/test/runE2e.js
+fi
+
+# --- summary --------------------------------------------------------------------------------
+echo
+prep_say "summary ($(($(date +%s) - started)) s):"
+for line in "${report[@]}"; do prep_say "  $line"; done
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
