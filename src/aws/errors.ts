@@ -157,13 +157,15 @@ function endpointHint(ctx: AwsCallContext): string {
 
 function attemptsNote(error: unknown): { attempts?: number; text: string } {
   const attempts = shape(error).$metadata?.attempts;
-  return typeof attempts === 'number' && attempts > 1 ? { attempts, text: ` (after ${attempts} attempts)` } : { text: '' };
+  return typeof attempts === 'number' && attempts > 1 ? { attempts, text: ` after ${attempts} attempts` } : { text: '' };
 }
 
 /** Quotes the SDK's own wording where it carries the detail we cannot know (STS validation text). */
 function quoted(error: unknown): string {
   const m = messageOf(error).trim().replace(/\s+/g, ' ');
-  return m.length > 300 ? `${m.slice(0, 297)}...` : m;
+  const cut = m.length > 300 ? `${m.slice(0, 297)}...` : m;
+  // Always a full sentence, so the next-step sentence that follows reads right.
+  return /[.!?]$/.test(cut) ? cut : `${cut}.`;
 }
 
 /**
@@ -289,6 +291,15 @@ export function toUserFacingError(error: unknown, ctx: AwsCallContext): UserFaci
       base,
     );
   }
+  if (code === 'RegionDisabledException') {
+    return new UserFacingError(
+      'regionDisabled',
+      `STS is not activated in region ${ctx.region ?? '?'} for this account. Choose another region (profile region or the extension's region setting), ` +
+        'or ask an administrator to activate STS for the region in IAM account settings.',
+      base,
+    );
+  }
+
   if (code === 'AccessDenied' || code === 'AccessDeniedException' || status === 403) {
     if (ctx.operation === 'AssumeRole') {
       const caller = ctx.callerArn ?? /User: (arn:\S+)/.exec(message)?.[1] ?? who(ctx);
@@ -313,15 +324,6 @@ export function toUserFacingError(error: unknown, ctx: AwsCallContext): UserFaci
       base,
     );
   }
-  if (code === 'RegionDisabledException') {
-    return new UserFacingError(
-      'regionDisabled',
-      `STS is not activated in region ${ctx.region ?? '?'} for this account. Choose another region (profile region or the extension's region setting), ` +
-        'or ask an administrator to activate STS for the region in IAM account settings.',
-      base,
-    );
-  }
-
   // --- Validation ---
   if (code === 'ValidationError' || code === 'ValidationException' || code === 'InvalidParameterValue' || code === 'MalformedPolicyDocument') {
     if (/roleSessionName/i.test(message)) {
@@ -356,10 +358,19 @@ export function toUserFacingError(error: unknown, ctx: AwsCallContext): UserFaci
       { ...base, retryable: true },
     );
   }
-  if (NETWORK_CODES.has(code) || code === 'TimeoutError' || code === 'RequestTimeout' || code === 'AbortError' || /socket hang up|timed out|timeout/i.test(message)) {
+  const networkInMessage = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)\b/.exec(message)?.[1];
+  if (NETWORK_CODES.has(code) || code === 'TimeoutError' || code === 'RequestTimeout' || code === 'AbortError' || networkInMessage || /socket hang up|timed out|timeout/i.test(message)) {
+    if (ctx.operation === 'ResolveProfile' && !ctx.endpoint) {
+      // Not STS: the SSO portal, instance metadata, a container endpoint... the SDK's message names the host.
+      return new UserFacingError(
+        'unreachable',
+        `Could not reach AWS while getting credentials for profile "${ctx.profile ?? '?'}": ${quoted(error)} Check your network connection and proxy settings, then try again.`,
+        { ...base, code: code || networkInMessage, retryable: true },
+      );
+    }
     return new UserFacingError(
       'unreachable',
-      `Could not reach STS (${code || 'network error'}${tries.text}) at ${endpointHint(ctx)}`,
+      `Could not reach STS (${code || networkInMessage || 'network error'}${tries.text}) at ${endpointHint(ctx)}`,
       { ...base, retryable: true },
     );
   }
@@ -373,7 +384,7 @@ export function toUserFacingError(error: unknown, ctx: AwsCallContext): UserFaci
 
   return new UserFacingError(
     'unknown',
-    `${ctx.operation === 'ResolveProfile' ? `Could not get credentials for profile "${ctx.profile ?? '?'}"` : `STS ${ctx.operation} failed`}: ${quoted(error)}. ` +
+    `${ctx.operation === 'ResolveProfile' ? `Could not get credentials for profile "${ctx.profile ?? '?'}"` : `STS ${ctx.operation} failed`}: ${quoted(error)} ` +
       'Check the profile configuration and the extension log for details, then try again.',
     base,
   );
