@@ -133,12 +133,12 @@ export class IdentityManager implements Disposable {
    * Credentials of the active identity, renewed as needed.
    * @throws UserFacingError (`noActiveIdentity` when none is selected)
    */
-  getCredentials(): Promise<AwsCredentials> {
+  async getCredentials(): Promise<AwsCredentials> {
     return this.requireActive().getCredentials();
   }
 
   /** Temporary credentials of the active identity, safe to hand to terminals. */
-  getExportableCredentials(): Promise<AwsCredentials> {
+  async getExportableCredentials(): Promise<AwsCredentials> {
     return this.requireActive().getExportableCredentials();
   }
 

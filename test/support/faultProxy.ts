@@ -140,7 +140,8 @@ export class FaultProxy {
       }
       this.requests.push({ action, faulted: false });
       const upstreamReq = http.request(
-        { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: this.upstream.host } },
+        // Headers unchanged, Host included: it is part of the SigV4 signature moto checks with IAM authorization on.
+        { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
         (upstreamRes) => {
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
           upstreamRes.pipe(res);
