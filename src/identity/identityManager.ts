@@ -47,6 +47,11 @@ export interface IdentityManagerOptions {
   readonly refreshBackoff?: Partial<RefreshBackoff>;
   /** How long an expired interactive (MFA) session lets callers wait for the code (default 60 s). */
   readonly interactiveWaitMs?: number;
+  /**
+   * Why the config model says a profile cannot work (undefined when it can), checked before any
+   * STS call so a switch to an unusable profile fails with the same reason the tree shows.
+   */
+  readonly profileProblem?: (profile: string) => Promise<string | undefined>;
 }
 
 /** Where the credentials for a role come from. */
@@ -177,6 +182,8 @@ export class IdentityManager implements Disposable {
     const ticket = this.beginSwitch(target);
     let credentials: RefreshingCredentials | undefined;
     try {
+      const problem = await this.options.profileProblem?.(profile);
+      if (problem) throw new UserFacingError('profileInvalid', `Profile "${profile}" cannot be used: ${problem}`);
       const paths = this.options.configPaths();
       const facts = await inspectProfile(profile, paths);
       const region = this.resolveRegion(facts.region);

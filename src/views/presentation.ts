@@ -12,6 +12,7 @@ export const KIND_LABELS: Record<ProfileKind, string> = {
   sso: 'IAM Identity Center',
   process: 'credential_process',
   webIdentity: 'web identity',
+  login: 'aws login session',
   none: 'no credentials',
 };
 
@@ -23,6 +24,7 @@ const KIND_ICONS: Record<ProfileKind, string> = {
   sso: 'organization',
   process: 'terminal',
   webIdentity: 'globe',
+  login: 'sign-in',
   none: 'circle-slash',
 };
 

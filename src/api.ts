@@ -1,0 +1,33 @@
+import type * as vscode from 'vscode';
+import type { AwsCredentials, Identity, ProfileInfo } from './aws/types';
+
+export type { AwsCredentials, Identity, ProfileInfo, ProfileKind, IdentitySource } from './aws/types';
+
+/** Options for {@link AwsIdentityApi.assumeRole}. Unset fields take the user's settings. */
+export interface AssumeRoleOptions {
+  /** Assume the role with this profile's credentials instead of the active identity's. */
+  readonly sourceProfile?: string;
+  readonly sessionName?: string;
+  readonly durationSeconds?: number;
+  readonly externalId?: string;
+}
+
+/**
+ * What `activate()` returns: other extensions get it with
+ * `vscode.extensions.getExtension<AwsIdentityApi>('aws-identity-switcher.aws-identity-switcher')?.activate()`.
+ */
+export interface AwsIdentityApi {
+  readonly apiVersion: 1;
+  /** Every profile in the shared config files, including the ones that cannot work (with `problem`). */
+  listProfiles(): Promise<ProfileInfo[]>;
+  /** The active identity, or undefined when none is chosen. */
+  getActiveIdentity(): Identity | undefined;
+  /** Fires after every switch, clear and renewal of the active identity. */
+  readonly onDidChangeIdentity: vscode.Event<Identity | undefined>;
+  /** Makes a profile the active identity. Rejects with a message naming cause and next step; the previous identity stays active. */
+  useProfile(name: string): Promise<Identity>;
+  /** Assumes a role (from the active identity, or from `options.sourceProfile`) and makes it active. */
+  assumeRole(roleArn: string, options?: AssumeRoleOptions): Promise<Identity>;
+  /** Current credentials of the active identity, renewed before they expire. Rejects when none is active. */
+  getCredentials(): Promise<AwsCredentials>;
+}

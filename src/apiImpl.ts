@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import type { AwsIdentityApi } from './api';
+import type { ProfileInfo } from './aws/types';
+import type { CommandContext } from './commands/context';
+import type { IdentityPresenter } from './views/identityPresenter';
+import type { ProfilesTreeProvider } from './views/profilesTree';
+
+/** Builds the API returned from activate(); see src/api.ts for the contract. */
+export function createApi(ctx: CommandContext, presenter: IdentityPresenter): AwsIdentityApi {
+  return {
+    apiVersion: 1,
+    listProfiles: async () => [...(await ctx.profiles.model()).profiles],
+    getActiveIdentity: () => ctx.manager.identity,
+    onDidChangeIdentity: presenter.onDidChangeIdentity,
+    useProfile: async (name) => {
+      const identity = await ctx.manager.useProfile(name);
+      await ctx.memory.setLastProfile(name);
+      return identity;
+    },
+    assumeRole: async (roleArn, options = {}) => {
+      const identity = await ctx.manager.assumeRole({
+        roleArn,
+        source: options.sourceProfile ? { type: 'profile', profile: options.sourceProfile } : { type: 'active' },
+        ...(options.sessionName ? { sessionName: options.sessionName } : {}),
+        ...(options.durationSeconds ? { durationSeconds: options.durationSeconds } : {}),
+        ...(options.externalId ? { externalId: options.externalId } : {}),
+      });
+      await ctx.memory.recordRole(roleArn);
+      return identity;
+    },
+    getCredentials: () => ctx.manager.getCredentials(),
+  };
+}
+
+/** Not part of the documented API or the palette: lets the integration tests read what the user sees (never a secret). */
+export function registerInspectCommand(presenter: IdentityPresenter, tree: ProfilesTreeProvider): vscode.Disposable {
+  return vscode.commands.registerCommand('awsIdentity.internal.inspect', async () => ({
+    status: presenter.status,
+    tree: await Promise.all(
+      (await tree.getChildren()).map((node) => {
+        const item = tree.getTreeItem(node);
+        return { label: String(item.label), description: String(item.description ?? ''), contextValue: item.contextValue ?? '', icon: (item.iconPath as vscode.ThemeIcon | undefined)?.id };
+      }),
+    ),
+  }));
+}
+
+/** True when using this profile would ask for an MFA code (its own or along its source_profile chain). */
+export function needsMfa(profile: ProfileInfo, all: readonly ProfileInfo[]): boolean {
+  const seen = new Set<string>();
+  let p: ProfileInfo | undefined = profile;
+  while (p && !seen.has(p.name)) {
+    if (p.mfaSerial) return true;
+    seen.add(p.name);
+    const next: string | undefined = p.sourceProfile;
+    p = next ? all.find((q) => q.name === next) : undefined;
+  }
+  return false;
+}
+
+/**
+ * Restores the workspace's last profile at startup, in the background. A profile that needs an
+ * MFA code is not restored silently: one notification offers to sign in.
+ */
+export async function restoreLastProfile(ctx: CommandContext): Promise<void> {
+  const name = ctx.memory.lastProfile;
+  if (!name || ctx.manager.identity) return;
+  const model = await ctx.profiles.model();
+  const profile = model.profiles.find((p) => p.name === name);
+  if (!profile || profile.problem) {
+    ctx.log.warn(`Not restoring profile "${name}": ${profile ? profile.problem : 'it is no longer in the config files'}.`);
+    return;
+  }
+  if (needsMfa(profile, model.profiles)) {
+    const choice = await vscode.window.showInformationMessage(`AWS profile "${name}" was active here last time; it needs an MFA code to sign in again.`, 'Sign In');
+    if (choice === 'Sign In') await vscode.commands.executeCommand('awsIdentity.useProfile', name);
+    return;
+  }
+  try {
+    await ctx.manager.useProfile(name);
+    ctx.log.info(`Restored profile "${name}".`);
+  } catch (error) {
+    ctx.log.warn(`Could not restore profile "${name}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import type { AwsIdentityApi } from './api';
+import { IdentityManager } from './identity/identityManager';
+import { ProfileStore } from './profiles/profileStore';
+import { Log } from './util/log';
+import { Settings } from './util/settings';
+import { ProfilesTreeProvider } from './views/profilesTree';
+import { IdentityStatusBar } from './views/statusBar';
+import { IdentityPresenter } from './views/identityPresenter';
+import { createMfaPrompt } from './views/mfaPrompt';
+import { registerCommands } from './commands';
+import { IdentityMemory } from './commands/context';
+import { Terminals } from './terminal/terminals';
+import { createApi, registerInspectCommand, restoreLastProfile } from './apiImpl';
+
+/**
+ * Composition root. Activation only constructs objects and registers contributions: no file is
+ * read and the AWS SDK is not loaded until a profile list or an identity is first needed.
+ */
+export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
+  const started = performance.now();
+  const log = new Log();
+  try {
+    const settings = new Settings();
+    const profiles = new ProfileStore(log);
+    const manager = new IdentityManager({
+      logger: log,
+      mfaCodeProvider: createMfaPrompt(),
+      configPaths: () => profiles.paths,
+      defaultRegion: () => settings.defaultRegion(),
+      defaultSessionName: () => settings.sessionName(),
+      defaultDurationSeconds: () => settings.durationSeconds(),
+      profileProblem: async (name) => (await profiles.model()).profiles.find((p) => p.name === name)?.problem,
+    });
+    const memory = new IdentityMemory(context.workspaceState, context.globalState);
+    const statusBar = new IdentityStatusBar(() => settings.expiryWarningMinutes());
+    const tree = new ProfilesTreeProvider(
+      profiles,
+      () => (manager.identity?.source.type === 'profile' ? manager.identity.source.profile : undefined),
+      () => settings.defaultRegion() ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    );
+    const treeView = vscode.window.createTreeView('awsIdentity.profiles', { treeDataProvider: tree });
+    const terminals = new Terminals(context.environmentVariableCollection, manager, settings, log, { profiles });
+    const presenter = new IdentityPresenter(manager, statusBar, tree, treeView);
+    const ctx = { manager, profiles, settings, log, terminals, memory };
+
+    const api = createApi(ctx, presenter);
+
+    context.subscriptions.push(log, profiles, manager, statusBar, tree, treeView, terminals, presenter, ...registerCommands(ctx), registerInspectCommand(presenter, tree));
+    log.info(`Activated in ${(performance.now() - started).toFixed(2)} ms (VS Code ${vscode.version}).`);
+    if (settings.restoreOnStartup()) void restoreLastProfile(ctx);
+    return api;
+  } catch (error) {
+    // VS Code shows nothing by itself when activation throws: say so, then rethrow.
+    log.error('Activation failed', error);
+    void vscode.window.showErrorMessage(`AWS Identity could not start: ${error instanceof Error ? error.message : String(error)}. See "AWS Identity: Show Log" and report the issue.`);
+    throw error;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

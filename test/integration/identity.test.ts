@@ -1,0 +1,156 @@
+/**
+ * The profiles tree, the status bar, switching and the API, in the real extension host against
+ * moto_server (AWS_ENDPOINT_URL_STS) and the fixture HOME the runner prepared.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { waitFor } from '../support/moto';
+import type { AwsIdentityApi, Identity } from '../../src/api';
+
+const extensionId = 'aws-identity-switcher.aws-identity-switcher';
+
+interface Inspection {
+  status: { text: string; tooltip: string; severity: string };
+  tree: { label: string; description: string; contextValue: string; icon?: string }[];
+}
+
+async function api(): Promise<AwsIdentityApi> {
+  const ext = vscode.extensions.getExtension<AwsIdentityApi>(extensionId);
+  assert.ok(ext, `${extensionId} is not loaded`);
+  return ext.activate();
+}
+
+const inspect = async (): Promise<Inspection> => (await vscode.commands.executeCommand<Inspection>('awsIdentity.internal.inspect'))!;
+const row = (i: Inspection, name: string) => i.tree.find((r) => r.label === name);
+
+describe('profiles, status bar and switching in the real VS Code', function () {
+  this.timeout(60_000);
+  let ext: AwsIdentityApi;
+
+  before(async () => {
+    ext = await api();
+    await vscode.commands.executeCommand('awsIdentity.clearIdentity');
+  });
+
+  it('lists every fixture profile with its kind; invalid ones with their reason', async () => {
+    const profiles = await ext.listProfiles();
+    const byName = new Map(profiles.map((p) => [p.name, p]));
+    for (const name of ['default', 'dev', 'no-region', 'ops-admin', 'audit-readonly', 'mfa-admin', 'broken-source', 'broken-arn', 'ci-bot']) {
+      assert.ok(byName.has(name), `profile ${name} is missing from listProfiles()`);
+    }
+    assert.equal(byName.get('dev')?.kind, 'static');
+    assert.equal(byName.get('ops-admin')?.kind, 'sourceProfile');
+    assert.equal(byName.get('ops-admin')?.roleArn, 'arn:aws:iam::123456789012:role/OpsAdmin');
+    assert.equal(byName.get('ops-admin')?.sourceProfile, 'dev');
+    assert.equal(byName.get('mfa-admin')?.mfaSerial, 'arn:aws:iam::123456789012:mfa/fixture-user');
+    assert.match(byName.get('broken-source')?.problem ?? '', /does-not-exist/);
+    assert.match(byName.get('broken-arn')?.problem ?? '', /role_arn/);
+    assert.equal(byName.get('dev')?.problem, undefined);
+    for (const p of profiles) assert.doesNotMatch(JSON.stringify(p), /EXAMPLEKEY/, `a secret leaked into ProfileInfo of ${p.name}`);
+  });
+
+  it('shows the tree: kind and region in the description, the reason on invalid rows', async () => {
+    const i = await inspect();
+    assert.match(row(i, 'dev')?.description ?? '', /static keys · eu-west-1/);
+    assert.match(row(i, 'no-region')?.description ?? '', /us-east-1 \(default\)/);
+    assert.match(row(i, 'ops-admin')?.description ?? '', /role via source_profile/);
+    assert.match(row(i, 'broken-source')?.description ?? '', /^⚠ .*does-not-exist/);
+    assert.equal(row(i, 'broken-source')?.contextValue, 'awsIdentity.profile.invalid');
+    assert.ok(!i.tree.some((r) => /EXAMPLEKEY/.test(JSON.stringify(r))), 'a secret is shown in the tree');
+  });
+
+  it('clicking a profile (its command) makes it the active identity: status bar, tree and API agree', async () => {
+    const changed = new Promise<Identity | undefined>((resolve) => {
+      const sub = ext.onDidChangeIdentity((id) => {
+        if (id) {
+          sub.dispose();
+          resolve(id);
+        }
+      });
+    });
+    await vscode.commands.executeCommand('awsIdentity.useProfile', 'dev');
+    const identity = await changed;
+    assert.ok(identity);
+    assert.match(identity.arn, /^arn:aws:(iam|sts)::123456789012:/);
+    assert.equal(identity.account, '123456789012');
+    assert.equal(identity.region, 'eu-west-1');
+    assert.deepEqual(ext.getActiveIdentity()?.arn, identity.arn);
+    const i = await inspect();
+    assert.equal(i.status.text, `$(cloud) ${identity.name} (123456789012)`);
+    assert.match(i.status.tooltip, /eu\\-west\\-1/);
+    assert.equal(row(i, 'dev')?.contextValue, 'awsIdentity.profile.usable.active');
+    const creds = await ext.getCredentials();
+    assert.match(creds.accessKeyId, /^(AKIA|ASIA)/);
+  });
+
+  it('switches through a source_profile chain of two hops', async () => {
+    const identity = await ext.useProfile('audit-readonly');
+    assert.match(identity.arn, /:assumed-role\/AuditReadOnly\//);
+    assert.equal(identity.account, '210987654321');
+    assert.ok(identity.expiration && identity.expiration.getTime() > Date.now(), 'an assumed role has an expiry');
+    const i = await inspect();
+    assert.match(i.status.text, /AuditReadOnly \(210987654321\)/);
+    assert.match(i.status.tooltip, /Expires: /);
+  });
+
+  it('a failed switch keeps the previous identity and shows the error state with the reason', async () => {
+    const before = await ext.useProfile('ops-admin');
+    await assert.rejects(ext.useProfile('broken-source'), (e: Error) => /does-not-exist/.test(e.message));
+    assert.equal(ext.getActiveIdentity()?.arn, before.arn, 'the previous identity must stay active');
+    const i = await inspect();
+    assert.equal(i.status.severity, 'error');
+    assert.match(i.status.text, /OpsAdmin/);
+    assert.match(i.status.tooltip, /does\\-not\\-exist|does-not-exist/);
+    // Credentials still work after the failure.
+    assert.ok((await ext.getCredentials()).sessionToken);
+  });
+
+  it('an unknown profile name is refused with the cause and the next step', async () => {
+    await assert.rejects(ext.useProfile('no-such-profile'), (e: Error) => /no-such-profile/.test(e.message) && /config/i.test(e.message));
+  });
+
+  it('assumes a role from the active identity through the API (one hop, ARN from the AssumeRole answer)', async () => {
+    await ext.useProfile('dev');
+    const identity = await ext.assumeRole('arn:aws:iam::123456789012:role/Deployer');
+    assert.match(identity.arn, /^arn:aws:sts::123456789012:assumed-role\/Deployer\//);
+    assert.equal(identity.source.type, 'assumedRole');
+    const i = await inspect();
+    assert.match(i.status.text, /Deployer \(123456789012\)/);
+  });
+
+  it('the palette flow: "Assume Role…" picks a recently used role and the status bar shows it', async () => {
+    await ext.useProfile('dev');
+    const running = vscode.commands.executeCommand('awsIdentity.assumeRole');
+    // The picker opens with recently used roles first (Deployer, from the test above); accept it
+    // as a user pressing Enter would, retrying until the picker is up.
+    await waitFor(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return /Deployer/.test(ext.getActiveIdentity()?.arn ?? '');
+    }, 'the Assume Role picker to accept the recent role', 20_000, 200);
+    await running;
+    assert.match((await inspect()).status.text, /Deployer/);
+  });
+
+  it('clearing the identity empties the status bar and the API', async () => {
+    await vscode.commands.executeCommand('awsIdentity.clearIdentity');
+    assert.equal(ext.getActiveIdentity(), undefined);
+    assert.equal((await inspect()).status.text, '$(cloud) AWS: no identity');
+    await assert.rejects(ext.getCredentials(), /identity/i);
+  });
+
+  it('edits to the config file refresh the tree without a reload (create, change, delete)', async () => {
+    const configFile = process.env.AWS_CONFIG_FILE!;
+    const original = fs.readFileSync(configFile, 'utf8');
+    try {
+      fs.appendFileSync(configFile, '\n[profile added-later]\nregion = ap-southeast-2\n');
+      await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'added-later'), 'the new profile to appear', 20_000, 100);
+      await waitFor(async () => /ap-southeast-2/.test(row(await inspect(), 'added-later')?.description ?? ''), 'the tree to show the new profile', 20_000, 100);
+      fs.rmSync(configFile);
+      await waitFor(async () => !(await ext.listProfiles()).some((p) => p.name === 'ops-admin'), 'the deleted file to empty config profiles', 20_000, 100);
+    } finally {
+      fs.writeFileSync(configFile, original);
+    }
+    await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'ops-admin'), 'the recreated file to be read', 20_000, 100);
+  });
+});
