@@ -33,7 +33,7 @@ export interface ExportableCredentialsEvent {
 export class IdentitySession implements Disposable {
   readonly credentials: RefreshingCredentials;
   readonly parent: IdentitySession | undefined;
-  private readonly baseIdentity: Identity;
+  private currentIdentity: Identity;
   private readonly owned: Disposable[];
   private exportCredentials: RefreshingCredentials | undefined;
   private ownsParent = false;
@@ -49,7 +49,7 @@ export class IdentitySession implements Disposable {
   readonly onDidFailRefresh: Event<RefreshFailureEvent>;
 
   constructor(private readonly options: IdentitySessionOptions) {
-    this.baseIdentity = options.identity;
+    this.currentIdentity = options.identity;
     this.credentials = options.credentials;
     this.parent = options.parent;
     this.owned = [...(options.owned ?? [])];
@@ -57,15 +57,15 @@ export class IdentitySession implements Disposable {
     this.onDidFailRefresh = this.credentials.onDidFailRefresh;
     this.subscriptions.push(
       this.credentials.onDidRefresh(({ credentials }) => {
+        if (credentials.expiration) this.currentIdentity = { ...this.currentIdentity, expiration: credentials.expiration };
         if (credentials.sessionToken) this.exportableChanged.fire({ credentials });
       }),
     );
   }
 
-  /** The identity, with `expiration` of the credentials held now. */
+  /** The identity, with `expiration` of the credentials held now (a new object after each renewal). */
   get identity(): Identity {
-    const expiration = this.credentials.expiration;
-    return expiration && expiration !== this.baseIdentity.expiration ? { ...this.baseIdentity, expiration } : this.baseIdentity;
+    return this.currentIdentity;
   }
 
   /** Credentials for the extension's own calls (refreshed per the windows). */
