@@ -38,6 +38,8 @@ export class IdentitySession implements Disposable {
   private exportCredentials: RefreshingCredentials | undefined;
   private ownsParent = false;
   private disposed = false;
+  private ownerReleased = false;
+  private leases = 0;
   private readonly exportableChanged = new Emitter<ExportableCredentialsEvent>();
   private readonly subscriptions: Disposable[] = [];
 
@@ -112,12 +114,38 @@ export class IdentitySession implements Disposable {
     this.parent.credentials.setProactive(false);
   }
 
+  /** True once the session stopped: released by its owner and by every lease. */
   get isDisposed(): boolean {
     return this.disposed;
   }
 
+  /**
+   * Keeps the session (and its renewals) alive after its owner disposes it, until the returned
+   * lease is disposed. Terminals opened while it was active hold one, so their credentials keep
+   * being renewed after the user switches identity. A lease on a stopped session does nothing.
+   */
+  retain(): Disposable {
+    if (this.disposed) return { dispose: () => undefined };
+    this.leases++;
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        this.leases--;
+        this.stopIfUnused();
+      },
+    };
+  }
+
+  /** The owner (the identity manager) is done with it; it stops now unless leases keep it alive. */
   dispose(): void {
-    if (this.disposed) return;
+    this.ownerReleased = true;
+    this.stopIfUnused();
+  }
+
+  private stopIfUnused(): void {
+    if (this.disposed || !this.ownerReleased || this.leases > 0) return;
     this.disposed = true;
     for (const s of this.subscriptions) s.dispose();
     this.exportableChanged.dispose();

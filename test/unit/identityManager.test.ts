@@ -380,6 +380,22 @@ describe('IdentityManager (moto)', function () {
     await failure(manager.getCredentials(), 'noActiveIdentity');
   });
 
+  it('a lease (a terminal opened earlier) keeps a replaced session renewing until it is released', async () => {
+    await manager.useProfile('role');
+    const old = manager.session!;
+    const lease = old.retain();
+    await manager.useProfile('static');
+    assert.equal(old.isDisposed, false);
+    const renewed = nextEvent(old.onDidRefresh, 'the replaced session renewing');
+    await clock.advance(45 * MIN + 1000);
+    await renewed;
+    assert.ok((await old.getExportableCredentials()).sessionToken);
+    lease.dispose();
+    lease.dispose();
+    assert.equal(old.isDisposed, true);
+    assert.equal(clock.pending.length, 0);
+  });
+
   it('switching away disposes the previous session (no timers left behind)', async () => {
     await manager.useProfile('role');
     const first = manager.session!;
