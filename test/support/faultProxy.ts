@@ -66,6 +66,7 @@ export class FaultProxy {
   private faults: ActiveFault[] = [];
   private readonly sockets = new Set<Socket>();
   readonly requests: ProxiedRequest[] = [];
+  private readonly responseListeners: Array<(action: string, body: string) => void> = [];
 
   private constructor(
     private readonly server: http.Server,
@@ -91,6 +92,11 @@ export class FaultProxy {
 
   get endpoint(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Called with every answer moto gives (not the injected faults), e.g. to record issued credentials. */
+  onUpstreamResponse(listener: (action: string, body: string) => void): void {
+    this.responseListeners.push(listener);
   }
 
   inject(fault: Fault): void {
@@ -144,7 +150,15 @@ export class FaultProxy {
         { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
         (upstreamRes) => {
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-          upstreamRes.pipe(res);
+          const seen: Buffer[] = [];
+          upstreamRes.on('data', (c: Buffer) => {
+            seen.push(c);
+            res.write(c);
+          });
+          upstreamRes.on('end', () => {
+            res.end();
+            for (const listener of this.responseListeners) listener(action, Buffer.concat(seen).toString('utf8'));
+          });
         },
       );
       upstreamReq.on('error', (e) => {
