@@ -382,6 +382,17 @@ export function toUserFacingError(error: unknown, ctx: AwsCallContext): UserFaci
     );
   }
 
+  if (typeof status === 'number' && (code === '' || /^(Unknown|UnknownError|NotFound|BadRequest|Forbidden)$/.test(code)) && ctx.operation !== 'ResolveProfile') {
+    // An HTTP error without an STS error body: something else answered (a proxy, a wrong endpoint).
+    const configured = process.env.AWS_ENDPOINT_URL_STS;
+    return new UserFacingError(
+      'unknown',
+      `${ctx.endpoint ?? 'The STS endpoint'} answered ${ctx.operation} with HTTP ${status} and no STS error: it is probably not STS (a proxy, firewall or wrong endpoint). ` +
+        `Check ${configured ? `AWS_ENDPOINT_URL_STS (set to ${configured})` : 'your proxy settings and AWS_ENDPOINT_URL_STS'}, then try again.`,
+      base,
+    );
+  }
+
   return new UserFacingError(
     'unknown',
     `${ctx.operation === 'ResolveProfile' ? `Could not get credentials for profile "${ctx.profile ?? '?'}"` : `STS ${ctx.operation} failed`}: ${quoted(error)} ` +

@@ -31,8 +31,11 @@ export interface StsTuning {
   readonly requestTimeoutMs: number;
 }
 
-/** 3 attempts, 3 s to connect, 10 s per request: an unreachable STS fails within ~15 s worst case. */
-export const DEFAULT_STS_TUNING: StsTuning = { maxAttempts: 3, connectTimeoutMs: 3000, requestTimeoutMs: 10_000 };
+/**
+ * 3 attempts, 3 s to connect, 5 s per request. Refused connections and DNS failures fail in well
+ * under a second; a black-holed STS after ~10 s; a stalled one after ~16 s (3 × 5 s + backoff).
+ */
+export const DEFAULT_STS_TUNING: StsTuning = { maxAttempts: 3, connectTimeoutMs: 3000, requestTimeoutMs: 5000 };
 
 /** One HTTP attempt to STS (a retried operation fires once per attempt). */
 export interface StsCallEvent {

@@ -25,8 +25,11 @@ export interface Fault {
   readonly action: string;
   /** How many matching requests get the fault (default 1). */
   readonly times?: number;
-  /** An error answer, or `stall`: accept the request and never answer (the client must time out). */
-  readonly reply: StsErrorReply | 'stall';
+  /**
+   * An STS error answer; `stall`: accept the request and never answer (the client must time out);
+   * or a raw non-STS answer (what a corporate proxy or a wrong endpoint sends).
+   */
+  readonly reply: StsErrorReply | 'stall' | { readonly raw: { readonly status: number; readonly body: string } };
 }
 
 /** The STS faults used by the tests, with STS's own codes, statuses and wording. */
@@ -139,6 +142,12 @@ export class FaultProxy {
         active.remaining--;
         this.requests.push({ action, faulted: true });
         if (active.fault.reply === 'stall') return; // never answered; stop() destroys the socket
+        if ('raw' in active.fault.reply) {
+          const { status, body: text } = active.fault.reply.raw;
+          res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(text) });
+          res.end(text);
+          return;
+        }
         const xml = stsErrorXml(active.fault.reply);
         res.writeHead(active.fault.reply.status, { 'content-type': 'text/xml', 'x-amzn-requestid': '0f9a7b1c-fault-proxy', date: new Date().toUTCString(), 'content-length': Buffer.byteLength(xml) });
         res.end(xml);

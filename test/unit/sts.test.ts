@@ -249,6 +249,12 @@ describe('sts.ts against moto', function () {
       assert.match(e.message, /rejected the role ARN arn:aws:iam::123:role\/x.*Use the form arn:aws:iam::123456789012:role\/Name/);
     });
 
+    it('something that is not STS answering (HTML 404 from a proxy) → says so and points at the endpoint', async () => {
+      proxy.inject({ action: 'GetCallerIdentity', reply: { raw: { status: 404, body: '<html><body>Not Found</body></html>' } } });
+      const e = await failure(getCallerIdentity(SOURCE, undefined, { tuning: FAST }), 'unknown');
+      assert.match(e.message, new RegExp(`${proxy.endpoint.replace(/[.]/g, '\\.')}/ answered GetCallerIdentity with HTTP 404 and no STS error.*Check AWS_ENDPOINT_URL_STS \\(set to`));
+    });
+
     it('STS not activated in the region → regionDisabled', async () => {
       proxy.inject({ action: 'GetCallerIdentity', reply: STS_FAULTS.regionDisabled });
       const e = await failure(getCallerIdentity(SOURCE, 'ap-east-1', { tuning: FAST }), 'regionDisabled');
