@@ -86,7 +86,7 @@ export interface IdentityState {
 
 type RegionSource = Identity['regionSource'];
 
-interface RegionChoice {
+export interface RegionChoice {
   readonly region: string;
   readonly regionSource: RegionSource;
   /** For STS: undefined when nothing chose a region (us-east-1 on the global endpoint). */
