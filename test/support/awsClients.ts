@@ -32,19 +32,25 @@ export function cliV1Path(): string {
   } catch {
     // not a pyenv machine: fall through to PATH
   }
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const p = path.join(dir, 'aws');
-    if (dir && !dir.includes('shims') && p !== '/usr/bin/aws' && p !== '/bin/aws') candidates.push(p);
-  }
+  const onPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir && dir !== '/usr/bin' && dir !== '/bin')
+    .map((dir) => path.join(dir, 'aws'));
+  // A pyenv shim last: it works (it names its pyenv root) but costs a pyenv start per run.
+  candidates.push(...onPath.filter((p) => !p.includes('shims')), ...onPath.filter((p) => p.includes('shims')));
+  const tried: string[] = [];
   for (const c of candidates) {
     try {
       const v = execFileSync(c, ['--version'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
       if (v.startsWith('aws-cli/1.')) return (cliV1 = c);
-    } catch {
-      // try the next one
+      tried.push(`${c}: ${v.trim()}`);
+    } catch (e) {
+      tried.push(`${c}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
     }
   }
-  throw new Error('AWS CLI v1 was not found (looked for `aws` reporting aws-cli/1.x via pyenv and PATH). Install it with `pip install awscli`.');
+  throw new Error(
+    `AWS CLI v1 was not found (looked for \`aws\` reporting aws-cli/1.x via pyenv and PATH; tried: ${tried.join('; ') || 'nothing on PATH'}). Install it with \`pip install awscli\`.`,
+  );
 }
 
 /** Debian's AWS CLI v2; it predates AWS_ENDPOINT_URL_STS, so callers pass --endpoint-url. */

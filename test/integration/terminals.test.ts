@@ -1,0 +1,161 @@
+/**
+ * Terminals in the real VS Code (code-server): a real shell in a real integrated terminal runs the
+ * real AWS CLI v2 against moto, with only what the extension put into the terminal.
+ *
+ * The tests type a fixed command of their own into the terminal (sendText); the extension never
+ * does that. Each command writes its result to a file in a temp folder the test then reads.
+ *
+ * The fixture [default] profile has static keys, which every AWS client prefers to the endpoint,
+ * so the extension uses environment variables while it is there (measured: profilePrecedence).
+ * The endpoint tests first strip [default] down to its region in the fixture HOME's copy.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { waitFor } from '../support/moto';
+import { cliV2Path } from '../support/awsClients';
+import type { AwsIdentityApi } from '../../src/api';
+
+const extensionId = 'aws-identity-switcher.aws-identity-switcher';
+
+interface TerminalState {
+  mode: string;
+  configuredMode: string;
+  variables: string[];
+  notices: string[];
+  activeGrants: number;
+}
+
+async function api(): Promise<AwsIdentityApi> {
+  const ext = vscode.extensions.getExtension<AwsIdentityApi>(extensionId);
+  assert.ok(ext, `${extensionId} is not loaded`);
+  return ext.activate();
+}
+
+/** Runs a fixed script in `terminal` and returns what it wrote to its output file. */
+async function runIn(terminal: vscode.Terminal, script: (out: string) => string, what: string): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ais-term-'));
+  const out = path.join(dir, 'out');
+  const done = path.join(dir, 'done');
+  terminal.sendText(`${script(out)}; echo $? > '${done}'`);
+  await waitFor(() => fs.existsSync(done), `the terminal to finish: ${what}`, 60_000, 100);
+  const text = fs.readFileSync(out, 'utf8').trim();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return text;
+}
+
+// AWS CLI v2 at its fixed path (the extension host's PATH has no pyenv shims, so CLI v1 is not
+// reachable there); it predates AWS_ENDPOINT_URL_STS, so the terminal passes that as --endpoint-url.
+const callerArn = (out: string): string =>
+  `'${cliV2Path()}' sts get-caller-identity --query Arn --output text --endpoint-url "$AWS_ENDPOINT_URL_STS" > '${out}' 2>&1`;
+// One simple command: shell integration prints its own escape sequences before each command, and
+// inside a redirected `{ ...; }` group they would land in the file.
+const variables = (out: string): string =>
+  `printf 'URI=%s\\nTOKENLEN=%s\\nKEY=%s\\nSESSIONLEN=%s\\nPROFILE=%s\\nREGION=%s\\n' "\${AWS_CONTAINER_CREDENTIALS_FULL_URI-unset}" "\${#AWS_CONTAINER_AUTHORIZATION_TOKEN}" "\${AWS_ACCESS_KEY_ID-unset}" "\${#AWS_SESSION_TOKEN}" "\${AWS_PROFILE-unset}" "\${AWS_REGION-unset}" > '${out}'`;
+
+function parseVars(text: string): Record<string, string> {
+  const vars = Object.fromEntries(text.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  assert.ok('URI' in vars && 'KEY' in vars, `the terminal printed something else: ${JSON.stringify(text)}`);
+  return vars;
+}
+
+async function setMode(mode: 'endpoint' | 'environment' | 'off'): Promise<void> {
+  await vscode.workspace.getConfiguration('awsIdentity').update('terminal.credentials', mode, vscode.ConfigurationTarget.Global);
+}
+
+async function terminalState(): Promise<TerminalState> {
+  return await vscode.commands.executeCommand<TerminalState>('awsIdentity.internal.terminalState');
+}
+
+describe('terminals in the real VS Code', function () {
+  this.timeout(120_000);
+  const opened: vscode.Terminal[] = [];
+  let credentialsFile: string;
+  let originalCredentials: string;
+
+  before(async () => {
+    credentialsFile = process.env.AWS_SHARED_CREDENTIALS_FILE ?? '';
+    assert.ok(credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE is not set by the runner');
+    originalCredentials = fs.readFileSync(credentialsFile, 'utf8');
+    await api();
+  });
+  afterEach(() => {
+    for (const t of opened.splice(0)) t.dispose();
+  });
+  after(async () => {
+    fs.writeFileSync(credentialsFile, originalCredentials);
+    await setMode('endpoint');
+  });
+
+  it('with [default] credentials present, endpoint mode falls back to environment variables and says why', async () => {
+    const a = await api();
+    await setMode('endpoint');
+    await a.useProfile('dev');
+    await waitFor(async () => (await terminalState()).mode === 'environment', 'the environment-mode fallback');
+    const state = await terminalState();
+    assert.equal(state.configuredMode, 'endpoint');
+    assert.match(state.notices.join(' '), /\[default\] profile has credentials/);
+    const t = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
+    opened.push(t);
+    assert.equal(t.name, `AWS: ${a.getActiveIdentity()!.name} (${a.getActiveIdentity()!.account})`);
+    assert.equal(await runIn(t, callerArn, 'aws sts get-caller-identity'), a.getActiveIdentity()!.arn);
+  });
+
+  it('endpoint mode: "AWS: <identity>" and "+" terminals get the endpoint, and the CLI gets the chosen identity from it', async () => {
+    // Keep [default] but without keys: it no longer hides the endpoint.
+    fs.writeFileSync(credentialsFile, originalCredentials.replace(/\[default\][^[]*/, ''));
+    const a = await api();
+    const identity = await a.useProfile('ops-admin');
+    await waitFor(async () => (await terminalState()).mode === 'endpoint', 'endpoint mode once [default] has no keys', 10_000);
+    const own = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
+    const plus = vscode.window.createTerminal({ name: 'plain' });
+    opened.push(own, plus);
+    for (const t of [own, plus]) {
+      const vars = parseVars(await runIn(t, variables, 'print the variables'));
+      assert.match(vars.URI!, /^http:\/\/127\.0\.0\.1:\d+\/aws-identity\/credentials$/);
+      assert.equal(vars.TOKENLEN, '64');
+      assert.equal(vars.KEY, '', 'key variables are blanked in endpoint mode');
+      assert.equal(vars.REGION, identity.region);
+      assert.equal(await runIn(t, callerArn, 'aws sts get-caller-identity'), identity.arn);
+    }
+  });
+
+  it('switching identity: new terminals get the new one; an older terminal keeps its own token', async () => {
+    const a = await api();
+    const before = await a.useProfile('ops-admin');
+    const older = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
+    opened.push(older);
+    assert.equal(await runIn(older, callerArn, 'aws sts get-caller-identity (before the switch)'), before.arn);
+    const after = await a.useProfile('dev');
+    const t = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
+    opened.push(t);
+    assert.equal(await runIn(t, callerArn, 'aws sts get-caller-identity'), after.arn);
+    assert.equal((await terminalState()).activeGrants, 2, 'the older terminal still holds its grant');
+    // The identity manager disposes the previous session on a switch (IdentitySession has no
+    // retain() yet), so the older terminal's token is still accepted but can only say what to do.
+    const old = await runIn(older, callerArn, 'aws sts get-caller-identity (after the switch)');
+    assert.match(old, /500[\s\S]*no longer active in VS Code[\s\S]*Open a new terminal/);
+  });
+
+  it('environment mode exports keys; off removes everything the extension set', async () => {
+    await setMode('environment');
+    await waitFor(async () => (await terminalState()).mode === 'environment', 'environment mode');
+    const env = vscode.window.createTerminal({ name: 'env-mode' });
+    opened.push(env);
+    const vars = parseVars(await runIn(env, variables, 'print the variables'));
+    assert.equal(vars.URI, 'unset');
+    assert.ok(vars.KEY && vars.KEY !== 'unset' && vars.KEY !== 'AKIAI44QH8DHBEXAMPLE', `the profile's own long-lived key must not be exported (got ${vars.KEY})`);
+    assert.ok(Number(vars.SESSIONLEN) > 0, 'temporary keys only: a session token comes with them');
+    assert.equal(await runIn(env, callerArn, 'aws sts get-caller-identity'), (await api()).getActiveIdentity()!.arn);
+    await setMode('off');
+    await waitFor(async () => (await terminalState()).variables.length === 0, 'off clears the variables');
+    const off = vscode.window.createTerminal({ name: 'off-mode' });
+    opened.push(off);
+    const offVars = parseVars(await runIn(off, variables, 'print the variables'));
+    assert.equal(offVars.URI, 'unset');
+    assert.equal(offVars.KEY, 'unset');
+    assert.equal((await terminalState()).activeGrants, 0, 'off revokes every grant');
+  });
+});
