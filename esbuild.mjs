@@ -37,7 +37,8 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazySdk], metafile: true },
-  { ...common, entryPoints: ['src/aws/sdk.ts'], outfile: 'dist/sdk.js', metafile: true },
+  // The SDK's ES module builds tree-shake far better than its CommonJS ones (459 -> 301 KiB minified).
+  { ...common, entryPoints: ['src/aws/sdk.ts'], outfile: 'dist/sdk.js', metafile: true, mainFields: ['module', 'main'] },
 ];
 
 if (watch) {

@@ -28,6 +28,9 @@ export interface AwsIdentityApi {
   useProfile(name: string): Promise<Identity>;
   /** Assumes a role (from the active identity, or from `options.sourceProfile`) and makes it active. */
   assumeRole(roleArn: string, options?: AssumeRoleOptions): Promise<Identity>;
-  /** Current credentials of the active identity, renewed before they expire. Rejects when none is active. */
+  /**
+   * Temporary credentials of the active identity (session token included; long-lived IAM user keys
+   * are exchanged for a session token first), renewed before they expire. Rejects when none is active.
+   */
   getCredentials(): Promise<AwsCredentials>;
 }

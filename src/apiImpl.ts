@@ -28,7 +28,8 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter): Aw
       await ctx.memory.recordRole(roleArn);
       return identity;
     },
-    getCredentials: () => ctx.manager.getCredentials(),
+    // Other extensions get temporary credentials only: long-lived IAM user keys stay inside.
+    getCredentials: () => ctx.manager.getExportableCredentials(),
   };
 }
 

@@ -82,6 +82,9 @@ describe('profiles, status bar and switching in the real VS Code', function () {
     assert.equal(row(i, 'dev')?.contextValue, 'awsIdentity.profile.usable.active');
     const creds = await ext.getCredentials();
     assert.match(creds.accessKeyId, /^(AKIA|ASIA)/);
+    // Static IAM user keys are exchanged for a session token before they leave the extension.
+    assert.ok(creds.sessionToken && creds.expiration, 'getCredentials() must return temporary credentials');
+    assert.notEqual(creds.accessKeyId, 'AKIAI44QH8DHBEXAMPLE', 'the long-lived fixture key was handed out raw');
   });
 
   it('switches through a source_profile chain of two hops', async () => {
