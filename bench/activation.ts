@@ -1,0 +1,162 @@
+/**
+ * Section 1, activation: bundle and package sizes, parse+evaluate of the activation bundle in
+ * plain Node, and `activate()` in the real extension host (code-server with the packaged .vsix
+ * installed, the workbench open in headless Chromium), read from the extension's own log line
+ * `Activated in X ms (VS Code ...)` in the extension host's log files.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/support/browser';
+import { findCodeServer, startCodeServer, repoRoot, type CodeServer } from '../test/support/codeServer';
+import { createFixtureHome, isolatedEnv, type FixtureHome } from '../test/support/fixtureHome';
+import { waitFor, type MotoServer } from '../test/support/moto';
+import { nowMs, round, runWorker, say, summarize, type Summary } from './lib';
+
+export interface ActivationResult {
+  readonly extensionJsBytes: number;
+  readonly sdkJsBytes: number;
+  readonly vsixBytes: number;
+  /** parse + evaluate of dist/extension.js in a fresh Node process (vscode stubbed). */
+  readonly requireMs: Summary;
+  readonly requireSamples: readonly number[];
+  /** `activate()` as the extension logs it, one sample per workbench load. */
+  readonly activateMs: Summary;
+  readonly activateSamples: readonly number[];
+  /** The first load after the server started (nothing cached yet) is also reported on its own. */
+  readonly activateFirstLoadMs: number;
+  /** From `page.goto` to the activation line in the log: the workbench's own start-up dominates it. */
+  readonly pageToActivatedMs: Summary;
+  /** Whether the SDK bundle was loaded when the activation bundle was (it must not be). */
+  readonly sdkLoadedByRequire: boolean;
+  readonly vscodeVersion: string;
+  readonly codeServerVersion: string;
+  readonly extensionHostNode: string;
+}
+
+const LINE = /Activated in ([\d.]+) ms \(VS Code ([^)]+)\)/;
+
+/** Every file under `dir` (recursively), or none if it does not exist yet. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * The activation lines in the extension host logs that are not in `seen` yet. The extension's
+ * LogOutputChannel is written by the host to `<user-data>/logs/<session>/exthost<N>/<ext id>/AWS Identity.log`;
+ * any file under logs/ holding the line counts, so a change of that layout does not break this.
+ */
+function newActivationLines(cs: CodeServer, seen: Set<string>): Array<{ file: string; ms: number; vscode: string }> {
+  const found: Array<{ file: string; ms: number; vscode: string }> = [];
+  for (const file of filesUnder(path.join(cs.userDataDir, 'logs'))) {
+    if (seen.has(file) || !file.endsWith('.log')) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const m = LINE.exec(text);
+    if (m?.[1] && m[2]) found.push({ file, ms: Number(m[1]), vscode: m[2] });
+  }
+  return found;
+}
+
+export async function measureActivation(opts: { root: string; moto: MotoServer; loads: number; requireRuns: number }): Promise<ActivationResult> {
+  const { root } = opts;
+  const extensionJs = path.join(root, 'dist', 'extension.js');
+  const sdkJs = path.join(root, 'dist', 'sdk.js');
+  const vsix = path.join(root, 'dist-vsix', 'aws-identity-switcher.vsix');
+  for (const f of [extensionJs, sdkJs, vsix]) {
+    if (!fs.existsSync(f)) throw new Error(`${path.relative(root, f)} is missing: run \`npm run package\` first (bench/run.sh does).`);
+  }
+
+  say(`activation: require(dist/extension.js) in ${opts.requireRuns} fresh processes`);
+  const requireSamples: number[] = [];
+  let sdkLoadedByRequire = false;
+  for (let i = 0; i < opts.requireRuns; i++) {
+    const r = await runWorker<{ requireMs: number; sdkLoaded: boolean; vscodeNamesTouchedAtLoad: string[] }>('worker-require-extension', [extensionJs]);
+    requireSamples.push(r.requireMs);
+    sdkLoadedByRequire ||= r.sdkLoaded;
+  }
+
+  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ais-bench-activation-'));
+  let home: FixtureHome | undefined;
+  let cs: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    const workspace = path.join(tmp, 'workspace');
+    await fsp.cp(path.join(repoRoot(), 'test', 'fixtures', 'integration', 'workspace'), workspace, { recursive: true });
+    home = await createFixtureHome(path.join(repoRoot(), 'test', 'fixtures', 'integration', 'aws'), tmp);
+    say('activation: starting code-server with the packaged .vsix installed');
+    cs = await startCodeServer({ workspaceFolder: workspace, env: isolatedEnv(home, { stsEndpoint: opts.moto.endpoint }), vsix, stateParent: tmp });
+    const extensionHostNode = execFileSync(findCodeServer(root).node, ['--version'], { encoding: 'utf8' }).trim();
+    browser = await launchChromium();
+    const seen = new Set<string>();
+    const activateSamples: number[] = [];
+    const pageSamples: number[] = [];
+    let vscodeVersion = '';
+    for (let i = 0; i < opts.loads; i++) {
+      // A new page is a new window: the server starts a new extension host for it, which
+      // activates the extension again (onStartupFinished) and logs to a new exthost<N> folder.
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const t0 = nowMs();
+      await page.goto(cs.workbenchUrl(), { waitUntil: 'domcontentloaded', timeout: 90_000 });
+      let line: { file: string; ms: number; vscode: string } | undefined;
+      await waitFor(
+        () => {
+          line = newActivationLines(cs!, seen)[0];
+          return line !== undefined;
+        },
+        `the "Activated in" line of workbench load ${i + 1} in ${cs.userDataDir}/logs`,
+        120_000,
+        50,
+      );
+      const found = line!;
+      pageSamples.push(nowMs() - t0);
+      seen.add(found.file);
+      activateSamples.push(found.ms);
+      vscodeVersion = found.vscode;
+      say(`activation: load ${i + 1}/${opts.loads}: activate() ${found.ms} ms (${path.relative(cs.userDataDir, found.file)})`);
+      await page.close();
+    }
+    return {
+      extensionJsBytes: fs.statSync(extensionJs).size,
+      sdkJsBytes: fs.statSync(sdkJs).size,
+      vsixBytes: fs.statSync(vsix).size,
+      requireMs: summarize(requireSamples),
+      requireSamples,
+      activateMs: summarize(activateSamples),
+      activateSamples,
+      activateFirstLoadMs: activateSamples[0]!,
+      pageToActivatedMs: summarize(pageSamples.map((x) => round(x, 0))),
+      sdkLoadedByRequire,
+      vscodeVersion,
+      codeServerVersion: cs.version,
+      extensionHostNode,
+    };
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await cs?.stop();
+    await home?.dispose();
+    await fsp.rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+  }
+}

@@ -1,0 +1,335 @@
+/**
+ * `npm run bench`: the extension's performance figures, measured on this machine against a real
+ * STS (moto_server on loopback) and real clients, printed as Markdown tables, or with `--json`
+ * as one JSON object on stdout. The latest run is also written to bench/results/latest.{json,md}.
+ *
+ *   node .bench/main.js [--json] [--quick] [--only activation,config,switch,endpoint] [--no-save]
+ *
+ * Run through bench/run.sh, which builds what is measured first. Progress goes to stderr.
+ * Not a test: timings depend on the machine and its load; budgets are reported, not enforced.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../test/support/codeServer';
+import { FaultProxy } from '../test/support/faultProxy';
+import { startMoto, type MotoServer } from '../test/support/moto';
+import { measureActivation, type ActivationResult } from './activation';
+import { measureConfigScale, type ScaleLevel } from './configScale';
+import { credentialProcessScript, measureEndpoint, type EndpointResult } from './endpoint';
+import { bytesCell, cell, machine, round, say, table, verdict, type Machine } from './lib';
+import { benchManager, useBenchEnvironment, writeBenchAwsHome } from './switchSetup';
+import { measureSwitching, type Measured, type StsCalls, type SwitchResult } from './switchLatency';
+
+const SECTIONS = ['activation', 'config', 'switch', 'endpoint'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Args {
+  json: boolean;
+  quick: boolean;
+  save: boolean;
+  only: Set<Section>;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { json: false, quick: false, save: true, only: new Set(SECTIONS) };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') args.json = true;
+    else if (a === '--quick') args.quick = true;
+    else if (a === '--no-save') args.save = false;
+    else if (a === '--only') {
+      const list = (argv[++i] ?? '').split(',').filter(Boolean);
+      const bad = list.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+      if (list.length === 0 || bad.length) throw new Error(`--only takes a comma-separated list of ${SECTIONS.join(', ')} (got ${bad.join(', ') || 'nothing'})`);
+      args.only = new Set(list as Section[]);
+    } else throw new Error(`Unknown argument ${a}. Usage: npm run bench -- [--json] [--quick] [--only ${SECTIONS.join(',')}] [--no-save]`);
+  }
+  // A partial or quick run is for development: it must not replace the recorded figures.
+  if (args.quick || args.only.size < SECTIONS.length) args.save = false;
+  return args;
+}
+
+/** The budgets the project set itself; reported with every run. */
+const BUDGETS = {
+  activateMs: 10,
+  vsixBytes: 300 * 1024,
+  profiles10kMs: 50,
+  assumeStsCalls: 1,
+  switchSpeedupVsCli: 10,
+  endpointP99Ms: 2,
+  endpointStsCallsPerRequest: 0,
+};
+
+interface Results {
+  readonly machine: Machine & { readonly loadAverageAtEnd: readonly number[] };
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly activation?: ActivationResult;
+  readonly config?: readonly ScaleLevel[];
+  readonly switching?: SwitchResult;
+  readonly endpoint?: EndpointResult;
+}
+
+function headline(r: Results): Record<string, unknown> {
+  const tenK = r.config?.find((l) => l.profiles === 10_000);
+  const oneClient = r.endpoint?.levels.find((l) => l.clients === 1);
+  return {
+    activateMs: r.activation?.activateMs.median ?? null,
+    vsixBytes: r.activation?.vsixBytes ?? null,
+    extensionJsBytes: r.activation?.extensionJsBytes ?? null,
+    sdkJsBytes: r.activation?.sdkJsBytes ?? null,
+    requireExtensionMs: r.activation?.requireMs.median ?? null,
+    profiles10kMs: tenK?.coldMs.median ?? null,
+    profiles10kWarmMs: tenK?.warmMs.median ?? null,
+    profiles10kHeapBytes: tenK?.heapDeltaBytes.median ?? null,
+    switchSpeedupVsCli: r.switching?.speedupAssumeVsCliV1 ?? null,
+    switchSpeedupBasis: 'assume role: AWS CLI v1 median / our warm median',
+    assumeWarmMs: r.switching?.ours.warmAssume.ms.median ?? null,
+    assumeStsCalls: r.switching ? totalCalls(r.switching.ours.warmAssume.stsCalls) : null,
+    firstSwitchColdMs: r.switching?.ours.coldProfileChain.ms.median ?? null,
+    endpointP99Ms: oneClient?.p99Ms.median ?? null,
+    endpointP99MsBasis: 'one keep-alive client (a terminal); other concurrency levels under endpoint.levels',
+    endpointStsCallsPerRequest: r.endpoint ? r.endpoint.stsCallsDuringLoad / Math.max(1, r.endpoint.requestsServed) : null,
+  };
+}
+
+function totalCalls(c: StsCalls): number {
+  return Object.values(c).reduce((a, b) => a + b, 0);
+}
+
+function callsCell(c: StsCalls, varied?: boolean): string {
+  const parts = Object.entries(c).map(([k, v]) => `${v} ${k}`);
+  return (parts.join(' + ') || '0') + (varied ? ' (varied)' : '');
+}
+
+function budgets(r: Results): Record<string, { budget: number; value: number | null; met: boolean | null }> {
+  const h = headline(r);
+  const num = (k: string): number | null => (typeof h[k] === 'number' ? (h[k] as number) : null);
+  const check = (value: number | null, budget: number, ok: (v: number) => boolean): { budget: number; value: number | null; met: boolean | null } => ({
+    budget,
+    value,
+    met: value === null ? null : ok(value),
+  });
+  return {
+    activateMs: check(num('activateMs'), BUDGETS.activateMs, (v) => v < BUDGETS.activateMs),
+    vsixBytes: check(num('vsixBytes'), BUDGETS.vsixBytes, (v) => v < BUDGETS.vsixBytes),
+    profiles10kMs: check(num('profiles10kMs'), BUDGETS.profiles10kMs, (v) => v < BUDGETS.profiles10kMs),
+    assumeStsCalls: check(num('assumeStsCalls'), BUDGETS.assumeStsCalls, (v) => v === BUDGETS.assumeStsCalls),
+    switchSpeedupVsCli: check(num('switchSpeedupVsCli'), BUDGETS.switchSpeedupVsCli, (v) => v >= BUDGETS.switchSpeedupVsCli),
+    endpointP99Ms: check(num('endpointP99Ms'), BUDGETS.endpointP99Ms, (v) => v < BUDGETS.endpointP99Ms),
+    endpointStsCallsPerRequest: check(num('endpointStsCallsPerRequest'), 0, (v) => v === 0),
+  };
+}
+
+function markdown(r: Results): string {
+  const m = r.machine;
+  const out: string[] = [];
+  const b = budgets(r);
+  out.push(`# Benchmarks: AWS Identity Switcher`);
+  out.push('');
+  out.push(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}. ` +
+      `Load average (1/5/15 min) ${m.loadAverage.join(' / ')} at start, ${m.loadAverageAtEnd.join(' / ')} at end. ` +
+      `Run ${r.startedAt}, ${r.durationS} s. STS: moto_server on loopback.`,
+  );
+  out.push('');
+  out.push('Figures are median (min–max) over the runs shown; "n" is the number of samples.');
+
+  const a = r.activation;
+  if (a) {
+    out.push('', '## 1. Activation', '');
+    out.push(`code-server ${a.codeServerVersion} (VS Code ${a.vscodeVersion}), extension host Node ${a.extensionHostNode}, packaged .vsix installed, workbench in headless Chromium.`, '');
+    out.push(
+      table(
+        ['measure', 'value', 'n', 'budget'],
+        [
+          ['`activate()` in the extension host (our log line)', cell(a.activateMs), String(a.activateMs.n), `< ${BUDGETS.activateMs} ms: ${verdict(b.activateMs!.met === true)}`],
+          ['`activate()`, first workbench load after server start', `${a.activateFirstLoadMs.toFixed(2)} ms`, '1', ''],
+          ['page open → activation logged (workbench start-up)', cell(a.pageToActivatedMs, 'ms', 0), String(a.pageToActivatedMs.n), ''],
+          ['`require(dist/extension.js)` in plain Node (parse + evaluate)', cell(a.requireMs), String(a.requireMs.n), a.sdkLoadedByRequire ? 'SDK loaded too!' : 'SDK not loaded'],
+          ['dist/extension.js', bytesCell(a.extensionJsBytes), '', ''],
+          ['dist/sdk.js (loaded on first use)', bytesCell(a.sdkJsBytes), '', ''],
+          ['.vsix', bytesCell(a.vsixBytes), '', `< 300 KiB: ${verdict(b.vsixBytes!.met === true)}`],
+        ],
+      ),
+    );
+  }
+
+  if (r.config) {
+    out.push('', '## 2. Config scale: read + model + the tree’s first level', '');
+    out.push(
+      '`loadProfileModel(resolveConfigPaths(env))` then `profileItemView` for every profile. Cold: the first run in a fresh process (opening the view after start), one per process. ' +
+        'Warm: later runs in the same process (a reload after an edit). Heap: `heapUsed` growth while the model and rows are held, after full GCs (includes first-use bytecode, which is most of the 10-profile figure).',
+      '',
+    );
+    out.push(
+      table(
+        ['profiles', 'config size', 'mix', 'cold', 'warm', 'warm: read + model', 'warm: rows', 'heap held'],
+        r.config.map((l) => [
+          l.profiles.toLocaleString('en-US'),
+          `${(l.configBytes / 1024).toFixed(0)} KiB`,
+          `${l.shape.ssoProfiles} sso (${l.shape.organisations} org), ${l.shape.roleChains} role chains, ${l.shape.staticProfiles} static, 1 default`,
+          `${cell(l.coldMs)} n=${l.coldMs.n}`,
+          `${cell(l.warmMs)} n=${l.warmMs.n}`,
+          cell(l.warmLoadMs),
+          cell(l.warmViewMs),
+          `${(l.heapDeltaBytes.median / 1024 / 1024).toFixed(1)} MiB`,
+        ]),
+      ),
+    );
+    const tenK = r.config.find((l) => l.profiles === 10_000);
+    if (tenK) out.push('', `Budget: 10,000 profiles < ${BUDGETS.profiles10kMs} ms (cold): ${verdict(b.profiles10kMs!.met === true)} (${tenK.coldMs.median} ms cold, ${tenK.warmMs.median} ms warm).`);
+  }
+
+  const s = r.switching;
+  if (s) {
+    out.push('', '## 3. Switch latency and STS calls', '');
+    out.push(
+      `From call to identity known. Ours: \`IdentityManager\` in-process (production bundles: core as in dist/extension.js, SDK from dist/sdk.js). ` +
+        `CLIs: process spawn to exit (${s.cliV1.split(' ')[0]}, ${s.cliV2.split(' ')[0]}). STS calls counted by a loopback proxy in front of moto that sees both. ` +
+        `CLI v2.9 cannot do the source_profile chain here: its AssumeRole provider ignores --endpoint-url and the variable.`,
+      '',
+    );
+    const row = (name: string, x: Measured): string[] => [name, cell(x.ms), String(x.ms.n), callsCell(x.stsCalls, x.stsCallsVaried)];
+    out.push(
+      table(
+        ['operation', 'time', 'n', 'STS calls'],
+        [
+          row('ours: first switch after start, `useProfile(chain)` (cold: loads the SDK)', s.ours.coldProfileChain),
+          row('ours: `useProfile(chain)` (warm)', s.ours.warmProfileChain),
+          row('AWS CLI v1: `sts get-caller-identity --profile chain` (its ~/.aws/cli/cache emptied first)', s.cliV1ProfileChain),
+          row('AWS CLI v1: the same again, role credentials from its cache', s.cliV1ProfileChainCached),
+          row('ours: `assumeRole(…, source: active)` (warm)', s.ours.warmAssume),
+          row('AWS CLI v1: `sts assume-role … --profile base`', s.cliV1Assume),
+          row('AWS CLI v2: `sts assume-role … --profile base --endpoint-url`', s.cliV2Assume),
+        ],
+      ),
+    );
+    out.push(
+      '',
+      `Speed-up (CLI median / our warm median): assume ${s.speedupAssumeVsCliV1}x vs CLI v1, ${s.speedupAssumeVsCliV2}x vs CLI v2; profile chain ${s.speedupProfileChainVsCliV1}x vs CLI v1. ` +
+        `Budgets: one STS call per assume: ${verdict(b.assumeStsCalls!.met === true)}; ≥ ${BUDGETS.switchSpeedupVsCli}x faster than the CLI (assume, v1): ${verdict(b.switchSpeedupVsCli!.met === true)}.`,
+    );
+  }
+
+  const e = r.endpoint;
+  if (e) {
+    out.push('', '## 4. Terminal credential endpoint', '');
+    out.push(
+      'CredentialEndpoint serving the active identity (a role session, credentials cached by the session) to keep-alive clients in a separate process on loopback. ' +
+        'Each run is bounded by its request count and 3 s; p50/p99 are per run, then median (min–max) over the runs.',
+      '',
+    );
+    out.push(
+      table(
+        ['clients', 'p50', 'p99', 'requests/s', 'runs × requests', 'non-200', 'STS calls / request'],
+        e.levels.map((l) => [
+          String(l.clients),
+          cell(l.p50Ms, 'ms', 3),
+          cell(l.p99Ms, 'ms', 3),
+          cell(l.requestsPerSecond, '/s', 0),
+          `${l.runs.length} × ${l.requestsPerRun}`,
+          String(l.non200),
+          String(l.stsCallsPerRequest),
+        ]),
+      ),
+    );
+    out.push(
+      '',
+      `STS calls during the load: ${e.stsCallsDuringLoad} for ${e.requestsServed.toLocaleString('en-US')} requests served. ` +
+        `Budget: p99 < ${BUDGETS.endpointP99Ms} ms (one client) with zero STS calls per request: ${verdict(b.endpointP99Ms!.met === true && b.endpointStsCallsPerRequest!.met === true)}.`,
+      '',
+      'Real clients, spawn to exit (the CLI includes its one GetCallerIdentity), and for boto3 also the time inside the process of `Session().get_credentials().get_frozen_credentials()`:',
+      '',
+    );
+    const c = e.clients;
+    out.push(
+      table(
+        ['client', 'credentials from', 'wall time', 'credentials ready (in process)', 'STS calls per run'],
+        [
+          ['AWS CLI v1 `sts get-caller-identity`', 'our endpoint', cell(c.cliV1ViaEndpoint.wallMs, 'ms', 0), '', callsCell(c.cliV1ViaEndpoint.stsCalls)],
+          ['AWS CLI v1 `sts get-caller-identity`', 'credential_process (node script)', cell(c.cliV1ViaCredentialProcess.wallMs, 'ms', 0), '', callsCell(c.cliV1ViaCredentialProcess.stsCalls)],
+          ['boto3', 'our endpoint', cell(c.boto3ViaEndpoint.wallMs, 'ms', 0), cell(c.boto3ViaEndpoint.credentialsMs!, 'ms', 1), callsCell(c.boto3ViaEndpoint.stsCalls)],
+          ['boto3', 'credential_process (node script)', cell(c.boto3ViaCredentialProcess.wallMs, 'ms', 0), cell(c.boto3ViaCredentialProcess.credentialsMs!, 'ms', 1), callsCell(c.boto3ViaCredentialProcess.stsCalls)],
+        ],
+      ),
+    );
+  }
+  out.push('', '## Budgets', '');
+  out.push(
+    table(
+      ['budget', 'limit', 'measured', 'verdict'],
+      Object.entries(b).map(([k, v]) => [k, String(v.budget), v.value === null ? 'not measured' : String(round(v.value, 3)), v.met === null ? '' : verdict(v.met)]),
+    ),
+  );
+  return out.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const root = repoRoot();
+  const started = Date.now();
+  const machineAtStart = machine();
+  say(`machine: ${machineAtStart.cpu}, ${machineAtStart.cores} cores, load ${machineAtStart.loadAverage.join(' ')}`);
+  const q = args.quick;
+  let moto: MotoServer | undefined;
+  let proxy: FaultProxy | undefined;
+  const aws = await writeBenchAwsHome(credentialProcessScript(root));
+  const partial: { activation?: ActivationResult; config?: ScaleLevel[]; switching?: SwitchResult; endpoint?: EndpointResult } = {};
+  try {
+    moto = await startMoto();
+    proxy = await FaultProxy.start(moto.endpoint);
+    useBenchEnvironment(aws, proxy.endpoint);
+    const manager = benchManager(aws);
+    try {
+      if (args.only.has('activation')) partial.activation = await measureActivation({ root, moto, loads: q ? 2 : 5, requireRuns: q ? 3 : 9 });
+      if (args.only.has('config')) partial.config = await measureConfigScale({ sizes: [10, 1_000, 10_000], processes: q ? 2 : 5, warmRuns: q ? 3 : 5 });
+      if (args.only.has('switch')) partial.switching = await measureSwitching({ aws, proxy, manager, rounds: q ? 2 : 7, oursPerRound: 3, coldRuns: q ? 2 : 5 });
+      if (args.only.has('endpoint')) {
+        partial.endpoint = await measureEndpoint({
+          aws,
+          proxy,
+          manager,
+          levels: [1, 10, 50],
+          runsPerLevel: q ? 2 : 5,
+          requestsPerRun: q ? 1000 : 4000,
+          maxMsPerRun: 3000,
+          clientRuns: q ? 2 : 5,
+        });
+      }
+    } finally {
+      manager.dispose();
+    }
+  } finally {
+    await proxy?.stop();
+    await moto?.stop();
+    await aws.dispose();
+  }
+  const results: Results = {
+    machine: { ...machineAtStart, loadAverageAtEnd: machine().loadAverage },
+    startedAt: new Date(started).toISOString(),
+    durationS: Math.round((Date.now() - started) / 1000),
+    ...partial,
+  };
+  const json = { ...headline(results), budgets: budgets(results), ...results };
+  const md = markdown(results);
+  if (args.save) {
+    const dir = path.join(root, 'bench', 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, 'latest.md'), md);
+    say(`wrote bench/results/latest.json and latest.md`);
+  } else {
+    say('partial or --quick run: bench/results/ left as it was');
+  }
+  // The JSON is one line, the last on stdout, so `npm run bench -- --json | tail -1` works even with npm's banner.
+  process.stdout.write(args.json ? `${JSON.stringify(json)}\n` : md);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`[bench] FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,172 @@
+/**
+ * Section 3, switch latency and STS calls: our core (IdentityManager) against the AWS CLI doing
+ * the same thing, in the same run, against the same moto, through one counting proxy that sees
+ * every STS request of both (test/support/faultProxy.ts with no fault injected: it forwards
+ * everything to moto unchanged and records each request's Action).
+ *
+ *  - profile chain: `useProfile('chain')` (role_arn + source_profile = base, static keys) until
+ *    the identity is known, vs `aws sts get-caller-identity --profile chain`;
+ *  - assume: `assumeRole({ roleArn, source: { type: 'active' } })` with base active, vs
+ *    `aws sts assume-role --role-arn ... --role-session-name ... --profile base`.
+ *
+ * The CLIs are timed from process spawn to exit: that is what switching with the CLI costs a
+ * user. AWS CLI v1 is the real pip script (not the pyenv shim, which would add a pyenv start).
+ */
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { cliV1Path, cliV2Path, clientEnv } from '../test/support/awsClients';
+import type { FaultProxy } from '../test/support/faultProxy';
+import type { IdentityManager } from '../src/identity/identityManager';
+import { timedRun } from './clients';
+import { nowMs, round, runWorker, say, summarize, type Summary } from './lib';
+import { ASSUME_ROLE_ARN, SESSION_NAME, type BenchAwsHome } from './switchSetup';
+
+export type StsCalls = Readonly<Record<string, number>>;
+
+export interface Measured {
+  readonly ms: Summary;
+  readonly samples: readonly number[];
+  /** STS requests per operation, by action, as the proxy saw them (the same in every sample, or `varied`). */
+  readonly stsCalls: StsCalls;
+  readonly stsCallsVaried?: boolean;
+}
+
+export interface SwitchResult {
+  readonly cliV1: string;
+  readonly cliV2: string;
+  readonly ours: {
+    /** First switch in a fresh process: loads the SDK bundle. */
+    readonly coldProfileChain: Measured;
+    readonly warmProfileChain: Measured;
+    readonly warmAssume: Measured;
+  };
+  /** The CLI's role-credential cache (~/.aws/cli/cache) emptied first: the same work as a switch. */
+  readonly cliV1ProfileChain: Measured;
+  /** The same command again right after, answered partly from that cache. */
+  readonly cliV1ProfileChainCached: Measured;
+  readonly cliV1Assume: Measured;
+  readonly cliV2Assume: Measured;
+  /** CLI v1 median / our warm median, for the assume (both one AssumeRole). */
+  readonly speedupAssumeVsCliV1: number;
+  readonly speedupProfileChainVsCliV1: number;
+  readonly speedupAssumeVsCliV2: number;
+}
+
+function actions(proxy: FaultProxy, from: number): StsCalls {
+  const out: Record<string, number> = {};
+  for (const r of proxy.requests.slice(from)) out[r.action] = (out[r.action] ?? 0) + 1;
+  return out;
+}
+
+/** Collects timed samples of one operation and the STS calls each made. */
+class Series {
+  readonly samples: number[] = [];
+  private calls: StsCalls | undefined;
+  private varied = false;
+  constructor(private readonly proxy: FaultProxy) {}
+
+  async time(op: () => Promise<unknown>): Promise<void> {
+    const from = this.proxy.requests.length;
+    const t0 = nowMs();
+    await op();
+    this.record(nowMs() - t0, from);
+  }
+
+  record(ms: number, from: number): void {
+    this.samples.push(round(ms));
+    const calls = actions(this.proxy, from);
+    if (this.calls && JSON.stringify(this.calls) !== JSON.stringify(calls)) this.varied = true;
+    this.calls ??= calls;
+  }
+
+  result(): Measured {
+    return { ms: summarize(this.samples), samples: this.samples, stsCalls: this.calls ?? {}, ...(this.varied ? { stsCallsVaried: true } : {}) };
+  }
+}
+
+async function cliChain(cli: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const r = await timedRun(cli, ['sts', 'get-caller-identity', '--profile', 'chain', '--output', 'json'], env);
+  if (!r.stdout.includes(':assumed-role/BenchDeploy/')) throw new Error(`CLI v1 chain gave ${r.stdout}`);
+}
+
+export async function measureSwitching(opts: {
+  aws: BenchAwsHome;
+  proxy: FaultProxy;
+  manager: IdentityManager;
+  rounds: number;
+  oursPerRound: number;
+  coldRuns: number;
+}): Promise<SwitchResult> {
+  const { aws, proxy, manager } = opts;
+  const cliV1 = cliV1Path();
+  const cliV2 = cliV2Path();
+  // The CLIs read the same files; v1 honours AWS_ENDPOINT_URL_STS, Debian's v2.9 needs --endpoint-url.
+  const env = clientEnv(aws.home, { AWS_ENDPOINT_URL_STS: proxy.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });
+
+  say(`switch: ${opts.coldRuns} cold first switches (fresh processes)`);
+  const cold = new Series(proxy);
+  for (let i = 0; i < opts.coldRuns; i++) {
+    const from = proxy.requests.length;
+    const r = await runWorker<{ coldUseProfileMs: number; arn: string; sdkLoaded: boolean }>('worker-cold-switch', [aws.home, aws.configFile, aws.credentialsFile, proxy.endpoint]);
+    if (!r.sdkLoaded || !r.arn.includes(':assumed-role/BenchDeploy/')) throw new Error(`cold switch gave ${r.arn}`);
+    cold.record(r.coldUseProfileMs, from);
+  }
+
+  // Warm-up: loads the SDK in this process and lets every code path run once.
+  await manager.useProfile('chain');
+  await manager.useProfile('base');
+  await manager.assumeRole({ roleArn: ASSUME_ROLE_ARN, source: { type: 'active' } });
+
+  const oursChain = new Series(proxy);
+  const oursAssume = new Series(proxy);
+  const v1Chain = new Series(proxy);
+  const v1ChainCached = new Series(proxy);
+  const v1Assume = new Series(proxy);
+  const v2Assume = new Series(proxy);
+  const assumeArgs = ['sts', 'assume-role', '--role-arn', ASSUME_ROLE_ARN, '--role-session-name', SESSION_NAME, '--profile', 'base', '--output', 'json'];
+  // Interleaved rounds, so a change in the machine's load hits ours and the CLIs alike.
+  for (let round = 0; round < opts.rounds; round++) {
+    say(`switch: round ${round + 1}/${opts.rounds}`);
+    for (let i = 0; i < opts.oursPerRound; i++) {
+      await oursChain.time(async () => {
+        const id = await manager.useProfile('chain');
+        if (!id.arn.includes(':assumed-role/BenchDeploy/')) throw new Error(`useProfile(chain) gave ${id.arn}`);
+      });
+    }
+    // The CLI caches a source_profile chain's role credentials in ~/.aws/cli/cache: without that
+    // cache it does what a switch does (AssumeRole + GetCallerIdentity); with it, one call less.
+    await fsp.rm(path.join(aws.home, '.aws', 'cli', 'cache'), { recursive: true, force: true });
+    await v1Chain.time(() => cliChain(cliV1, env));
+    await v1ChainCached.time(() => cliChain(cliV1, env));
+    for (let i = 0; i < opts.oursPerRound; i++) {
+      await manager.useProfile('base'); // not timed: the source of the next assume
+      await oursAssume.time(async () => {
+        const id = await manager.assumeRole({ roleArn: ASSUME_ROLE_ARN, source: { type: 'active' } });
+        if (!id.arn.includes(':assumed-role/BenchAdmin/')) throw new Error(`assumeRole gave ${id.arn}`);
+      });
+    }
+    await v1Assume.time(async () => {
+      const r = await timedRun(cliV1, assumeArgs, env);
+      if (!r.stdout.includes(':assumed-role/BenchAdmin/')) throw new Error(`CLI v1 assume-role gave ${r.stdout}`);
+    });
+    await v2Assume.time(async () => {
+      const r = await timedRun(cliV2, [...assumeArgs, '--endpoint-url', proxy.endpoint], env);
+      if (!r.stdout.includes(':assumed-role/BenchAdmin/')) throw new Error(`CLI v2 assume-role gave ${r.stdout}`);
+    });
+  }
+  const result = {
+    cliV1: (await timedRun(cliV1, ['--version'], env)).stdout,
+    cliV2: (await timedRun(cliV2, ['--version'], env)).stdout,
+    ours: { coldProfileChain: cold.result(), warmProfileChain: oursChain.result(), warmAssume: oursAssume.result() },
+    cliV1ProfileChain: v1Chain.result(),
+    cliV1ProfileChainCached: v1ChainCached.result(),
+    cliV1Assume: v1Assume.result(),
+    cliV2Assume: v2Assume.result(),
+  };
+  return {
+    ...result,
+    speedupAssumeVsCliV1: round(result.cliV1Assume.ms.median / result.ours.warmAssume.ms.median, 1),
+    speedupProfileChainVsCliV1: round(result.cliV1ProfileChain.ms.median / result.ours.warmProfileChain.ms.median, 1),
+    speedupAssumeVsCliV2: round(result.cliV2Assume.ms.median / result.ours.warmAssume.ms.median, 1),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The profiles and the IdentityManager the switch and endpoint benchmarks use, shared by the main
+ * process and the cold-switch worker so both measure the same thing.
+ *
+ * `base` holds long-lived keys (hand-written test values ending in EXAMPLE; moto accepts any
+ * key), `chain` is a role assumed with base's keys through source_profile, `proc` gets its
+ * credentials from a credential_process program (bench/credential-process.mjs).
+ */
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { IdentityManager } from '../src/identity/identityManager';
+import { silentLogger } from '../src/aws/types';
+
+export const BENCH_ACCOUNT = '123456789012';
+export const CHAIN_ROLE_ARN = `arn:aws:iam::${BENCH_ACCOUNT}:role/BenchDeploy`;
+/** The role assumed "from the active identity" (ours) and with `aws sts assume-role` (the CLI's). */
+export const ASSUME_ROLE_ARN = `arn:aws:iam::${BENCH_ACCOUNT}:role/BenchAdmin`;
+export const SESSION_NAME = 'bench-session';
+
+export interface BenchAwsHome {
+  /** Used as HOME; holds .aws/config and .aws/credentials. */
+  readonly home: string;
+  readonly configFile: string;
+  readonly credentialsFile: string;
+  dispose(): Promise<void>;
+}
+
+export async function writeBenchAwsHome(credentialProcessScript: string): Promise<BenchAwsHome> {
+  const home = await fsp.mkdtemp(path.join(os.tmpdir(), 'ais-bench-home-'));
+  const aws = path.join(home, '.aws');
+  await fsp.mkdir(aws, { recursive: true, mode: 0o700 });
+  const configFile = path.join(aws, 'config');
+  const credentialsFile = path.join(aws, 'credentials');
+  await fsp.writeFile(
+    configFile,
+    [
+      '[profile base]',
+      'region = us-east-1',
+      '',
+      '[profile chain]',
+      `role_arn = ${CHAIN_ROLE_ARN}`,
+      'source_profile = base',
+      `role_session_name = ${SESSION_NAME}`,
+      'region = us-east-1',
+      '',
+      '[profile proc]',
+      `credential_process = ${process.execPath} ${credentialProcessScript}`,
+      'region = us-east-1',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  await fsp.writeFile(
+    credentialsFile,
+    ['[base]', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', ''].join('\n'),
+    { mode: 0o600 },
+  );
+  return { home, configFile, credentialsFile, dispose: () => fsp.rm(home, { recursive: true, force: true }) };
+}
+
+/**
+ * Points this process at the bench home and the STS endpoint, as the extension host would be
+ * pointed by the user's environment; every other AWS_* variable is removed.
+ */
+export function useBenchEnvironment(aws: BenchAwsHome, stsEndpoint: string): void {
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  process.env.HOME = aws.home;
+  process.env.AWS_CONFIG_FILE = aws.configFile;
+  process.env.AWS_SHARED_CREDENTIALS_FILE = aws.credentialsFile;
+  process.env.AWS_ENDPOINT_URL_STS = stsEndpoint;
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+}
+
+/** An IdentityManager configured as the extension configures it, with production STS tuning. */
+export function benchManager(aws: BenchAwsHome): IdentityManager {
+  return new IdentityManager({
+    logger: silentLogger,
+    mfaCodeProvider: () => Promise.reject(new Error('no MFA in the benchmark profiles')),
+    configPaths: () => ({ configFile: aws.configFile, credentialsFile: aws.credentialsFile }),
+    defaultRegion: () => undefined,
+    environment: () => ({}),
+    defaultSessionName: () => SESSION_NAME,
+    defaultDurationSeconds: () => 3600,
+  });
+}
