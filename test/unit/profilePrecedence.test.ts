@@ -96,14 +96,14 @@ describe('credential precedence in real clients (AWS_PROFILE, [default], env key
         const env = clientEnv(home.home, { AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', ...(s.extra?.({ other }) ?? {}), ...ours });
         const got = {} as Record<ClientName, Outcome>;
         const detail: string[] = [];
-        await Promise.all(
-          ALL_CLIENTS.map(async (client) => {
-            const r = await callerIdentity(client, env, moto.endpoint);
-            const role = /assumed-role\/(\w+)\//.exec(r.stdout)?.[1];
-            got[client] = r.code !== 0 ? 'error' : role === 'Chosen' || role === 'ShellProfile' || role === 'DefaultProfile' ? role : 'error';
-            if (got[client] === 'error') detail.push(`${client}: ${r.stderr.split('\n').filter(Boolean).pop() ?? r.stdout}`);
-          }),
-        );
+        // One client at a time: on a loaded machine four at once can push the JS SDK past its 1 s
+        // container-endpoint timeout, which would be measured as a precedence "error".
+        for (const client of ALL_CLIENTS) {
+          const r = await callerIdentity(client, env, moto.endpoint);
+          const role = /assumed-role\/(\w+)\//.exec(r.stdout)?.[1];
+          got[client] = r.code !== 0 ? 'error' : role === 'Chosen' || role === 'ShellProfile' || role === 'DefaultProfile' ? role : 'error';
+          if (got[client] === 'error') detail.push(`${client} (${r.ms.toFixed(0)} ms): ${r.stderr.split('\n').filter((l) => /Error|error/.test(l)).slice(0, 3).join(' / ') || r.stdout}`);
+        }
         table.push(`${s.name}: ${ALL_CLIENTS.map((c) => got[c]).join(' | ')}`);
         assert.deepEqual(got, s.expected, detail.join('\n'));
       } finally {
