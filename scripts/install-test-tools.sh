@@ -12,6 +12,7 @@ code_server_version=4.139.1
 node_major=24
 
 say() { printf '[install-test-tools] %s\n' "$*"; }
+trap 'say "failed at line $LINENO (exit $?): see the output above; the step is safe to re-run." >&2' ERR
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
@@ -44,4 +45,9 @@ if [ ! -x "$cs/node_modules/.bin/code-server" ] || ! grep -q "\"version\": \"$co
   (cd "$cs" && PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
      npm install --no-audit --no-fund --silent "code-server@$code_server_version")
 fi
-say "ready: $("$node24/bin/node" --version), code-server $code_server_version, $(chromium --version 2>/dev/null | head -1)"
+# A half-finished install (interrupted native build) shows up here, not mid-test.
+if ! cs_version=$("$node24/bin/node" "$cs/node_modules/code-server/out/node/entry.js" --version 2>&1 | head -1); then
+  say "code-server in $cs does not start: $cs_version. Delete $cs and run this script again." >&2
+  exit 1
+fi
+say "ready: node $("$node24/bin/node" --version), code-server $cs_version, $(chromium --version 2>/dev/null | head -1)"

@@ -3,7 +3,10 @@
  * fixture HOME, a real STS (moto_server) and headless Chromium holding the workbench open.
  * The code-server twin of test/runElectron.ts, for machines that cannot download VS Code.
  *
- *   node out/test/runIntegration.js [--grep <regexp>] [--keep]
+ *   node out/test/runIntegration.js [--grep <regexp>] [--keep] [--vsix <file>]
+ *
+ * --vsix runs the suite against the packaged extension installed into the isolated extensions
+ * dir (what users get) instead of this checkout as the extension under development.
  *
  * Builds nothing: run `npm run build && npm run compile-tests` first (scripts/test.sh does).
  * Exit code 0 only when every test passed. On failure, logs and a screenshot go to artifacts/.
@@ -28,6 +31,7 @@ import type { IntegrationResult } from './integration/index';
 interface Args {
   grep?: string;
   keep: boolean;
+  vsix?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -38,8 +42,12 @@ function parseArgs(argv: string[]): Args {
       const value = argv[++i];
       if (!value) throw new Error('--grep needs a regular expression');
       args.grep = value;
+    } else if (a === '--vsix') {
+      const value = argv[++i];
+      if (!value || !fs.existsSync(value)) throw new Error(`--vsix needs an existing .vsix file (got ${value ?? 'nothing'}); build one with npm run package`);
+      args.vsix = path.resolve(value);
     } else if (a === '--keep') args.keep = true;
-    else throw new Error(`Unknown argument ${a}. Usage: node out/test/runIntegration.js [--grep <regexp>] [--keep]`);
+    else throw new Error(`Unknown argument ${a}. Usage: node out/test/runIntegration.js [--grep <regexp>] [--keep] [--vsix <file>]`);
   }
   return args;
 }
@@ -98,6 +106,14 @@ async function main(): Promise<number> {
     if (!fs.existsSync(file)) throw new Error(`${path.relative(root, file)} is missing: run \`${fix}\` first.`);
   }
   const totalTimeoutMs = Number(process.env.AIS_TEST_TOTAL_TIMEOUT_MS ?? 15 * 60_000);
+  const startTimeoutMs = Number(process.env.AIS_TEST_START_TIMEOUT_MS ?? 120_000);
+  // Ctrl-C / a CI cancel: stop waiting, clean up below, exit non-zero.
+  let interrupted: string | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      interrupted = signal;
+    });
+  }
 
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ais-integration-'));
   const resultFile = path.join(tmp, 'result.json');
@@ -129,7 +145,8 @@ async function main(): Promise<number> {
         ...(process.env.AIS_TEST_TIMEOUT_MS ? { AIS_TEST_TIMEOUT_MS: process.env.AIS_TEST_TIMEOUT_MS } : {}),
       },
     });
-    cs = await startCodeServer({ workspaceFolder: workspace, env, smokeTestDriver: true, stateParent: tmp });
+    cs = await startCodeServer({ workspaceFolder: workspace, env, smokeTestDriver: true, stateParent: tmp, ...(args.vsix ? { vsix: args.vsix } : {}) });
+    if (args.vsix) say(`installed ${path.relative(root, args.vsix)} into ${cs.extensionsDir}`);
     say(`code-server ${cs.version} ready at ${cs.url} in ${seconds(cs.startMs)}; moto at ${moto.endpoint}; HOME=${home.home}`);
 
     browser = await launchChromium();
@@ -141,7 +158,19 @@ async function main(): Promise<number> {
       pageCrashed = true;
     });
     const tLoad = Date.now();
-    await page.goto(cs.workbenchUrl({ folder: workspace, extensionDevelopmentPath: root, extensionTestsPath: testsEntry }), {
+    // VS Code runs extensionTestsPath only in an extension development host, so with --vsix the
+    // development extension is an empty stub and ours is the installed one.
+    let developmentPath = root;
+    if (args.vsix) {
+      developmentPath = path.join(tmp, 'test-host-stub');
+      await fsp.mkdir(developmentPath, { recursive: true });
+      await fsp.writeFile(
+        path.join(developmentPath, 'package.json'),
+        JSON.stringify({ name: 'test-host-stub', publisher: 'ais-tests', version: '0.0.0', engines: { vscode: '*' } }),
+      );
+    }
+    const url = cs.workbenchUrl({ folder: workspace, extensionDevelopmentPath: developmentPath, extensionTestsPath: testsEntry });
+    await page.goto(url, {
       waitUntil: 'domcontentloaded',
       timeout: 60_000,
     });
@@ -149,7 +178,12 @@ async function main(): Promise<number> {
     // Poll for the end of the run; each condition that can never recover fails at once.
     let offset = 0;
     const deadline = t0 + totalTimeoutMs;
+    const startDeadline = Date.now() + startTimeoutMs;
     for (;;) {
+      if (interrupted) {
+        failure = `Interrupted by ${interrupted}.`;
+        break;
+      }
       offset = printProgress(progressFile, offset);
       result = readResult(resultFile);
       if (result) break;
@@ -167,6 +201,10 @@ async function main(): Promise<number> {
       }
       if (pageCrashed) {
         failure = 'The browser page holding the workbench crashed.';
+        break;
+      }
+      if (!fs.existsSync(progressFile) && Date.now() > startDeadline) {
+        failure = `The tests did not start within ${seconds(startTimeoutMs)} of loading the workbench (AIS_TEST_START_TIMEOUT_MS): VS Code never called run() in ${path.relative(root, testsEntry)}.`;
         break;
       }
       if (Date.now() > deadline) {

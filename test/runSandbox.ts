@@ -8,7 +8,8 @@
  * Interactive: prints the URL, opens it when a display exists, runs until Ctrl-C, then stops
  * everything. `--check`: starts everything, loads the workbench in headless Chromium, waits
  * until our extension activated (extension host log), its status bar item and activity bar
- * icon show, and its Profiles view lists the demo profiles; saves a screenshot to
+ * icon show, its Profiles view lists the demo profiles, and clicking one switches the status
+ * bar to it (an identity from the local STS); saves a screenshot to
  * artifacts/sandbox-check.png and exits 0 (non-zero, with the reason, otherwise).
  */
 import { spawn } from 'node:child_process';
@@ -99,10 +100,25 @@ async function check(cs: CodeServer, url: string, profiles: string[], artifactsD
     // Whole-word match: "dev" must not be satisfied by a longer name.
     const escaped = firstProfile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     await page.getByRole('treeitem', { name: new RegExp(`(^|\\W)${escaped}(\\W|$)`) }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    const rows = (await page.getByRole('treeitem').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    const missing = expected.filter((p) => !rows.some((r) => new RegExp(`(^|\\W)${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`).test(r)));
+    // Each row's label proper (without its description) is the profile name.
+    const rows = (await page.locator('[role="treeitem"] .label-name').allInnerTexts()).map((t) => t.trim());
+    const missing = expected.filter((p) => !rows.includes(p));
     if (missing.length > 0) throw new Error(`The Profiles view does not list ${missing.join(', ')} (rows: ${rows.join(' | ')}).`);
     say(`Profiles view lists ${expected.length} demo profiles`);
+
+    // One switch through the UI proves the local STS answers: click a profile, the status bar names it.
+    const before = (await statusItem.innerText()).trim();
+    await page.locator('[role="treeitem"]', { has: page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) }).first().click();
+    await waitFor(
+      async () => {
+        // Settled: "<caller name> (<12-digit account>)", both from GetCallerIdentity.
+        return /\(\d{12}\)/.test((await statusItem.innerText()).trim());
+      },
+      `the status bar to show the identity of ${firstProfile} (an account number) after clicking it (it showed "${before}")`,
+      30_000,
+      200,
+    );
+    say(`clicked ${firstProfile}: status bar shows "${(await statusItem.innerText()).trim()}"`);
     await page.screenshot({ path: shot });
     say(`screenshot: ${path.relative(process.cwd(), shot)}`);
   } catch (e) {

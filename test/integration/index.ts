@@ -132,6 +132,7 @@ export async function run(): Promise<void> {
   try {
     const files = testFiles(__dirname);
     if (files.length === 0) throw new Error(`No *.test.js files under ${__dirname}: run \`npm run compile-tests\` first.`);
+    reportLine(`VS Code ${vscode.version}: running ${files.length} integration test file(s)`);
     for (const f of files) mocha.addFile(f);
     await mocha.loadFilesAsync();
   } catch (e) {

@@ -42,5 +42,9 @@ export async function launchChromium(options: { headless?: boolean } = {}): Prom
     headless: options.headless ?? true,
     args: [...chromiumArgs],
     timeout: 60_000,
+    // The runners handle signals themselves, closing the browser as part of their cleanup.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
 }
