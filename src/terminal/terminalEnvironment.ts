@@ -262,7 +262,7 @@ export class TerminalEnvironment implements vscode.Disposable {
       }
     }
     this.setVariables(terminalVariables(mode, input));
-    this.collection.description = collectionDescription(identity, mode);
+    this.collection.description = collectionDescription(identity, mode, shadows);
     this.publish({ configuredMode: configured, mode, identity, notices, shadows });
   }
 

@@ -188,9 +188,12 @@ export function terminalName(identity: Pick<Identity, 'name' | 'account'>): stri
 }
 
 /** For the environment collection's description, shown by VS Code's "environment changed" indicator. */
-export function collectionDescription(identity: Identity, mode: TerminalCredentialsMode): string {
+export function collectionDescription(identity: Identity, mode: TerminalCredentialsMode, shadows: readonly Shadow[] = []): string {
   const how = mode === 'endpoint' ? 'refreshing credential endpoint' : 'environment variables';
-  return `AWS credentials for ${printable(identity.name)} (${printable(identity.account)}), ${printable(identity.region)}, via ${how}`;
+  const text = `AWS credentials for ${printable(identity.name)} (${printable(identity.account)}), ${printable(identity.region)}, via ${how}`;
+  if (mode !== 'environment' || shadows.length === 0) return text;
+  const causes = shadows.map((s) => (s.cause === 'defaultProfile' ? 'the [default] profile has credentials' : `${s.cause} is set`));
+  return `${text} (the endpoint would lose: ${causes.join(', ')})`;
 }
 
 /** Strips C0/C1 control characters and ESC so user data cannot drive the terminal or spoof text. */

@@ -166,6 +166,8 @@ describe('names and descriptions', () => {
   it('collection description names identity, account, region and mode; never a secret', () => {
     assert.equal(collectionDescription(identity(), 'endpoint'), 'AWS credentials for Admin (123456789012), eu-west-1, via refreshing credential endpoint');
     assert.match(collectionDescription(identity(), 'environment'), /via environment variables$/);
+    const shadows = endpointShadows({ inherited: {}, profiles: [{ name: 'default', kind: 'static' }] });
+    assert.match(collectionDescription(identity(), 'environment', shadows), /via environment variables \(the endpoint would lose: the \[default\] profile has credentials\)$/);
   });
   it('one grant per principal: the key is the ARN', () => {
     assert.equal(identityKey(identity()), identity().arn);
