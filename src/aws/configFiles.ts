@@ -1,0 +1,190 @@
+/**
+ * Where the shared config files are, and reading them into a ProfileModel.
+ *
+ * Each file is read once, asynchronously, by us (so every failure is ours to explain), then read
+ * twice from that text: as the AWS CLI reads it (cliIni.ts, the semantics that decide) and as the
+ * AWS SDK reads it (@smithy/shared-ini-file-loader, the parser the SDK's `fromIni` uses), so the
+ * model can flag profiles the two read differently. No `vscode` import: see README.md here.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import { externalDataInterceptor, parseKnownFiles } from '@smithy/shared-ini-file-loader';
+import type { Logger, ProfileModel } from './types';
+import { type CliIniReading, decodeSharedFile, readIniAsCli, splitLines } from './cliIni';
+import { buildProfileModel, type SdkReading } from './profileModel';
+
+export interface ConfigPaths {
+  readonly configFile: string;
+  readonly credentialsFile: string;
+}
+
+/** Files larger than this are not read: real ones are a few KiB, and parsing blocks the host. */
+export const MAX_SHARED_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Where the AWS CLI looks: $AWS_CONFIG_FILE / $AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and
+ * ~/.aws/credentials. Like botocore, `$VAR` / `${VAR}` are expanded first, then a leading `~`.
+ * An empty variable counts as unset (the SDK's reading; botocore would read no file at all).
+ * A relative path is taken from the current directory, as the CLI would.
+ */
+export function resolveConfigPaths(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): ConfigPaths {
+  const pick = (name: string, fallback: string): string => {
+    const value = env[name];
+    return path.resolve(expandUser(expandVars(value ? value : fallback, env), home));
+  };
+  return {
+    configFile: pick('AWS_CONFIG_FILE', '~/.aws/config'),
+    credentialsFile: pick('AWS_SHARED_CREDENTIALS_FILE', '~/.aws/credentials'),
+  };
+}
+
+/** Python's os.path.expandvars on POSIX: `$name` / `${name}` for set variables; others stay. */
+function expandVars(p: string, env: NodeJS.ProcessEnv): string {
+  return p.replace(/\$(\w+|\{[^}]*\})/g, (whole, name: string) => {
+    const key = name.startsWith('{') ? name.slice(1, -1) : name;
+    const value = env[key];
+    return value === undefined ? whole : value;
+  });
+}
+
+/** Python's os.path.expanduser for `~` and `~/...` (other users' `~name` are left as they are). */
+function expandUser(p: string, home: string): string {
+  if (p === '~') return home;
+  if (p.startsWith('~/') || (path.sep === '\\' && p.startsWith('~\\'))) return path.join(home, p.slice(2));
+  return p;
+}
+
+interface FileRead {
+  readonly bytes?: Buffer;
+  readonly problem?: string;
+}
+
+/**
+ * Reads a shared file without ever blocking on it: opened non-blocking (a FIFO would otherwise
+ * wait for a writer), checked to be a regular file of sane size before reading.
+ */
+async function readSharedFile(file: string, maxBytes: number): Promise<FileRead> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+    const stat = await handle.stat();
+    if (stat.isDirectory()) {
+      return { problem: `${file} is a folder, not a file, so its profiles cannot be read. Next step: remove or rename the folder and put the file there.` };
+    }
+    if (!stat.isFile()) {
+      return { problem: `${file} is not a regular file (it is a pipe, socket or device), so its profiles are not read. Next step: replace it with an ordinary file.` };
+    }
+    if (stat.size > maxBytes) {
+      return {
+        problem: `${file} is ${formatBytes(stat.size)}, more than the ${formatBytes(maxBytes)} this extension reads, so its profiles are not shown. Next step: check that this is the right file (shared config files are normally a few KiB).`,
+      };
+    }
+    const bytes = await handle.readFile();
+    if (bytes.length > maxBytes) {
+      return { problem: `${file} grew past ${formatBytes(maxBytes)} while being read, so its profiles are not shown. Next step: check what is writing to it.` };
+    }
+    return { bytes };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {}; // A missing file is simply empty, as for the CLI.
+    if (code === 'EACCES' || code === 'EPERM') {
+      return { problem: `${file} cannot be read: permission denied. Next step: make it readable by your user (for example chmod 600 "${file}" as its owner).` };
+    }
+    if (code === 'ENOTDIR') {
+      return { problem: `${file} cannot be read: a part of its path is a file, not a folder. Next step: check the path (and AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE).` };
+    }
+    if (code === 'EISDIR') {
+      return { problem: `${file} is a folder, not a file, so its profiles cannot be read. Next step: remove or rename the folder and put the file there.` };
+    }
+    return { problem: `${file} cannot be read: ${(e as Error).message}. Next step: check the file and its permissions, then reload the profiles.` };
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
+}
+
+let sdkReadCounter = 0;
+
+/**
+ * The SDK's reading of the two texts, by its own parser. The parser is not exported on its own;
+ * `parseKnownFiles` reads through a file cache that `externalDataInterceptor` can fill, so the
+ * texts we read are registered under made-up paths no real file has, and removed right after.
+ */
+async function readAsSdk(configText: string, credentialsText: string): Promise<SdkReading> {
+  const id = ++sdkReadCounter;
+  const configKey = `aws-identity-switcher:in-memory/${process.pid}/${id}/config`;
+  const credentialsKey = `aws-identity-switcher:in-memory/${process.pid}/${id}/credentials`;
+  externalDataInterceptor.interceptFile(configKey, configText);
+  externalDataInterceptor.interceptFile(credentialsKey, credentialsText);
+  try {
+    return (await parseKnownFiles({ configFilepath: configKey, filepath: credentialsKey, ignoreCache: true })) as SdkReading;
+  } finally {
+    const record = externalDataInterceptor.getFileRecord();
+    delete record[configKey];
+    delete record[credentialsKey];
+  }
+}
+
+/** smithy's parser throws on these section names, and the SDK then ignores the whole file. */
+function sdkRefusal(text: string): string | undefined {
+  const lines = splitLines(text);
+  for (let n = 0; n < lines.length; n++) {
+    const trimmed = (lines[n]!.split(/(^|\s)[;#]/)[0] ?? '').trim();
+    if (trimmed === '[__proto__]' || trimmed === '[profile __proto__]') {
+      return `its parser throws on the section name ${trimmed} (line ${n + 1}), a name JavaScript reserves`;
+    }
+  }
+  return undefined;
+}
+
+const EMPTY: CliIniReading = { sections: [] };
+
+/**
+ * Reads both files and builds the model. Never throws and never hangs: a missing file is empty,
+ * an unreadable, oversized or non-regular one is reported in `fileProblems`, and the other
+ * file's profiles still appear. Always reads from disk (no cache), so edits are seen at once.
+ */
+export async function loadProfileModel(paths: ConfigPaths, opts: { logger?: Logger; maxFileBytes?: number } = {}): Promise<ProfileModel> {
+  const maxBytes = opts.maxFileBytes ?? MAX_SHARED_FILE_BYTES;
+  try {
+    const [configRead, credentialsRead] = await Promise.all([readSharedFile(paths.configFile, maxBytes), readSharedFile(paths.credentialsFile, maxBytes)]);
+    const fileProblems = [configRead.problem, credentialsRead.problem].filter((p): p is string => p !== undefined);
+    // The SDK reads with Node's utf8 decoding (invalid bytes become U+FFFD, a BOM stays and is
+    // trimmed by its parser); the CLI with Python's strict UTF-8.
+    const sdkConfigText = configRead.bytes?.toString('utf8') ?? '';
+    const sdkCredentialsText = credentialsRead.bytes?.toString('utf8') ?? '';
+    const cliConfig = configRead.bytes ? readIniAsCli(decodeSharedFile(configRead.bytes)) : EMPTY;
+    const cliCredentials = credentialsRead.bytes ? readIniAsCli(decodeSharedFile(credentialsRead.bytes)) : EMPTY;
+    let sdk: SdkReading | undefined;
+    try {
+      sdk = await readAsSdk(sdkConfigText, sdkCredentialsText);
+    } catch (e) {
+      // Not expected (the SDK swallows its own parse errors); the CLI reading still stands.
+      opts.logger?.error('Reading the shared config files as the AWS SDK does failed; profiles are not compared with its reading.', e);
+    }
+    const configIgnored = sdkRefusal(sdkConfigText);
+    const credentialsIgnored = sdkRefusal(sdkCredentialsText);
+    return buildProfileModel({
+      config: { path: paths.configFile, cli: cliConfig },
+      credentials: { path: paths.credentialsFile, cli: cliCredentials },
+      ...(sdk ? { sdk } : {}),
+      sdkIgnores: { ...(configIgnored ? { config: configIgnored } : {}), ...(credentialsIgnored ? { credentials: credentialsIgnored } : {}) },
+      fileProblems,
+    });
+  } catch (e) {
+    opts.logger?.error('Reading the AWS shared config files failed unexpectedly.', e);
+    return {
+      profiles: [],
+      ssoSessions: [],
+      configFile: paths.configFile,
+      credentialsFile: paths.credentialsFile,
+      fileProblems: [
+        `The profiles could not be read because of an unexpected error (${e instanceof Error ? e.message : String(e)}). Next step: run "Reload Profiles"; if it persists, report it with the log.`,
+      ],
+    };
+  }
+}

@@ -1,0 +1,775 @@
+/**
+ * From the two files as read (cliIni.ts) to the profile model the tree, the pickers and the
+ * credential code use. Pure: data in, data out; no `vscode`, no I/O.
+ *
+ * The AWS CLI's semantics decide. Which sections are profiles, how the two files merge, which
+ * provider claims a profile and which settings make it fail follow botocore (configloader.py,
+ * session.py `full_config`, credentials.py: AssumeRoleProvider, the web identity, SSO,
+ * shared-credentials, login, process and config providers, in that order). A profile that cannot
+ * work is listed with the reason and the next step, never dropped.
+ *
+ * On top of the CLI's own checks, the model also reports what STS would refuse (a malformed
+ * role ARN, a session duration out of range or over an hour in a role chain), an invalid region,
+ * and the profiles that the AWS SDK for JavaScript (which this extension uses to get
+ * credentials, through `fromIni`) would read differently from the CLI.
+ */
+import type { ProfileInfo, ProfileKind, ProfileLocation, ProfileModel } from './types';
+import { type CliIniReading, type IniValue, pyStrip, shlexSplit } from './cliIni';
+
+/** One file as read: where it is, and the CLI's reading of it (empty when missing/unreadable). */
+export interface SharedFileReading {
+  readonly path: string;
+  readonly cli: CliIniReading;
+}
+
+/**
+ * The AWS SDK's reading of both files, as `parseKnownFiles` returns it: profile name -> settings
+ * (config file first, credentials file values over it), plus `sso-session.NAME` entries.
+ */
+export type SdkReading = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+export interface ProfileModelInput {
+  readonly config: SharedFileReading;
+  readonly credentials: SharedFileReading;
+  /** The SDK's reading; without it the model does not compare the two readings. */
+  readonly sdk?: SdkReading;
+  /** Why the SDK ignores a whole file (it throws on some section names and then reads nothing). */
+  readonly sdkIgnores?: { readonly config?: string; readonly credentials?: string };
+  /** Problems met while reading the files (unreadable, too large...), passed through first. */
+  readonly fileProblems?: ReadonlyArray<string>;
+}
+
+/** Human label for a kind, for the tree and pickers. */
+export function describeProfileKind(kind: ProfileKind): string {
+  switch (kind) {
+    case 'static':
+      return 'static keys';
+    case 'sourceProfile':
+      return 'role via source_profile';
+    case 'credentialSource':
+      return 'role via credential_source';
+    case 'sso':
+      return 'IAM Identity Center';
+    case 'process':
+      return 'credential_process';
+    case 'webIdentity':
+      return 'web identity';
+    case 'login':
+      return 'aws login';
+    case 'none':
+      return 'no credentials';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks shared with other modules (assume-role input, tests)
+
+/** botocore's validate_region_name: a host label, not all digits, no leading/trailing hyphen. */
+const REGION = /^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{0,63}(?<!-)$/;
+/** An IAM role ARN: partition, 12-digit account, optional path, role name (IAM's character set). */
+const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
+/** What STS accepts for DurationSeconds, and the cap it puts on role chaining. */
+export const SESSION_DURATION = { min: 900, max: 43_200, chainedMax: 3600 } as const;
+/** botocore resolves source_profile chains recursively; Python gives up after about 330 roles. */
+export const MAX_ROLE_CHAIN = 300;
+/** credential_source values botocore accepts (exact spelling). */
+export const CREDENTIAL_SOURCES: ReadonlyArray<string> = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'];
+
+/** True when `arn` is an IAM role ARN STS can assume (arn:aws:iam::123456789012:role/path/Name). */
+export function isRoleArn(arn: string): boolean {
+  return ROLE_ARN.test(arn);
+}
+
+/** True when botocore accepts `region` as a region name. */
+export function isValidRegionName(region: string): boolean {
+  return REGION.test(region);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Problem {
+  readonly cause: string;
+  readonly next: string;
+}
+
+function render(p: Problem): string {
+  const trim = (s: string): string => s.replace(/[.\s]+$/, '');
+  return `${trim(p.cause)}. Next step: ${trim(p.next)}.`;
+}
+
+type Settings = ReadonlyMap<string, IniValue>;
+
+interface Section {
+  readonly header: string;
+  readonly settings: Settings;
+  readonly line: number;
+}
+
+/** Settings whose value must be one line; an indented block under them breaks the profile. */
+const ONE_LINE_KEYS = [
+  'region',
+  'role_arn',
+  'source_profile',
+  'credential_source',
+  'mfa_serial',
+  'external_id',
+  'role_session_name',
+  'duration_seconds',
+  'web_identity_token_file',
+  'sso_session',
+  'sso_start_url',
+  'sso_region',
+  'sso_account_id',
+  'sso_role_name',
+  'credential_process',
+  'login_session',
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+];
+const ROLE_KEYS = ['source_profile', 'credential_source', 'role_arn'];
+/** Settings that decide which credentials the SDK gets: compared between the two readings. */
+const CREDENTIAL_KEYS = ONE_LINE_KEYS.filter((k) => k !== 'region');
+const SECRET_KEYS = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_security_token']);
+
+const str = (s: Settings | undefined, key: string): string | undefined => {
+  const v = s?.get(key);
+  return typeof v === 'string' ? v : undefined;
+};
+/** A setting for display in ProfileInfo: its first line (see firstLine), without the marker. */
+const shown = (s: Settings | undefined, key: string): string | undefined => {
+  const v = str(s, key);
+  if (v === undefined) return undefined;
+  const end = v.indexOf('\n');
+  return end < 0 ? v : v.slice(0, end);
+};
+const hasStatic = (s: Settings): boolean => s.has('aws_access_key_id') || s.has('aws_secret_access_key');
+/** AssumeRoleProvider claims a profile with role_arn, unless it is set up for web identity. */
+const hasRoleVars = (s: Settings): boolean => s.has('role_arn') && !s.has('web_identity_token_file');
+/**
+ * A value as shown: its first line only. Lines that continue a value (indented below it) can be
+ * other settings, secrets included, so they are never shown.
+ */
+const firstLine = (v: string): string => {
+  const end = v.indexOf('\n');
+  return end < 0 ? v : `${v.slice(0, end)}...`;
+};
+const quote = (v: string): string => {
+  const shown = firstLine(v);
+  return JSON.stringify(shown.length > 120 ? `${shown.slice(0, 117)}...` : shown);
+};
+const looksCommented = (v: string): boolean => /\s[#;]/.test(v);
+
+/** Python's int() on a setting: a number, 'other' for non-ASCII digits it accepts, or undefined. */
+function pythonInt(raw: string): number | 'other' | undefined {
+  const s = pyStrip(raw);
+  if (/^[+-]?[0-9]+(?:_[0-9]+)*$/.test(s)) return Number(s.replace(/_/g, ''));
+  if (/^[+-]?\p{Nd}+(?:_\p{Nd}+)*$/u.test(s)) return 'other';
+  return undefined;
+}
+
+/** Everything the resolution needs, indexed the way botocore indexes it. */
+interface Index {
+  readonly configPath: string;
+  readonly credentialsPath: string;
+  /** session.full_config['profiles']: config profiles, credentials-file values over them. */
+  readonly profiles: Map<string, Settings>;
+  readonly configProfiles: Map<string, Section>;
+  readonly credentialSections: Map<string, Section>;
+  readonly ssoSessions: Map<string, Settings>;
+}
+
+type ChainResult =
+  | { readonly status: 'credentials'; readonly kind: ProfileKind }
+  | { readonly status: 'none'; readonly note?: Problem }
+  | { readonly status: 'error'; readonly kind: ProfileKind; readonly problem: Problem };
+
+/** Builds the model. Never throws on any input. */
+export function buildProfileModel(input: ProfileModelInput): ProfileModel {
+  const { config, credentials } = input;
+  const fileProblems: string[] = [...(input.fileProblems ?? [])];
+  for (const f of [config, credentials]) {
+    const r = f.cli.refusal;
+    if (r) {
+      fileProblems.push(
+        `The AWS CLI cannot read ${f.path}: ${r.cause}. Until this is fixed every aws command fails, whichever profile it uses. Next step: ${r.fix}.`,
+      );
+    }
+  }
+  for (const [which, path] of [
+    ['config', config.path],
+    ['credentials', credentials.path],
+  ] as const) {
+    const why = input.sdkIgnores?.[which];
+    if (why) fileProblems.push(`The AWS SDK for JavaScript, which this extension uses, ignores all of ${path}: ${why}. Next step: rename that section.`);
+  }
+
+  // Config file sections -> profiles and sso-sessions (configloader.build_profile_map).
+  const configProfiles = new Map<string, Section>();
+  const ssoSessions = new Map<string, Settings>();
+  const misnamed: { header: string; section: Section; name?: string; why: string; fix: string }[] = [];
+  for (const s of config.cli.sections) {
+    const h = s.header;
+    const section: Section = { header: s.header, settings: s.settings, line: s.line };
+    if (h.startsWith('profile')) {
+      const parts = shlexSplit(h);
+      if (parts?.length === 2) configProfiles.set(parts[1]!, section);
+      else if (parts === undefined || parts.length > 2) {
+        const name = parts ? parts.slice(1).join(' ') : h.slice('profile'.length).trim();
+        misnamed.push({
+          header: h,
+          section,
+          name,
+          why: parts ? 'a profile name with spaces must be in quotes' : 'its quotes are not balanced',
+          fix: `write the header as [profile ${JSON.stringify(name)}]`,
+        });
+      } else if (h === 'profile') {
+        misnamed.push({ header: h, section, why: 'it has no profile name', fix: 'write the header as [profile NAME]' });
+      }
+    } else if (h.startsWith('sso-session')) {
+      const parts = shlexSplit(h);
+      if (parts?.length === 2) ssoSessions.set(parts[1]!, s.settings);
+    } else if (h.startsWith('services')) {
+      // Service-specific endpoint settings: not profiles.
+    } else if (h === 'default') {
+      configProfiles.set('default', section);
+    } else if (CREDENTIAL_KEYS.some((k) => s.settings.has(k))) {
+      misnamed.push({
+        header: h,
+        section,
+        name: h,
+        why: 'in the config file a profile section is written [profile NAME] (only [default] needs no prefix)',
+        fix: `rename the header to [profile ${/^[\w\-@+.%:/]+$/.test(h) ? h : JSON.stringify(h)}]`,
+      });
+    }
+  }
+  const credentialSections = new Map<string, Section>();
+  for (const s of credentials.cli.sections) credentialSections.set(s.header, { header: s.header, settings: s.settings, line: s.line });
+
+  // session.full_config: credentials-file sections are profiles too, their values over the config's.
+  const profiles = new Map<string, Settings>();
+  for (const [name, s] of configProfiles) profiles.set(name, s.settings);
+  for (const [name, s] of credentialSections) {
+    const fromConfig = profiles.get(name);
+    if (!fromConfig) {
+      profiles.set(name, s.settings);
+      continue;
+    }
+    const merged = new Map(fromConfig);
+    for (const [k, v] of s.settings) merged.set(k, v);
+    profiles.set(name, merged);
+  }
+
+  const index: Index = { configPath: config.path, credentialsPath: credentials.path, profiles, configProfiles, credentialSections, ssoSessions };
+  const out: ProfileInfo[] = [];
+  for (const name of profiles.keys()) out.push(describeProfile(name, index, input));
+
+  const listed = new Set(out.map((p) => p.name));
+  for (const m of misnamed) {
+    const problem = { cause: `The AWS CLI ignores the section [${m.header}] in ${config.path}: ${m.why}`, next: m.fix };
+    if (m.name === undefined || m.name === '' || listed.has(m.name)) {
+      fileProblems.push(`${render(problem)} (line ${m.section.line + 1})`);
+      continue;
+    }
+    listed.add(m.name);
+    const info = infoFields(m.section.settings, undefined);
+    info.name = m.name;
+    info.kind = claimingKind(m.section.settings);
+    info.definedIn = [{ file: config.path, line: m.section.line }];
+    info.problem = render(problem);
+    out.push(info as ProfileInfo);
+  }
+
+  return {
+    profiles: out,
+    ssoSessions: [...ssoSessions.keys()],
+    configFile: config.path,
+    credentialsFile: credentials.path,
+    fileProblems,
+  };
+}
+
+/** The provider that would claim these settings first, ignoring whether it then succeeds. */
+function claimingKind(s: Settings): ProfileKind {
+  if (hasRoleVars(s)) return s.has('credential_source') && !s.has('source_profile') ? 'credentialSource' : 'sourceProfile';
+  if (str(s, 'web_identity_token_file')) return 'webIdentity';
+  if (s.has('sso_account_id') || s.has('sso_role_name')) return 'sso';
+  if (s.has('aws_access_key_id')) return 'static';
+  if (s.has('login_session')) return 'login';
+  if (s.has('credential_process')) return 'process';
+  return 'none';
+}
+
+function nonEmpty(s: Settings | undefined, key: string): string | undefined {
+  const v = shown(s, key);
+  return v ? v : undefined;
+}
+
+type Writable<T> = { -readonly [K in keyof T]?: T[K] };
+
+/** The non-secret fields of ProfileInfo, as the CLI reads them (absent ones left out). */
+function infoFields(s: Settings, ssoSession: Settings | undefined): Writable<ProfileInfo> {
+  const f: Writable<ProfileInfo> = {};
+  const set = <K extends keyof ProfileInfo>(key: K, value: ProfileInfo[K] | undefined): void => {
+    if (value !== undefined) f[key] = value;
+  };
+  set('region', nonEmpty(s, 'region'));
+  set('roleArn', shown(s, 'role_arn'));
+  set('sourceProfile', shown(s, 'source_profile'));
+  set('credentialSource', shown(s, 'credential_source'));
+  set('mfaSerial', nonEmpty(s, 'mfa_serial'));
+  set('externalId', nonEmpty(s, 'external_id'));
+  set('roleSessionName', nonEmpty(s, 'role_session_name'));
+  const duration = str(s, 'duration_seconds');
+  const seconds = duration === undefined ? undefined : pythonInt(duration);
+  if (typeof seconds === 'number') f.durationSeconds = seconds;
+  set('ssoSession', shown(s, 'sso_session'));
+  set('ssoStartUrl', nonEmpty(s, 'sso_start_url') ?? nonEmpty(ssoSession, 'sso_start_url'));
+  set('ssoAccountId', nonEmpty(s, 'sso_account_id'));
+  set('ssoRoleName', nonEmpty(s, 'sso_role_name'));
+  return f;
+}
+
+function describeProfile(name: string, ix: Index, input: ProfileModelInput): ProfileInfo {
+  const s = ix.profiles.get(name)!;
+  const inConfig = ix.configProfiles.get(name);
+  const inCredentials = ix.credentialSections.get(name);
+  const definedIn: ProfileLocation[] = [];
+  if (inConfig) definedIn.push({ file: ix.configPath, line: inConfig.line });
+  if (inCredentials) definedIn.push({ file: ix.credentialsPath, line: inCredentials.line });
+  const sessionName = str(s, 'sso_session');
+  const info = infoFields(s, sessionName !== undefined ? ix.ssoSessions.get(sessionName) : undefined);
+  const result = resolveTop(name, ix);
+  info.name = name;
+  info.kind = result.status === 'credentials' || result.status === 'error' ? result.kind : 'none';
+  info.definedIn = definedIn;
+  const problem = firstProblem(name, s, result, ix, input, inConfig !== undefined, inCredentials !== undefined);
+  if (problem) info.problem = render(problem);
+  return info as ProfileInfo;
+}
+
+function firstProblem(
+  name: string,
+  s: Settings,
+  result: ChainResult,
+  ix: Index,
+  input: ProfileModelInput,
+  inConfig: boolean,
+  inCredentials: boolean,
+): Problem | undefined {
+  // 1. A file the CLI refuses: nothing in it can be used.
+  for (const [defined, file] of [
+    [inConfig, input.config],
+    [inCredentials, input.credentials],
+  ] as const) {
+    const r = file.cli.refusal;
+    if (defined && r) return { cause: `The AWS CLI cannot read ${file.path}, which defines this profile: ${r.cause}`, next: r.fix };
+  }
+  // 2. A value the CLI reads as an indented block, or continued on indented lines.
+  for (const key of ONE_LINE_KEYS) {
+    const v = s.get(key);
+    if (v === undefined) continue;
+    if (typeof v !== 'string') {
+      return {
+        cause: `${key} of profile "${name}" has indented lines under it, which the AWS CLI reads as sub-settings instead of a value`,
+        next: `put the value on the same line (${key} = VALUE) and remove the indentation of the lines below`,
+      };
+    }
+    if (v.includes('\n')) {
+      return {
+        cause: `${key} of profile "${name}" is followed by indented lines, which the AWS CLI reads as more lines of its value`,
+        next: `remove the indentation of the lines below ${key}`,
+      };
+    }
+  }
+  // 3. What the CLI's own resolution refuses, then what STS would refuse.
+  if (result.status === 'error') return result.problem;
+  if (result.status === 'none' && result.note) return result.note;
+  const region = nonEmpty(s, 'region');
+  if (region !== undefined && !isValidRegionName(region)) {
+    return {
+      cause: `Region ${quote(region)} of profile "${name}" is not a valid region name${
+        looksCommented(region) ? ' (the AWS CLI does not treat # or ; after a value as a comment)' : ''
+      }`,
+      next: `write a region code such as us-east-1${looksCommented(region) ? ' and move the comment to a line of its own' : ''}`,
+    };
+  }
+  // 4. The SDK this extension uses would read the profile differently.
+  if (input.sdk) return sdkDifference(name, s, ix, input);
+  return undefined;
+}
+
+/** What botocore's chain does for `aws --profile NAME`, plus the STS-side checks on each role. */
+function resolveTop(name: string, ix: Index): ChainResult {
+  const s = ix.profiles.get(name)!;
+  if (hasRoleVars(s)) return assumeRoleChain(name, ix);
+  return providerChain(name, ix);
+}
+
+/** AssumeRoleProvider: walks source_profile links exactly as botocore's visited-list does. */
+function assumeRoleChain(top: string, ix: Index): ChainResult {
+  const topSettings = ix.profiles.get(top)!;
+  const kind: ProfileKind = topSettings.has('credential_source') && !topSettings.has('source_profile') ? 'credentialSource' : 'sourceProfile';
+  const fail = (problem: Problem): ChainResult => ({ status: 'error', kind, problem });
+  const visited: string[] = [top];
+  const visitedSet = new Set(visited);
+  // Problems STS (not botocore) would raise: reported only if botocore itself finds none.
+  let stsProblem: Problem | undefined;
+  let current = top;
+  for (let hops = 0; ; hops++) {
+    if (hops > MAX_ROLE_CHAIN) {
+      return fail({
+        cause: `The source_profile chain of "${top}" is more than ${MAX_ROLE_CHAIN} roles long, and the AWS CLI gives up on chains that long`,
+        next: 'shorten the chain',
+      });
+    }
+    const s = ix.profiles.get(current)!;
+    const where = current === top ? `Profile "${current}"` : `Profile "${current}" (in the source_profile chain of "${top}")`;
+    for (const key of ROLE_KEYS) {
+      if (s.has(key) && typeof s.get(key) !== 'string') {
+        return fail({ cause: `${key} of profile "${current}" has indented lines under it instead of a value`, next: `put the value on the same line as ${key} =` });
+      }
+    }
+    const sourceProfile = str(s, 'source_profile');
+    const credentialSource = str(s, 'credential_source');
+    if (sourceProfile !== undefined && credentialSource !== undefined) {
+      return fail({
+        cause: `${where} sets both source_profile and credential_source, and the AWS CLI accepts only one`,
+        next: 'keep source_profile (to use another profile\'s credentials) or credential_source (Environment, Ec2InstanceMetadata or EcsContainer), not both',
+      });
+    }
+    if (sourceProfile === undefined && credentialSource === undefined) {
+      return fail({
+        cause: `${where} has role_arn but neither source_profile nor credential_source, so the AWS CLI has no credentials to assume the role with`,
+        next: 'add source_profile = <a profile with credentials>, or credential_source = Environment, Ec2InstanceMetadata or EcsContainer (or web_identity_token_file for web identity)',
+      });
+    }
+    if (credentialSource !== undefined) {
+      if (!CREDENTIAL_SOURCES.includes(credentialSource)) {
+        return fail({
+          cause: `credential_source ${quote(credentialSource)} of profile "${current}" is not one the AWS CLI knows`,
+          next: 'use Environment, Ec2InstanceMetadata or EcsContainer, spelled exactly so',
+        });
+      }
+      stsProblem ??= roleProblem(current, s, false);
+      return stsProblem ? fail(stsProblem) : { status: 'credentials', kind };
+    }
+    const source = sourceProfile!;
+    if (!ix.profiles.has(source)) {
+      return fail({
+        cause: `The source_profile ${quote(source)} of profile "${current}" does not exist in ${ix.configPath} or ${ix.credentialsPath}`,
+        next: `add [profile ${firstLine(source)}] to the config file (or [${firstLine(source)}] to the credentials file), or fix the name`,
+      });
+    }
+    const sourceSettings = ix.profiles.get(source)!;
+    if (visitedSet.has(source)) {
+      if (source !== current) {
+        return fail({
+          cause: `The source_profile chain of "${top}" loops: ${[...visited, source].map((p) => `"${p}"`).join(' -> ')}`,
+          next: 'end the chain at a profile with its own credentials (keys, SSO, credential_process or credential_source)',
+        });
+      }
+      if (!hasStatic(sourceSettings)) {
+        return fail({
+          cause: `${where} names itself as source_profile but has no aws_access_key_id of its own`,
+          next: `add the access keys to "${current}", or point source_profile at a profile that has credentials`,
+        });
+      }
+    }
+    visited.push(source);
+    visitedSet.add(source);
+    if (hasStatic(sourceSettings) || !hasRoleVars(sourceSettings)) {
+      // The source is resolved by the profile providers alone (no assume role at this level).
+      const r = providerChain(source, ix);
+      if (r.status === 'error') {
+        return fail({ cause: `Source profile "${source}" (of "${current}") cannot be used: ${r.problem.cause}`, next: r.problem.next });
+      }
+      if (r.status === 'none') {
+        return fail({
+          cause: `Source profile "${source}" (of "${current}") has no credentials of its own${r.note ? `: ${r.note.cause}` : ''}`,
+          next: r.note?.next ?? `give "${source}" access keys, SSO settings or credential_process, or point source_profile at a profile that has them`,
+        });
+      }
+      stsProblem ??= roleProblem(current, s, false);
+      return stsProblem ? fail(stsProblem) : { status: 'credentials', kind };
+    }
+    // The source is itself a role: the current role is assumed with role credentials (chaining).
+    stsProblem ??= roleProblem(current, s, true);
+    current = source;
+  }
+}
+
+/** What STS would refuse about assuming the role of profile `name`. */
+function roleProblem(name: string, s: Settings, chained: boolean): Problem | undefined {
+  return arnProblem(name, s) ?? durationProblem(name, s, chained);
+}
+
+function arnProblem(name: string, s: Settings): Problem | undefined {
+  const arn = str(s, 'role_arn') ?? '';
+  if (!isRoleArn(arn)) {
+    return {
+      cause: `role_arn ${quote(arn)} of profile "${name}" is not an IAM role ARN${looksCommented(arn) ? ' (the AWS CLI does not treat # or ; after a value as a comment)' : ''}`,
+      next: 'use the form arn:aws:iam::<12-digit account id>:role/<role name>, as the IAM console shows it',
+    };
+  }
+  return undefined;
+}
+
+/** The session length botocore asks for: int(value), or STS's one hour when int() rejects it. */
+function durationSent(raw: string | undefined): number | 'other' {
+  return (raw === undefined ? undefined : pythonInt(raw)) ?? 3600;
+}
+
+/** The session length fromIni asks for: parseInt(value || "3600"). */
+function sdkDuration(raw: string | undefined): number {
+  return Number.parseInt(raw || '3600', 10);
+}
+
+function durationProblem(name: string, s: Settings, chained: boolean): Problem | undefined {
+  const raw = str(s, 'duration_seconds');
+  if (raw === undefined) return undefined;
+  const cli = pythonInt(raw);
+  const cliEffective = durationSent(raw);
+  const sdkEffective = sdkDuration(raw);
+  if (cliEffective !== sdkEffective) {
+    return {
+      cause: `duration_seconds ${quote(raw)} of profile "${name}" is not a plain number of seconds: the AWS CLI ${
+        cli === undefined ? 'ignores it (one-hour sessions)' : 'reads it as a number'
+      } and the AWS SDK this extension uses reads it as ${Number.isNaN(sdkEffective) ? 'not a number' : sdkEffective}`,
+      next: `write a whole number of seconds from ${SESSION_DURATION.min} to ${SESSION_DURATION.max}, or delete the line`,
+    };
+  }
+  if (cli === undefined || cli === 'other') return undefined;
+  if (cli < SESSION_DURATION.min || cli > SESSION_DURATION.max) {
+    return {
+      cause: `duration_seconds ${cli} of profile "${name}" is outside what STS accepts (${SESSION_DURATION.min} to ${SESSION_DURATION.max} seconds)`,
+      next: `choose a value from ${SESSION_DURATION.min} to ${SESSION_DURATION.max} that the role's maximum session duration allows`,
+    };
+  }
+  if (chained && cli > SESSION_DURATION.chainedMax) {
+    return {
+      cause: `duration_seconds ${cli} of profile "${name}" is over one hour, which STS refuses when the role is assumed with another role's credentials (role chaining)`,
+      next: `set duration_seconds to ${SESSION_DURATION.chainedMax} or less`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The profile providers after AssumeRole, in botocore's order: web identity, SSO, the
+ * credentials file's keys, login, credential_process, the config file's keys.
+ */
+function providerChain(name: string, ix: Index): ChainResult {
+  const s = ix.profiles.get(name)!;
+  // Web identity: claimed when web_identity_token_file has a (truthy) value.
+  const tokenFile = s.get('web_identity_token_file');
+  if (tokenFile) {
+    const roleArn = s.get('role_arn');
+    if (!roleArn) {
+      return {
+        status: 'error',
+        kind: 'webIdentity',
+        problem: { cause: `Profile "${name}" has web_identity_token_file but no role_arn`, next: 'add the role_arn of the role to assume with the web identity token' },
+      };
+    }
+    // Neither botocore nor the SDK sends duration_seconds with AssumeRoleWithWebIdentity.
+    const sts = typeof roleArn === 'string' ? arnProblem(name, s) : undefined;
+    return sts ? { status: 'error', kind: 'webIdentity', problem: sts } : { status: 'credentials', kind: 'webIdentity' };
+  }
+  // IAM Identity Center: claimed when sso_account_id or sso_role_name is set.
+  const sso = ssoCheck(name, s, ix);
+  if (sso) return sso;
+  // Static keys in the credentials file: both must be in that file's section.
+  const credSection = ix.credentialSections.get(name)?.settings;
+  if (credSection?.has('aws_access_key_id')) {
+    if (!credSection.has('aws_secret_access_key')) return partialKeys(name, ix.credentialsPath);
+    return { status: 'credentials', kind: 'static' };
+  }
+  if (s.has('login_session')) return { status: 'credentials', kind: 'login' };
+  if (s.has('credential_process')) {
+    const command = s.get('credential_process');
+    if (typeof command === 'string' && shlexLikeEmpty(command)) {
+      return {
+        status: 'error',
+        kind: 'process',
+        problem: { cause: `credential_process of profile "${name}" is empty`, next: 'set it to the command that prints the credentials, or delete the line' },
+      };
+    }
+    return { status: 'credentials', kind: 'process' };
+  }
+  const configSection = ix.configProfiles.get(name)?.settings;
+  if (configSection?.has('aws_access_key_id')) {
+    if (!configSection.has('aws_secret_access_key')) return partialKeys(name, ix.configPath);
+    return { status: 'credentials', kind: 'static' };
+  }
+  return { status: 'none', ...noneNote(name, s, ix) };
+}
+
+function shlexLikeEmpty(command: string): boolean {
+  return pyStrip(command) === '';
+}
+
+function partialKeys(name: string, file: string): ChainResult {
+  return {
+    status: 'error',
+    kind: 'static',
+    problem: {
+      cause: `Profile "${name}" has aws_access_key_id but no aws_secret_access_key in ${file} (the AWS CLI needs both in the same file)`,
+      next: 'add aws_secret_access_key next to the key id, in the same section',
+    },
+  };
+}
+
+/** Settings that look like credentials but that no provider uses: say so rather than "no credentials". */
+function noneNote(name: string, s: Settings, ix: Index): { note?: Problem } {
+  if (s.has('aws_secret_access_key') || s.has('aws_session_token')) {
+    return {
+      note: {
+        cause: `Profile "${name}" has ${s.has('aws_secret_access_key') ? 'aws_secret_access_key' : 'aws_session_token'} but no aws_access_key_id, so the AWS CLI ignores its keys`,
+        next: 'add aws_access_key_id in the same section',
+      },
+    };
+  }
+  const session = str(s, 'sso_session');
+  if (session !== undefined && !ix.ssoSessions.has(session)) return { note: missingSession(name, session) };
+  const legacy = ['sso_start_url', 'sso_region'].filter((k) => s.has(k));
+  if (session === undefined && legacy.length > 0) {
+    return {
+      note: {
+        cause: `Profile "${name}" has ${legacy.join(' and ')} but no sso_account_id or sso_role_name, so the AWS CLI gets no IAM Identity Center credentials from it`,
+        next: `add sso_account_id and sso_role_name (aws configure sso --profile ${name} writes them)`,
+      },
+    };
+  }
+  return {};
+}
+
+function missingSession(name: string, session: string): Problem {
+  return {
+    cause: `The sso_session ${quote(session)} of profile "${name}" has no [sso-session ${firstLine(session)}] section in the config file`,
+    next: `add [sso-session ${firstLine(session)}] with sso_start_url and sso_region, or fix the name`,
+  };
+}
+
+/** SSOProvider._load_sso_config: required settings, sso-session lookup and consistency. */
+function ssoCheck(name: string, s: Settings, ix: Index): ChainResult | undefined {
+  if (!s.has('sso_account_id') && !s.has('sso_role_name')) return undefined;
+  const fail = (problem: Problem): ChainResult => ({ status: 'error', kind: 'sso', problem });
+  const resolved = new Map(s);
+  const required = ['sso_role_name', 'sso_account_id', 'sso_start_url', 'sso_region'];
+  if (s.has('sso_session')) {
+    const sessionName = s.get('sso_session');
+    if (typeof sessionName !== 'string') return fail({ cause: `sso_session of profile "${name}" has indented lines under it`, next: 'put the value on the same line' });
+    const session = ix.ssoSessions.get(sessionName);
+    if (!session) return fail(missingSession(name, sessionName));
+    for (const [k, v] of session) {
+      const own = resolved.get(k);
+      if (own !== undefined && !sameValue(own, v)) {
+        return fail({
+          cause: `Profile "${name}" sets ${k} to ${quote(String(typeof own === 'string' ? own : '(block)'))} but its sso-session "${sessionName}" says ${quote(
+            typeof v === 'string' ? v : '(block)',
+          )}`,
+          next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
+        });
+      }
+      resolved.set(k, v);
+    }
+    required.push('sso_session');
+  }
+  const missing = required.filter((k) => !resolved.has(k));
+  if (missing.length > 0) {
+    return fail({
+      cause: `Profile "${name}" is set up for IAM Identity Center but lacks ${missing.join(', ')}`,
+      next: `add them (sso_start_url and sso_region can live in an [sso-session]); aws configure sso --profile ${name} writes them`,
+    });
+  }
+  return { status: 'credentials', kind: 'sso' };
+}
+
+function sameValue(a: IniValue, b: IniValue): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/** Where the SDK's reading of a profile differs from the CLI's in a way that changes credentials. */
+function sdkDifference(name: string, s: Settings, ix: Index, input: ProfileModelInput): Problem | undefined {
+  const sdk = input.sdk!;
+  const next =
+    'write each setting as a plain "key = value" line in lower case at the start of its line, with no comment after the value, and keep the [section] header alone on its line';
+  const sdkProfile = Object.prototype.hasOwnProperty.call(sdk, name) ? sdk[name] : undefined;
+  if (!sdkProfile) {
+    return { cause: `The AWS SDK for JavaScript, which this extension uses, does not see profile "${name}"${whySdkMisses(name, ix, input)}`, next: sdkHeaderAdvice(name, ix, input) };
+  }
+  const differences: string[] = [];
+  const compare = (key: string, cliValue: string | undefined, sdkValue: string | undefined, label = key): void => {
+    if (cliValue === sdkValue) return;
+    if (SECRET_KEYS.has(key)) {
+      const state = (v: string | undefined): string => (v === undefined ? 'missing' : 'set');
+      differences.push(
+        cliValue !== undefined && sdkValue !== undefined ? `${label} differs between the two` : `${label} is ${state(cliValue)} for the CLI but ${state(sdkValue)} for the SDK`,
+      );
+    } else {
+      const show = (v: string | undefined): string => (v === undefined ? 'missing' : quote(v));
+      differences.push(`${label} is ${show(cliValue)} for the CLI but ${show(sdkValue)} for the SDK`);
+    }
+  };
+  for (const key of CREDENTIAL_KEYS) {
+    if (key === 'duration_seconds') {
+      // What matters is the duration each would ask STS for (see durationProblem).
+      if (durationSent(str(s, key)) !== sdkDuration(sdkProfile[key])) compare(key, str(s, key), sdkProfile[key]);
+      continue;
+    }
+    compare(key, str(s, key), sdkProfile[key]);
+  }
+  const sessionName = str(s, 'sso_session');
+  if (sessionName !== undefined && sdkProfile.sso_session === sessionName) {
+    const cliSession = ix.ssoSessions.get(sessionName);
+    const sdkSession = sdk[`sso-session.${sessionName}`];
+    for (const key of ['sso_start_url', 'sso_region']) compare(key, str(cliSession, key), sdkSession?.[key], `${key} of [sso-session ${sessionName}]`);
+  }
+  if (differences.length === 0) return undefined;
+  const shown = differences.slice(0, 3).join('; ') + (differences.length > 3 ? `; and ${differences.length - 3} more` : '');
+  return { cause: `The AWS SDK for JavaScript, which this extension uses, reads profile "${name}" differently from the AWS CLI: ${shown}`, next };
+}
+
+/** smithy's parseIni: `prefix name` headers (one space, a limited alphabet) become "prefix.name". */
+const SDK_PREFIXED_HEADER = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
+const SDK_SECTION_TYPES = ['profile', 'sso-session', 'services'];
+
+/** The profile name the SDK gives a section header of the config or credentials file, if any. */
+function sdkProfileName(header: string, file: 'config' | 'credentials'): string | undefined {
+  const m = SDK_PREFIXED_HEADER.exec(header);
+  const key = m ? (SDK_SECTION_TYPES.includes(m[1]!) ? `${m[1]}.${m[3]}` : undefined) : header;
+  if (key === undefined || file === 'credentials') return key;
+  if (key === 'default') return key;
+  return key.startsWith('profile.') ? key.slice('profile.'.length) : undefined;
+}
+
+function whySdkMisses(name: string, ix: Index, input: ProfileModelInput): string {
+  const inConfig = ix.configProfiles.get(name);
+  const inCredentials = ix.credentialSections.get(name);
+  if (inConfig && input.sdkIgnores?.config) return ` (it ignores ${ix.configPath}: ${input.sdkIgnores.config})`;
+  if (inCredentials && input.sdkIgnores?.credentials) return ` (it ignores ${ix.credentialsPath}: ${input.sdkIgnores.credentials})`;
+  if (inCredentials && sdkProfileName(inCredentials.header, 'credentials') !== name) {
+    const sdkName = sdkProfileName(inCredentials.header, 'credentials');
+    return sdkName === undefined
+      ? ': in the credentials file it drops a section name of two words unless the first is profile, sso-session or services'
+      : `: in the credentials file it reads [${inCredentials.header}] as a profile named ${JSON.stringify(sdkName)}`;
+  }
+  if (inConfig && sdkProfileName(inConfig.header, 'config') !== name) {
+    return ': in the config file it reads only [profile NAME] headers with exactly one space before NAME and NAME made of letters, digits and - _ @ + . % : /';
+  }
+  return ': it reads no setting from this section (it takes only plain "key = value" lines, under a header that is alone on its line)';
+}
+
+function sdkHeaderAdvice(name: string, ix: Index, input: ProfileModelInput): string {
+  const inCredentials = ix.credentialSections.get(name);
+  if ((inCredentials && input.sdkIgnores?.credentials) || (ix.configProfiles.has(name) && input.sdkIgnores?.config)) return 'rename the section the SDK refuses';
+  if (inCredentials && /^profile\s/.test(name)) return `write the section as [${name.replace(/^profile\s+/, '')}] in the credentials file`;
+  const named = (inCredentials && sdkProfileName(inCredentials.header, 'credentials') !== name) || (ix.configProfiles.has(name) && sdkProfileName(ix.configProfiles.get(name)!.header, 'config') !== name);
+  if (named) {
+    return 'rename the profile so its name uses only letters, digits and - _ @ + . % : /, and write its header as [profile NAME] (config file) or [NAME] (credentials file)';
+  }
+  return 'write each setting as a plain "key = value" line and keep the [section] header alone on its line';
+}

@@ -1,0 +1,69 @@
+/**
+ * Runs test/support/botocoreOracle.py: how the AWS CLI (botocore, on this machine) reads a batch of
+ * config/credentials file pairs. One Python process per batch. Fails loudly when python3 or botocore
+ * is missing: the oracle is the point of the tests that use it.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+export interface OracleCase {
+  readonly id: string;
+  /** File contents; undefined = the file does not exist. */
+  readonly config?: string | Uint8Array;
+  readonly credentials?: string | Uint8Array;
+}
+
+/** A setting: a string, an indented block, or (for secrets) the SHA-256 of the value. */
+export type OracleValue = string | Record<string, string> | { readonly sha256: string; readonly multiline: boolean };
+
+export interface OracleProfile {
+  /** Settings as botocore merged them; secret values replaced by their SHA-256. */
+  readonly settings: Record<string, OracleValue>;
+  /** validate_region_name on the region; null when there is no string region. */
+  readonly regionValid: boolean | null;
+  readonly verdict: 'credentials' | 'none' | 'error';
+  readonly method?: string;
+  readonly error?: string;
+  /** Roles botocore would assume, innermost source first. */
+  readonly assumedRoles: ReadonlyArray<{ readonly roleArn: string; readonly durationSeconds: number | null }>;
+  /** Profiles whose role botocore assumes, outermost (the profile itself) first. */
+  readonly roleChain: ReadonlyArray<string>;
+}
+
+export interface OracleReading {
+  readonly id: string;
+  /** ConfigParseError per file, when botocore refuses it. */
+  readonly fileErrors: { readonly config?: string; readonly credentials?: string };
+  /** Set when session.full_config itself fails (every CLI command would). */
+  readonly fullConfigError?: string;
+  readonly ssoSessions?: ReadonlyArray<string>;
+  readonly ssoSessionSettings?: Readonly<Record<string, Record<string, OracleValue>>>;
+  readonly profiles?: Readonly<Record<string, OracleProfile>>;
+}
+
+export interface OracleBatch {
+  readonly botocore: string;
+  readonly python: string;
+  readonly cases: ReadonlyArray<OracleReading>;
+}
+
+const SCRIPT = path.resolve(__dirname, '..', '..', '..', 'test', 'support', 'botocoreOracle.py');
+
+function b64(v: string | Uint8Array | undefined): string | null {
+  if (v === undefined) return null;
+  return Buffer.from(typeof v === 'string' ? Buffer.from(v, 'utf8') : v).toString('base64');
+}
+
+/** Reads every case with botocore in one Python process. */
+export function readWithBotocore(cases: ReadonlyArray<OracleCase>): OracleBatch {
+  const python = process.env.PYTHON ?? 'python3';
+  const input = JSON.stringify({ cases: cases.map((c) => ({ id: c.id, config: b64(c.config), credentials: b64(c.credentials) })) });
+  const run = spawnSync(python, [SCRIPT], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+  if (run.error || run.status !== 0) {
+    throw new Error(
+      `The botocore oracle did not run (${python} ${SCRIPT}): ${run.error?.message ?? `exit ${run.status}`}\n${run.stderr ?? ''}\n` +
+        'These tests compare with the AWS CLI\'s own reading: install Python 3 with botocore (pip install botocore) or set PYTHON.',
+    );
+  }
+  return JSON.parse(run.stdout) as OracleBatch;
+}
