@@ -451,7 +451,7 @@ describe('profile model (checked against botocore)', () => {
       assert.equal(cli.profiles!.r!.settings.role_arn, undefined);
       assert.equal(sdk.r!.role_arn, ARN);
       assert.equal(profile(m, 'r').kind, 'none');
-      assert.match(profile(m, 'r').problem!, /not a valid region name/);
+      assert.match(profile(m, 'r').problem!, /region of profile "r" is followed by indented lines, which the AWS CLI reads as more lines of its value/);
     });
     differs('[DEFAULT]: the CLI applies its settings to every section, the SDK reads a profile named DEFAULT', { credentials: `[DEFAULT]\nregion = eu-west-1\n[dev]\n${keys}` }, ({ m, sdk, cli }) => {
       assert.deepEqual(Object.keys(cli.profiles!), ['dev']);
@@ -556,7 +556,7 @@ describe('profile model (checked against botocore)', () => {
       assert.equal(cli.profiles!.b, undefined);
       assert.equal(sdk.b!.aws_access_key_id, KEY);
       assert.deepEqual(m.profiles.map((p) => p.name), ['a']);
-      assert.match(profile(m, 'a').problem!, /not a valid region name/);
+      assert.match(profile(m, 'a').problem!, /region of profile "a" is followed by indented lines/);
     });
 
     // Not the parser: the order in which fromIni and botocore try the providers. fromIni runs with
