@@ -135,6 +135,54 @@ describe('profiles, status bar and switching in the real VS Code', function () {
     assert.match((await inspect()).status.text, /Deployer/);
   });
 
+  it('"Assume Role with Options…": every picker and input box answered with Enter, ending on the assumed role', async () => {
+    await ext.useProfile('dev');
+    const running = vscode.commands.executeCommand('awsIdentity.assumeRoleWithOptions');
+    // Role (recent: Deployer), source (the active identity), session name, duration, external ID
+    // and MFA device: each accepts its default with Enter, as a user keeping the defaults would.
+    await waitFor(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return /Deployer/.test(ext.getActiveIdentity()?.arn ?? '');
+    }, 'the options flow to finish', 30_000, 150);
+    await running;
+    const identity = ext.getActiveIdentity();
+    assert.ok(identity && identity.source.type === 'assumedRole');
+    assert.match(identity.arn, /assumed-role\/Deployer\/vscode-/, 'the default session name vscode-<user> was used');
+    assert.match((await inspect()).status.text, /Deployer \(123456789012\)/);
+  });
+
+  it('context actions: open the profile\'s section in its file, copy its name', async () => {
+    const profile = (await ext.listProfiles()).find((p) => p.name === 'ops-admin');
+    assert.ok(profile);
+    await vscode.commands.executeCommand('awsIdentity.openProfileSource', { type: 'profile', profile });
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'no editor opened');
+    assert.equal(editor.document.uri.fsPath, process.env.AWS_CONFIG_FILE);
+    assert.equal(editor.document.lineAt(editor.selection.active.line).text.trim(), '[profile ops-admin]');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.commands.executeCommand('awsIdentity.copyProfileName', { type: 'profile', profile });
+    assert.equal(await vscode.env.clipboard.readText(), 'ops-admin');
+  });
+
+  it('deleting and rewriting the config file while an identity is active keeps that identity working', async () => {
+    const configFile = process.env.AWS_CONFIG_FILE!;
+    const original = fs.readFileSync(configFile, 'utf8');
+    const active = await ext.useProfile('ops-admin');
+    try {
+      fs.rmSync(configFile);
+      await waitFor(async () => !(await ext.listProfiles()).some((p) => p.name === 'ops-admin'), 'the tree to drop the deleted profiles', 20_000, 100);
+      assert.equal(ext.getActiveIdentity()?.arn, active.arn);
+      assert.ok((await ext.getCredentials()).sessionToken, 'credentials are still served');
+      fs.writeFileSync(configFile, '[profile ops-admin]\nthis line is not ini = [\n');
+      await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'ops-admin'), 'the rewritten file to be read', 20_000, 100);
+      assert.equal(ext.getActiveIdentity()?.arn, active.arn);
+      assert.ok((await ext.getCredentials()).sessionToken);
+    } finally {
+      fs.writeFileSync(configFile, original);
+    }
+    await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'audit-readonly'), 'the restored file to be read', 20_000, 100);
+  });
+
   it('clearing the identity empties the status bar and the API', async () => {
     await vscode.commands.executeCommand('awsIdentity.clearIdentity');
     assert.equal(ext.getActiveIdentity(), undefined);
