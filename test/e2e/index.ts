@@ -1,0 +1,11 @@
+/** The end-to-end flows, in the order a person would meet them (test/runE2e.ts runs them). */
+import type { E2eFlow } from './harness';
+import { profilesViewFlow } from './profilesView';
+import { useProfileFlow } from './useProfile';
+import { assumeRoleFlow } from './assumeRole';
+import { assumeRoleErrorsFlow } from './assumeRoleErrors';
+import { terminalFlow } from './terminal';
+import { switchIdentityFlow } from './switchIdentity';
+import { mfaFlow } from './mfa';
+
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, mfaFlow];
