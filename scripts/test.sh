@@ -42,6 +42,7 @@ check() {
 
 # A test suite: its output is shown and its counts are read from the last summary it prints,
 # either our runners' "<name>: N passed, N failed" or mocha's "N passing" / "N failing".
+# Usage: suite <name> <command...>; the runner's line must use the same <name>.
 suite() {
   local name=$1
   shift
@@ -96,6 +97,18 @@ suite integration node out/test/runIntegration.js
 if [ -f out/test/runE2e.js ]; then
   suite e2e node out/test/runE2e.js
 fi
+
+# --- the packaged extension -----------------------------------------------------------------
+# What users install is the .vsix (production bundle, .vscodeignore allow-list), not this
+# checkout: package it, install it into a fresh code-server and run the smoke tests against it
+# (they reach the STS, so the lazily loaded dist/sdk.js must be in the package). Then restore
+# the development build the other commands expect in dist/.
+vsix=dist-vsix/aws-identity-switcher.vsix
+check package npm run --silent package
+if [ -f "$vsix" ]; then
+  suite vsix node out/test/runIntegration.js --vsix "$vsix" --grep '^smoke:' --label vsix
+fi
+gate prep_build
 
 # --- summary --------------------------------------------------------------------------------
 echo

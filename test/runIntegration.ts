@@ -3,10 +3,11 @@
  * fixture HOME, a real STS (moto_server) and headless Chromium holding the workbench open.
  * The code-server twin of test/runElectron.ts, for machines that cannot download VS Code.
  *
- *   node out/test/runIntegration.js [--grep <regexp>] [--keep] [--vsix <file>]
+ *   node out/test/runIntegration.js [--grep <regexp>] [--keep] [--vsix <file>] [--label <name>]
  *
  * --vsix runs the suite against the packaged extension installed into the isolated extensions
  * dir (what users get) instead of this checkout as the extension under development.
+ * The last line is always "<label>: N passed, N failed" (label default "integration").
  *
  * Builds nothing: run `npm run build && npm run compile-tests` first (scripts/test.sh does).
  * Exit code 0 only when every test passed. On failure, logs and a screenshot go to artifacts/.
@@ -32,10 +33,11 @@ interface Args {
   grep?: string;
   keep: boolean;
   vsix?: string;
+  label: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { keep: false };
+  const args: Args = { keep: false, label: 'integration' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--grep') {
@@ -46,8 +48,12 @@ function parseArgs(argv: string[]): Args {
       const value = argv[++i];
       if (!value || !fs.existsSync(value)) throw new Error(`--vsix needs an existing .vsix file (got ${value ?? 'nothing'}); build one with npm run package`);
       args.vsix = path.resolve(value);
+    } else if (a === '--label') {
+      const value = argv[++i];
+      if (!value || !/^[a-z0-9-]+$/.test(value)) throw new Error('--label needs a name of lowercase letters, digits and dashes');
+      args.label = value;
     } else if (a === '--keep') args.keep = true;
-    else throw new Error(`Unknown argument ${a}. Usage: node out/test/runIntegration.js [--grep <regexp>] [--keep] [--vsix <file>]`);
+    else throw new Error(`Unknown argument ${a}. Usage: node out/test/runIntegration.js [--grep <regexp>] [--keep] [--vsix <file>] [--label <name>]`);
   }
   return args;
 }
@@ -141,6 +147,7 @@ async function main(): Promise<number> {
         AIS_TEST_WORKSPACE: workspace,
         AIS_TEST_MOTO_ENDPOINT: moto.endpoint,
         AIS_TEST_REPO_ROOT: root,
+        AIS_TEST_EXTENSION_SOURCE: args.vsix ? 'vsix' : 'checkout',
         ...(args.grep ? { AIS_TEST_GREP: args.grep } : {}),
         ...(process.env.AIS_TEST_TIMEOUT_MS ? { AIS_TEST_TIMEOUT_MS: process.env.AIS_TEST_TIMEOUT_MS } : {}),
       },
@@ -247,7 +254,7 @@ async function main(): Promise<number> {
     else await fsp.rm(tmp, { recursive: true, force: true, maxRetries: 3 });
   }
   say(`wall time ${seconds(Date.now() - t0)}`);
-  console.log(`integration: ${passed} passed, ${failed} failed`);
+  console.log(`${args.label}: ${passed} passed, ${failed} failed`);
   return failure ? 1 : 0;
 }
 
@@ -255,7 +262,8 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     console.error(`[integration] ${e instanceof Error ? e.message : String(e)}`);
-    console.log('integration: 0 passed, 1 failed');
+    const label = process.argv.indexOf('--label');
+    console.log(`${(label > 0 && process.argv[label + 1]) || 'integration'}: 0 passed, 1 failed`);
     process.exit(1);
   },
 );

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { AwsIdentityApi } from '../../src/api';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -38,8 +39,15 @@ describe('smoke: the extension in a real VS Code', () => {
     }
   });
 
-  it('finds our extension and activates it', async () => {
+  it('finds our extension where the runner put it, and activates it', async () => {
     const ext = ourExtension();
+    const root = process.env.AIS_TEST_REPO_ROOT;
+    if (process.env.AIS_TEST_EXTENSION_SOURCE === 'vsix') {
+      assert.notEqual(ext.extensionPath, root, 'expected the installed .vsix, got the checkout');
+      assert.match(ext.extensionPath, /[\\/]extensions[\\/]aws-identity-switcher\.aws-identity-switcher-/);
+    } else if (root) {
+      assert.equal(ext.extensionPath, root, 'expected this checkout as the extension under development');
+    }
     await ext.activate();
     assert.equal(ext.isActive, true);
   });
@@ -57,11 +65,30 @@ describe('smoke: the extension in a real VS Code', () => {
     );
   });
 
-  it('exports its API object', async () => {
+  it('exports its API (version 1, every method)', async () => {
     const api: unknown = await ourExtension().activate();
     assert.ok(
       typeof api === 'object' && api !== null,
       `activate() returned ${api === null ? 'null' : typeof api}; the extension should return its API object from activate().`,
     );
+    const members = api as Record<string, unknown>;
+    assert.equal(members.apiVersion, 1);
+    for (const method of ['listProfiles', 'getActiveIdentity', 'useProfile', 'assumeRole', 'getCredentials']) {
+      assert.equal(typeof members[method], 'function', `API method ${method} is missing`);
+    }
+    assert.equal(typeof members.onDidChangeIdentity, 'function', 'API event onDidChangeIdentity is missing');
+  });
+
+  // Loads the lazily required SDK bundle (dist/sdk.js) and reaches the local STS: in a run
+  // against the packaged .vsix this is what proves the package ships everything it needs.
+  it('switches to a static-keys profile through the local STS', async () => {
+    const api = (await ourExtension().activate()) as AwsIdentityApi;
+    try {
+      const identity = await api.useProfile('dev');
+      assert.match(identity.arn, /^arn:aws:(iam|sts)::\d{12}:/);
+      assert.equal(api.getActiveIdentity()?.arn, identity.arn);
+    } finally {
+      await vscode.commands.executeCommand('awsIdentity.clearIdentity');
+    }
   });
 });
