@@ -91,24 +91,29 @@ check typecheck npm run --silent compile-tests
 suite unit npx mocha --config .mocharc.unit.json --forbid-only --forbid-pending --no-color
 suite integration node out/test/runIntegration.js
 
-# --- e2e: HOOK ------------------------------------------------------------------------------
-# End-to-end tests (test/e2e: driving the workbench UI like a person) plug in here. Their
-# runner must print a last line "e2e: N passed, N failed" and exit non-zero on failure.
-if [ -f out/test/runE2e.js ]; then
-  suite e2e node out/test/runE2e.js
-fi
-
 # --- the packaged extension -----------------------------------------------------------------
 # What users install is the .vsix (production bundle, .vscodeignore allow-list), not this
 # checkout: package it, install it into a fresh code-server and run the smoke tests against it
-# (they reach the STS, so the lazily loaded dist/sdk.js must be in the package). Then restore
-# the development build the other commands expect in dist/.
+# (they reach the STS, so the lazily loaded dist/sdk.js must be in the package). The e2e
+# runner then finds this .vsix up to date and uses it as is.
 vsix=dist-vsix/aws-identity-switcher.vsix
+rm -f "$vsix" # never test a stale package when packaging fails
 check package npm run --silent package
 if [ -f "$vsix" ]; then
   suite vsix node out/test/runIntegration.js --vsix "$vsix" --grep '^smoke:' --label vsix
 fi
-gate prep_build
+
+# --- e2e: HOOK ------------------------------------------------------------------------------
+# End-to-end tests (test/e2e: driving the workbench UI like a person) plug in here. Their
+# runner must print a last line "e2e: N passed, N failed" and exit non-zero on failure.
+# (test/runE2e.ts exists: it tests the packaged .vsix built just above.)
+if [ -f out/test/runE2e.js ]; then
+  suite e2e node out/test/runE2e.js
+fi
+
+# `npm run package` left a production bundle in dist/: put back the development build
+# (source maps) that the sandbox and the other commands expect.
+check dev-build prep_build
 
 # --- summary --------------------------------------------------------------------------------
 echo
