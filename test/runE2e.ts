@@ -30,6 +30,8 @@ import { launchChromium } from './support/browser';
 import { startCodeServer, repoRoot, CodeServer, killDescendants, tail } from './support/codeServer';
 import { createFixtureHome, isolatedEnv, FixtureHome } from './support/fixtureHome';
 import { startMoto, MotoServer } from './support/moto';
+import { FaultProxy } from './support/faultProxy';
+import { IssuedSecrets, scanRun } from './support/secretScan';
 import { MOTO_ACCOUNT, createRole, createUserWithKeys, setIamAuthorization } from './support/motoIam';
 import { cliV1Path } from './support/awsClients';
 import { flows } from './e2e/index';
@@ -200,6 +202,9 @@ async function main(): Promise<number> {
   let browser: Browser | undefined;
   let page: Page | undefined;
   let setupError: string | undefined;
+  let stsProxy: FaultProxy | undefined;
+  let issued: IssuedSecrets | undefined;
+  let secretsLeaked = false;
 
   // The last line of defence: whatever hangs, the run ends, with its logs and the summary line.
   const watchdog = setTimeout(() => {
@@ -234,7 +239,11 @@ async function main(): Promise<number> {
 
     const workspace = path.join(tmp, 'workspace');
     await fsp.cp(path.join(root, 'test', 'fixtures', 'integration', 'workspace'), workspace, { recursive: true });
-    const env = isolatedEnv(home, { stsEndpoint: moto.endpoint });
+    // STS traffic goes through a recording proxy: every key, secret and token moto issues is
+    // remembered, and after the run every file VS Code and the extension wrote is searched for them.
+    stsProxy = await FaultProxy.start(moto.endpoint);
+    issued = IssuedSecrets.recordFrom(stsProxy);
+    const env = isolatedEnv(home, { stsEndpoint: stsProxy.endpoint });
     cs = await startCodeServer({ workspaceFolder: workspace, env, vsix, stateParent: tmp, settings: workbenchSettings(path.dirname(cliV1Path())) });
     const installed = fs.readdirSync(cs.extensionsDir).filter((d) => d.startsWith(`${id}-`));
     if (installed.length !== 1) throw new Error(`Installing ${vsix} did not put ${id} into ${cs.extensionsDir} (found: ${fs.readdirSync(cs.extensionsDir).join(', ') || 'nothing'}).`);
@@ -265,8 +274,9 @@ async function main(): Promise<number> {
     await wb.runCommand('View: Set Panel Alignment to Justify').catch((e: unknown) => say(`could not justify the panel: ${String(e)}`));
 
     const motoEndpoint = moto.endpoint;
+    const stsEndpoint = stsProxy.endpoint;
     const fixture: E2eFixture = {
-      stsEndpoint: motoEndpoint,
+      stsEndpoint,
       account: MOTO_ACCOUNT,
       iamUserProfile: 'alice',
       iamUserArn: user.userArn,
@@ -332,14 +342,20 @@ async function main(): Promise<number> {
   } finally {
     clearTimeout(watchdog);
     await browser?.close().catch(() => undefined);
-    await cs?.stop({ keepState: args.keep }).catch((e: unknown) => say(`stopping code-server: ${String(e)}`));
+    // Stopped with its state kept, so the scan sees everything it wrote; removed with tmp below.
+    await cs?.stop({ keepState: true }).catch((e: unknown) => say(`stopping code-server: ${String(e)}`));
+    await stsProxy?.stop();
     await moto?.stop();
+    if (issued && home && !setupError) {
+      const clean = scanRun([tmp], issued, [home.configFile, home.credentialsFile]);
+      if (!clean) secretsLeaked = true;
+    }
     if (args.keep) say(`kept ${tmp}`);
     else await fsp.rm(tmp, { recursive: true, force: true, maxRetries: 3 });
   }
   say(`screenshots in ${path.relative(process.cwd(), artifacts) || artifacts}; wall time ${seconds(Date.now() - t0)}`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
-  return failed > 0 || setupError ? 1 : 0;
+  return failed > 0 || setupError || secretsLeaked ? 1 : 0;
 }
 
 main().then(

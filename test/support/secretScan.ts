@@ -105,3 +105,23 @@ export function reportScan(result: ScanResult, issued: IssuedSecrets, log: (line
   log(`secrets found: ${result.hits.length} in ${result.filesScanned} files scanned (${issued.size} issued secrets, ${(result.bytesScanned / 1048576).toFixed(1)} MiB)`);
   return result.hits.length === 0;
 }
+
+/**
+ * The end of a test run: searches everything under `roots` except the AWS files the run gave
+ * VS Code as input, prints the verdict lines (the extension's output channel log separately),
+ * and returns whether nothing leaked.
+ */
+export function scanRun(roots: readonly string[], issued: IssuedSecrets, inputs: readonly string[], log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): boolean {
+  const skip = new Set(inputs.map((f) => path.resolve(f)));
+  const result = scanForSecrets(roots, issued, { exclude: (f) => skip.has(path.resolve(f)) });
+  const channelLogs = [...new Set(roots.flatMap((r) => [...walk(r)]))].filter((f) => /AWS Identity\.log$/.test(f));
+  if (channelLogs.length === 0) {
+    log('secrets scan: FAILED - the extension\'s output channel log ("AWS Identity.log") was not found, so it could not be checked');
+    return false;
+  }
+  for (const f of channelLogs) {
+    const hits = result.hits.filter((h) => h.file === f).length;
+    log(`secrets scan: output channel ${path.basename(f)} (${fs.statSync(f).size} bytes): ${hits} secrets`);
+  }
+  return reportScan(result, issued, log);
+}
