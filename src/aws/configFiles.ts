@@ -143,6 +143,8 @@ function sdkRefusal(text: string): string | undefined {
 
 const EMPTY: CliIniReading = { sections: [] };
 
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Reads both files and builds the model. Never throws and never hangs: a missing file is empty,
  * an unreadable, oversized or non-regular one is reported in `fileProblems`, and the other
@@ -157,8 +159,11 @@ export async function loadProfileModel(paths: ConfigPaths, opts: { logger?: Logg
     // trimmed by its parser); the CLI with Python's strict UTF-8.
     const sdkConfigText = configRead.bytes?.toString('utf8') ?? '';
     const sdkCredentialsText = credentialsRead.bytes?.toString('utf8') ?? '';
+    // Parsing is synchronous; on a huge file, let the extension host breathe between the steps.
     const cliConfig = configRead.bytes ? readIniAsCli(decodeSharedFile(configRead.bytes)) : EMPTY;
+    await breathe();
     const cliCredentials = credentialsRead.bytes ? readIniAsCli(decodeSharedFile(credentialsRead.bytes)) : EMPTY;
+    await breathe();
     let sdk: SdkReading | undefined;
     try {
       sdk = await readAsSdk(sdkConfigText, sdkCredentialsText);
@@ -166,6 +171,7 @@ export async function loadProfileModel(paths: ConfigPaths, opts: { logger?: Logg
       // Not expected (the SDK swallows its own parse errors); the CLI reading still stands.
       opts.logger?.error('Reading the shared config files as the AWS SDK does failed; profiles are not compared with its reading.', e);
     }
+    await breathe();
     const configIgnored = sdkRefusal(sdkConfigText);
     const credentialsIgnored = sdkRefusal(sdkCredentialsText);
     return buildProfileModel({

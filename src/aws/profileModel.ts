@@ -93,7 +93,12 @@ interface Problem {
 }
 
 function render(p: Problem): string {
-  const trim = (s: string): string => s.replace(/[.\s]+$/, '');
+  // A loop, not /[.\s]+$/: that regex is quadratic on a long run of spaces inside a value.
+  const trim = (s: string): string => {
+    let end = s.length;
+    while (end > 0 && (s[end - 1] === '.' || /\s/.test(s[end - 1]!))) end--;
+    return s.slice(0, end);
+  };
   return `${trim(p.cause)}. Next step: ${trim(p.next)}.`;
 }
 
@@ -127,7 +132,6 @@ const ONE_LINE_KEYS = [
   'aws_secret_access_key',
   'aws_session_token',
 ];
-const ROLE_KEYS = ['source_profile', 'credential_source', 'role_arn'];
 /** Settings that decide which credentials the SDK gets: compared between the two readings. */
 const CREDENTIAL_KEYS = ONE_LINE_KEYS.filter((k) => k !== 'region');
 const SECRET_KEYS = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_security_token']);
@@ -425,36 +429,38 @@ function assumeRoleChain(top: string, ix: Index): ChainResult {
     }
     const s = ix.profiles.get(current)!;
     const where = current === top ? `Profile "${current}"` : `Profile "${current}" (in the source_profile chain of "${top}")`;
-    for (const key of ROLE_KEYS) {
-      if (s.has(key) && typeof s.get(key) !== 'string') {
-        return fail({ cause: `${key} of profile "${current}" has indented lines under it instead of a value`, next: `put the value on the same line as ${key} =` });
-      }
-    }
-    const sourceProfile = str(s, 'source_profile');
-    const credentialSource = str(s, 'credential_source');
-    if (sourceProfile !== undefined && credentialSource !== undefined) {
+    // _get_role_config: presence decides, whatever the value (botocore checks `is not None`).
+    const hasSource = s.has('source_profile');
+    const hasCredentialSource = s.has('credential_source');
+    if (hasSource && hasCredentialSource) {
       return fail({
         cause: `${where} sets both source_profile and credential_source, and the AWS CLI accepts only one`,
         next: 'keep source_profile (to use another profile\'s credentials) or credential_source (Environment, Ec2InstanceMetadata or EcsContainer), not both',
       });
     }
-    if (sourceProfile === undefined && credentialSource === undefined) {
+    if (!hasSource && !hasCredentialSource) {
       return fail({
         cause: `${where} has role_arn but neither source_profile nor credential_source, so the AWS CLI has no credentials to assume the role with`,
         next: 'add source_profile = <a profile with credentials>, or credential_source = Environment, Ec2InstanceMetadata or EcsContainer (or web_identity_token_file for web identity)',
       });
     }
-    if (credentialSource !== undefined) {
-      if (!CREDENTIAL_SOURCES.includes(credentialSource)) {
+    if (hasCredentialSource) {
+      const credentialSource = s.get('credential_source')!;
+      if (typeof credentialSource !== 'string' || !CREDENTIAL_SOURCES.includes(credentialSource)) {
         return fail({
-          cause: `credential_source ${quote(credentialSource)} of profile "${current}" is not one the AWS CLI knows`,
+          cause: `credential_source ${showValue('credential_source', credentialSource)} of profile "${current}" is not one the AWS CLI knows`,
           next: 'use Environment, Ec2InstanceMetadata or EcsContainer, spelled exactly so',
         });
       }
       stsProblem ??= roleProblem(current, s, false);
       return stsProblem ? fail(stsProblem) : { status: 'credentials', kind };
     }
-    const source = sourceProfile!;
+    const sourceProfile = s.get('source_profile')!;
+    if (typeof sourceProfile !== 'string') {
+      // botocore fails looking the block up as a profile name.
+      return fail({ cause: `source_profile of profile "${current}" has indented lines under it instead of a profile name`, next: 'put the name on the same line as source_profile =' });
+    }
+    const source = sourceProfile;
     if (!ix.profiles.has(source)) {
       return fail({
         cause: `The source_profile ${quote(source)} of profile "${current}" does not exist in ${ix.configPath} or ${ix.credentialsPath}`,
@@ -505,6 +511,9 @@ function roleProblem(name: string, s: Settings, chained: boolean): Problem | und
 }
 
 function arnProblem(name: string, s: Settings): Problem | undefined {
+  if (s.has('role_arn') && typeof s.get('role_arn') !== 'string') {
+    return { cause: `role_arn of profile "${name}" has indented lines under it instead of an ARN`, next: 'put the ARN on the same line as role_arn =' };
+  }
   const arn = str(s, 'role_arn') ?? '';
   if (!isRoleArn(arn)) {
     return {
@@ -588,7 +597,15 @@ function providerChain(name: string, ix: Index): ChainResult {
   if (s.has('login_session')) return { status: 'credentials', kind: 'login' };
   if (s.has('credential_process')) {
     const command = s.get('credential_process');
-    if (typeof command === 'string' && shlexLikeEmpty(command)) {
+    if (typeof command !== 'string') {
+      // botocore hands the block to its command-line splitter, which fails.
+      return {
+        status: 'error',
+        kind: 'process',
+        problem: { cause: `credential_process of profile "${name}" has indented lines under it instead of a command`, next: 'put the command on the same line as credential_process =' },
+      };
+    }
+    if (shlexLikeEmpty(command)) {
       return {
         status: 'error',
         kind: 'process',
@@ -666,9 +683,7 @@ function ssoCheck(name: string, s: Settings, ix: Index): ChainResult | undefined
       const own = resolved.get(k);
       if (own !== undefined && !sameValue(own, v)) {
         return fail({
-          cause: `Profile "${name}" sets ${k} to ${quote(String(typeof own === 'string' ? own : '(block)'))} but its sso-session "${sessionName}" says ${quote(
-            typeof v === 'string' ? v : '(block)',
-          )}`,
+          cause: `Profile "${name}" sets ${k} to ${showValue(k, own)} but its sso-session "${sessionName}" says ${showValue(k, v)}`,
           next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
         });
       }
@@ -684,6 +699,12 @@ function ssoCheck(name: string, s: Settings, ix: Index): ChainResult | undefined
     });
   }
   return { status: 'credentials', kind: 'sso' };
+}
+
+/** A value for a message: quoted, except secrets (never shown) and blocks. */
+function showValue(key: string, v: IniValue): string {
+  if (SECRET_KEYS.has(key)) return 'one value';
+  return typeof v === 'string' ? quote(v) : 'a block of sub-settings';
 }
 
 function sameValue(a: IniValue, b: IniValue): boolean {

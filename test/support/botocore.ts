@@ -14,7 +14,7 @@ export interface OracleCase {
 }
 
 /** A setting: a string, an indented block, or (for secrets) the SHA-256 of the value. */
-export type OracleValue = string | Record<string, string> | { readonly sha256: string; readonly multiline: boolean };
+export type OracleValue = string | Record<string, string> | { readonly sha256: string; readonly multiline: boolean; readonly block: boolean };
 
 export interface OracleProfile {
   /** Settings as botocore merged them; secret values replaced by their SHA-256. */

@@ -138,7 +138,7 @@ def plain(value):
 
 def secret_digest(value):
     # Secrets are compared by digest: the reading must not carry them, even fake ones.
-    return {'sha256': hashlib.sha256(str(value).encode('utf-8')).hexdigest(), 'multiline': '\n' in str(value)}
+    return {'sha256': hashlib.sha256(str(value).encode('utf-8')).hexdigest(), 'multiline': '\n' in str(value), 'block': isinstance(value, dict)}
 
 
 def settings_of(profile):

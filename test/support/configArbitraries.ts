@@ -30,7 +30,7 @@ export const PROFILE_NAMES = [
   '__proto__',
 ] as const;
 
-type Style = 'plain' | 'tight' | 'colon' | 'upper' | 'indent' | 'tab' | 'comment' | 'semicolon';
+type Style = 'plain' | 'tight' | 'colon' | 'upper' | 'indent' | 'tab' | 'comment' | 'semicolon' | 'block';
 type Header = 'profile' | 'quoted' | 'twoSpaces' | 'bare' | 'trailingComment' | 'indented';
 
 interface Setting {
@@ -54,6 +54,8 @@ export interface FileSpec {
   readonly keyOutside: boolean;
   /** A line that is neither a section, a setting nor a comment. */
   readonly junkLine: boolean;
+  /** Settings of a [DEFAULT] section (configparser applies them to every section). */
+  readonly defaults?: ReadonlyArray<Setting>;
 }
 
 export interface ConfigCaseSpec {
@@ -102,7 +104,7 @@ const values: Record<string, fc.Arbitrary<string>> = {
 const style: fc.Arbitrary<Style> = fc.oneof(
   { weight: 30, arbitrary: fc.constant<Style>('plain') },
   { weight: 2, arbitrary: fc.constantFrom<Style>('tight', 'tab') },
-  { weight: 1, arbitrary: fc.constantFrom<Style>('colon', 'upper', 'indent', 'comment', 'semicolon') },
+  { weight: 1, arbitrary: fc.constantFrom<Style>('colon', 'upper', 'indent', 'comment', 'semicolon', 'block') },
 );
 
 function settingsFor(keys: ReadonlyArray<string>): fc.Arbitrary<Setting[]> {
@@ -158,11 +160,17 @@ const sections: fc.Arbitrary<SectionSpec[]> = fc
   .tuple(fc.uniqueArray(section, { maxLength: 5, selector: (s) => s.name }), rare(12), header, settingsArb)
   .map(([list, repeat, h, settings]) => (repeat && list.length > 0 ? [...list, { ...list[0]!, header: h, settings }] : list));
 
+const defaultsArb: fc.Arbitrary<Setting[] | undefined> = fc.option(
+  fc.constantFrom<ReadonlyArray<string>>(['region'], ['role_arn'], ['aws_secret_access_key'], ['credential_source'], ['sso_region']).chain(settingsFor),
+  { nil: undefined, freq: 20 },
+);
+
 const file: fc.Arbitrary<FileSpec> = fc.record({
   sections,
   crlf: fc.boolean(),
   keyOutside: rare(40),
   junkLine: rare(40),
+  defaults: defaultsArb,
 });
 
 const ssoSessionArb = fc.record({
@@ -194,6 +202,8 @@ function settingLine(s: Setting): string {
       return `${s.key} = ${s.value} # note`;
     case 'semicolon':
       return `${s.key} = ${s.value} ; note`;
+    case 'block':
+      return `${s.key} =\n  sub_setting = ${s.value}`;
   }
 }
 
@@ -219,6 +229,7 @@ function headerLine(kind: 'config' | 'credentials', s: SectionSpec): string {
 function fileText(kind: 'config' | 'credentials', f: FileSpec, extraSections: string[] = []): string {
   const lines: string[] = [];
   if (f.keyOutside) lines.push('region = us-east-1');
+  if (f.defaults) lines.push('[DEFAULT]', ...f.defaults.map(settingLine));
   for (const s of f.sections) {
     lines.push(...s.before, headerLine(kind, s), ...s.settings.map(settingLine));
   }

@@ -30,8 +30,8 @@ const ONE_LINE_KEYS = [
 const CREDENTIAL_KEYS = ONE_LINE_KEYS.filter((k) => k !== 'region');
 const IAM_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role\/([!-~]*\/)?[A-Za-z0-9_+=,.@-]{1,64}$/;
 
-const isSecret = (v: OracleValue | undefined): v is { sha256: string; multiline: boolean } => typeof v === 'object' && v !== null && 'sha256' in v;
-const isBlock = (v: OracleValue | undefined): boolean => typeof v === 'object' && v !== null && !('sha256' in v);
+const isSecret = (v: OracleValue | undefined): v is { sha256: string; multiline: boolean; block: boolean } => typeof v === 'object' && v !== null && 'sha256' in v;
+const isBlock = (v: OracleValue | undefined): boolean => typeof v === 'object' && v !== null && (!('sha256' in v) || v.block === true);
 const asString = (v: OracleValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 const sha256 = (v: string): string => createHash('sha256').update(v, 'utf8').digest('hex');
 
@@ -150,6 +150,8 @@ const ERROR_TOPICS: ReadonlyArray<[RegExp, RegExp]> = [
   [/is inconsistent between profile/s, /but its sso-session/],
   [/has no role ARN configured/s, /no role_arn/],
   [/IndexError/s, /credential_process .* is empty/],
+  [/AttributeError: 'dict' object has no attribute 'read'/s, /credential_process .* has indented lines/],
+  [/TypeError: unhashable type: 'dict'/s, /source_profile of profile .* has indented lines/],
 ];
 
 function check(reading: OracleReading, model: ProfileModel, sdk: Record<string, Record<string, string>>, files: { config: string; credentials: string }): void {
@@ -234,7 +236,7 @@ describe('config model vs the AWS CLI (botocore) on generated files', function (
             check(reading, model, sdk, files);
           } catch (e) {
             throw new Error(
-              `${(e as Error).message}\n--- config ---\n${c.config ?? '(no file)'}\n--- credentials ---\n${c.credentials ?? '(no file)'}\n--- botocore ---\n${JSON.stringify(reading, null, 1)}`,
+              `${(e as Error).message}\n--- config ---\n${c.config ?? '(no file)'}\n--- credentials ---\n${c.credentials ?? '(no file)'}\n--- model ---\n${JSON.stringify(model, null, 1)}\n--- botocore ---\n${JSON.stringify(reading, null, 1)}`,
             );
           }
           checkedProfiles += model.profiles.length;
