@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       defaultRegion: () => settings.defaultRegion(),
       defaultSessionName: () => settings.sessionName(),
       defaultDurationSeconds: () => settings.durationSeconds(),
-      profileProblem: async (name) => (await profiles.model()).profiles.find((p) => p.name === name)?.problem,
+      profileProblem: (name) => profiles.problemOf(name),
     });
     const memory = new IdentityMemory(context.workspaceState, context.globalState);
     const statusBar = new IdentityStatusBar(() => settings.expiryWarningMinutes());

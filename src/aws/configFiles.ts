@@ -147,10 +147,12 @@ const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resol
 
 /**
  * Reads both files and builds the model. Never throws and never hangs: a missing file is empty,
+ * (`compareWithSdk: false` skips comparing each profile with the AWS SDK's reading: the listing
+ * then says what the CLI makes of each profile, and the comparison waits until one is used.)
  * an unreadable, oversized or non-regular one is reported in `fileProblems`, and the other
  * file's profiles still appear. Always reads from disk (no cache), so edits are seen at once.
  */
-export async function loadProfileModel(paths: ConfigPaths, opts: { logger?: Logger; maxFileBytes?: number } = {}): Promise<ProfileModel> {
+export async function loadProfileModel(paths: ConfigPaths, opts: { logger?: Logger; maxFileBytes?: number; compareWithSdk?: boolean } = {}): Promise<ProfileModel> {
   const maxBytes = opts.maxFileBytes ?? MAX_SHARED_FILE_BYTES;
   try {
     const [configRead, credentialsRead] = await Promise.all([readSharedFile(paths.configFile, maxBytes), readSharedFile(paths.credentialsFile, maxBytes)]);
@@ -166,14 +168,16 @@ export async function loadProfileModel(paths: ConfigPaths, opts: { logger?: Logg
     await breathe();
     let sdk: SdkReading | undefined;
     try {
-      sdk = await readAsSdk(sdkConfigText, sdkCredentialsText);
+      // The SDK's reading only matters for a profile about to be used (fromIni reads the files
+      // itself then); skipping it halves the time to list a large config.
+      if (opts.compareWithSdk !== false) sdk = await readAsSdk(sdkConfigText, sdkCredentialsText);
     } catch (e) {
       // Not expected (the SDK swallows its own parse errors); the CLI reading still stands.
       opts.logger?.error('Reading the shared config files as the AWS SDK does failed; profiles are not compared with its reading.', e);
     }
     await breathe();
-    const configIgnored = sdkRefusal(sdkConfigText);
-    const credentialsIgnored = sdkRefusal(sdkCredentialsText);
+    const configIgnored = sdk ? sdkRefusal(sdkConfigText) : undefined;
+    const credentialsIgnored = sdk ? sdkRefusal(sdkCredentialsText) : undefined;
     return buildProfileModel({
       config: { path: paths.configFile, cli: cliConfig },
       credentials: { path: paths.credentialsFile, cli: cliCredentials },

@@ -40,9 +40,19 @@ export class ProfileStore implements vscode.Disposable {
     return this.current;
   }
 
+  /**
+   * Why `name` cannot be used, read fresh and compared with the AWS SDK's reading of the files
+   * (the SDK resolves its credentials), or undefined when it can. Checked before each switch.
+   */
+  async problemOf(name: string): Promise<string | undefined> {
+    const model = await loadProfileModel(this.paths, { logger: this.log, compareWithSdk: true });
+    return model.profiles.find((p) => p.name === name)?.problem;
+  }
+
   private async read(): Promise<ProfileModel> {
     const started = performance.now();
-    const model = await loadProfileModel(this.paths, { logger: this.log });
+    // The listing follows the AWS CLI's reading; the SDK comparison waits for a switch (problemOf).
+    const model = await loadProfileModel(this.paths, { logger: this.log, compareWithSdk: false });
     this.log.info(`Read ${model.profiles.length} profiles from ${model.configFile} and ${model.credentialsFile} in ${(performance.now() - started).toFixed(1)} ms`);
     for (const problem of model.fileProblems) this.log.warn(problem);
     return model;
