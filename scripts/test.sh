@@ -2,7 +2,8 @@
 # `npm test`: everything from a fresh clone to a verdict.
 #   prepare  npm ci (if needed), test tools (code-server, Chromium), moto_server check
 #   checks   lint (when an eslint config exists), build, compile-tests (= strict typecheck)
-#   suites   unit (plain mocha), integration (real VS Code: code-server + Chromium + moto), e2e (hook)
+#   suites   unit (plain mocha), integration (real VS Code: code-server + Chromium + moto),
+#            vsix (smoke tests against the packaged extension), e2e (hook), sandbox --check
 # Ends with one line "N passed, N failed" summing every suite (a failed check counts as one
 # failure) and exits non-zero on any failure. Artifacts of failed integration runs: artifacts/.
 set -uo pipefail
@@ -114,6 +115,11 @@ fi
 # `npm run package` left a production bundle in dist/: put back the development build
 # (source maps) that the sandbox and the other commands expect.
 check dev-build prep_build
+
+# --- the README quick start -----------------------------------------------------------------
+# `npm run sandbox` must really work: start it headless, see the extension activate, list the
+# demo profiles and switch to one against the local STS (scripts/sandbox.sh --check).
+check sandbox bash scripts/sandbox.sh --check
 
 # --- summary --------------------------------------------------------------------------------
 echo
