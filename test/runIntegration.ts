@@ -27,6 +27,8 @@ import { launchChromium } from './support/browser';
 import { startCodeServer, repoRoot, CodeServer, tail } from './support/codeServer';
 import { createFixtureHome, isolatedEnv, FixtureHome } from './support/fixtureHome';
 import { startMoto, MotoServer } from './support/moto';
+import { FaultProxy } from './support/faultProxy';
+import { IssuedSecrets, scanRun } from './support/secretScan';
 import type { IntegrationResult } from './integration/index';
 
 interface Args {
@@ -135,11 +137,19 @@ async function main(): Promise<number> {
   const consoleLog: string[] = [];
   let failure: string | undefined;
   let result: IntegrationResult | undefined;
+  let stsProxy: FaultProxy | undefined;
+  let issued: IssuedSecrets | undefined;
+  let secretsLeaked = false;
   try {
     moto = await startMoto();
+    // VS Code's STS traffic goes through a recording proxy: every key, secret and token moto
+    // issues is remembered, and after the run every file VS Code and the extension wrote is
+    // searched for them (scanRun below).
+    stsProxy = await FaultProxy.start(moto.endpoint);
+    issued = IssuedSecrets.recordFrom(stsProxy);
     home = await createFixtureHome(path.join(root, 'test', 'fixtures', 'integration', 'aws'), tmp);
     const env = isolatedEnv(home, {
-      stsEndpoint: moto.endpoint,
+      stsEndpoint: stsProxy.endpoint,
       extra: {
         AIS_TEST_RESULT_FILE: resultFile,
         AIS_TEST_PROGRESS_FILE: progressFile,
@@ -248,14 +258,18 @@ async function main(): Promise<number> {
     }
   } finally {
     await browser?.close().catch(() => undefined);
-    await cs?.stop({ keepState: args.keep });
+    // Stopped with its state kept, so the scan sees everything it wrote; removed with tmp below.
+    await cs?.stop({ keepState: true });
+    await stsProxy?.stop();
     await moto?.stop();
+    if (issued && home && result) secretsLeaked = !scanRun([tmp], issued, [home.configFile, home.credentialsFile]);
     if (args.keep) say(`kept ${tmp}`);
     else await fsp.rm(tmp, { recursive: true, force: true, maxRetries: 3 });
   }
   say(`wall time ${seconds(Date.now() - t0)}`);
-  console.log(`${args.label}: ${passed} passed, ${failed} failed`);
-  return failure ? 1 : 0;
+  if (secretsLeaked) say('FAILED: credentials issued in this run were found on disk (see "secrets scan" above).');
+  console.log(`${args.label}: ${passed} passed, ${failed + (secretsLeaked ? 1 : 0)} failed`);
+  return failure || secretsLeaked ? 1 : 0;
 }
 
 main().then(

@@ -28,6 +28,8 @@
  *
  * The clock is injected (`Clock`), so tests drive time without sleeping.
  */
+// Every credential the extension holds passes through here: register it for masking in logs.
+import { rememberSecrets } from '../util/redact';
 import { Emitter, Event, Disposable } from './events';
 import { UserFacingError, toUserFacingError } from './errors';
 import { AwsCredentials, Clock, Logger, silentLogger, systemClock } from './types';
@@ -137,6 +139,7 @@ export class RefreshingCredentials implements Disposable {
     this.proactive = options.proactive ?? true;
     if (options.initial) {
       this.current = options.initial;
+      rememberSecrets(options.initial);
       this.obtainedAt = this.clock.now();
       this.schedule();
     }
@@ -316,6 +319,7 @@ export class RefreshingCredentials implements Disposable {
 
   private accept(fresh: AwsCredentials, reason: RefreshReason): void {
     this.current = fresh;
+    rememberSecrets(fresh);
     this.obtainedAt = this.clock.now();
     this.failures = 0;
     this.nextAttemptAt = 0;

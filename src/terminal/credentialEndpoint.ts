@@ -23,6 +23,7 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { rememberSecret } from '../util/redact';
 import { AwsCredentials, Clock, Logger, silentLogger, systemClock } from '../aws/types';
 
 /** Something that can hand out the current credentials of one identity. */
@@ -154,6 +155,7 @@ export class CredentialEndpoint {
   grant(source: CredentialSource): EndpointGrant {
     if (this.disposed) throw new Error('The credential endpoint has been stopped; start a new one to grant access.');
     const token = randomBytes(32).toString('hex');
+    rememberSecret(token); // masked should it ever reach a log line
     const digest = sha256(token);
     const record: GrantRecord = { digest, id: digest.toString('hex').slice(0, 8), source, active: true };
     this.grants.add(record);
