@@ -25,8 +25,8 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromiumWithProfile } from './support/browser';
 import { startCodeServer, repoRoot, CodeServer, killDescendants, tail } from './support/codeServer';
 import { createFixtureHome, isolatedEnv, FixtureHome } from './support/fixtureHome';
 import { startMoto, MotoServer } from './support/moto';
@@ -199,7 +199,7 @@ async function main(): Promise<number> {
   let moto: MotoServer | undefined;
   let home: FixtureHome | undefined;
   let cs: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let browser: BrowserContext | undefined;
   let page: Page | undefined;
   let setupError: string | undefined;
   let stsProxy: FaultProxy | undefined;
@@ -249,8 +249,9 @@ async function main(): Promise<number> {
     if (installed.length !== 1) throw new Error(`Installing ${vsix} did not put ${id} into ${cs.extensionsDir} (found: ${fs.readdirSync(cs.extensionsDir).join(', ') || 'nothing'}).`);
     say(`installed ${path.relative(root, vsix)} as ${installed[0]}; code-server ${cs.version} ready in ${seconds(cs.startMs)}; moto at ${moto.endpoint}`);
 
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // A profile of our own inside tmp: the workbench's state databases live there (scanned below).
+    browser = await launchChromiumWithProfile(path.join(tmp, 'browser-profile'));
+    page = await browser.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     page.on('console', (m) => consoleLog.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => consoleLog.push(`[pageerror] ${e.stack ?? e.message}`));

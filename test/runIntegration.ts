@@ -22,8 +22,8 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromiumWithProfile } from './support/browser';
 import { startCodeServer, repoRoot, CodeServer, tail } from './support/codeServer';
 import { createFixtureHome, isolatedEnv, FixtureHome } from './support/fixtureHome';
 import { startMoto, MotoServer } from './support/moto';
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
   let moto: MotoServer | undefined;
   let home: FixtureHome | undefined;
   let cs: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let browser: BrowserContext | undefined;
   let page: Page | undefined;
   const consoleLog: string[] = [];
   let failure: string | undefined;
@@ -166,8 +166,9 @@ async function main(): Promise<number> {
     if (args.vsix) say(`installed ${path.relative(root, args.vsix)} into ${cs.extensionsDir}`);
     say(`code-server ${cs.version} ready at ${cs.url} in ${seconds(cs.startMs)}; moto at ${moto.endpoint}; HOME=${home.home}`);
 
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // A profile of our own inside tmp: the workbench's state databases live there (scanned below).
+    browser = await launchChromiumWithProfile(path.join(tmp, 'browser-profile'));
+    page = await browser.newPage();
     let pageCrashed = false;
     page.on('console', (m) => consoleLog.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => consoleLog.push(`[pageerror] ${e.stack ?? e.message}`));
@@ -267,7 +268,7 @@ async function main(): Promise<number> {
     else await fsp.rm(tmp, { recursive: true, force: true, maxRetries: 3 });
   }
   say(`wall time ${seconds(Date.now() - t0)}`);
-  if (secretsLeaked) say('FAILED: credentials issued in this run were found on disk (see "secrets scan" above).');
+  if (secretsLeaked) say('FAILED: the secrets scan did not pass (see "secrets" above).');
   console.log(`${args.label}: ${passed} passed, ${failed + (secretsLeaked ? 1 : 0)} failed`);
   return failure || secretsLeaked ? 1 : 0;
 }

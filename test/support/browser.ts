@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { chromium, Browser } from 'playwright-core';
+import { chromium, Browser, BrowserContext } from 'playwright-core';
 
 /** The flags that let Chromium run headless, as root, offline, without first-run noise. */
 export const chromiumArgs: readonly string[] = [
@@ -43,6 +43,24 @@ export async function launchChromium(options: { headless?: boolean } = {}): Prom
     args: [...chromiumArgs],
     timeout: 60_000,
     // The runners handle signals themselves, closing the browser as part of their cleanup.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+}
+
+/**
+ * Launches Chromium with its profile in `userDataDir`. In code-server the workbench keeps its
+ * state (extension globalState/workspaceState, UI state) in the BROWSER's IndexedDB, so runs
+ * that prove no secret reaches disk must own the profile and scan it after `close()` flushes it.
+ */
+export async function launchChromiumWithProfile(userDataDir: string, options: { headless?: boolean; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumExecutable(),
+    headless: options.headless ?? true,
+    args: [...chromiumArgs],
+    timeout: 60_000,
+    viewport: options.viewport ?? { width: 1400, height: 900 },
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,
