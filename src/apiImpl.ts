@@ -65,7 +65,12 @@ export function needsMfa(profile: ProfileInfo, all: readonly ProfileInfo[]): boo
  */
 export async function restoreLastProfile(ctx: CommandContext): Promise<void> {
   const name = ctx.memory.lastProfile;
-  if (!name || ctx.manager.identity) return;
+  if (!name) {
+    ctx.log.info('No profile remembered for this workspace.');
+    return;
+  }
+  if (ctx.manager.identity) return;
+  ctx.log.info(`Restoring profile "${name}", last used in this workspace.`);
   const model = await ctx.profiles.model();
   const profile = model.profiles.find((p) => p.name === name);
   if (!profile || profile.problem) {

@@ -7,5 +7,6 @@ import { assumeRoleErrorsFlow } from './assumeRoleErrors';
 import { terminalFlow } from './terminal';
 import { switchIdentityFlow } from './switchIdentity';
 import { mfaFlow } from './mfa';
+import { restoreOnReloadFlow } from './restoreOnReload';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, mfaFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow];
