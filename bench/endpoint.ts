@@ -5,6 +5,8 @@
  * take to have credentials through it, beside a profile whose credential_process runs a program
  * on every fetch (bench/credential-process.mjs).
  */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { clientEnv, cliV1Path, emptyHome, pythonWithBoto3 } from '../test/support/awsClients';
 import type { FaultProxy } from '../test/support/faultProxy';
@@ -28,6 +30,11 @@ interface LoadRun {
 
 export interface LoadLevel {
   readonly clients: number;
+  /**
+   * The same load against a plain node:http server in the same process answering a fixed body of
+   * the same size with no checks and no work: what this machine and Node cost on their own.
+   */
+  readonly baseline: { readonly p50Ms: Summary; readonly p99Ms: Summary; readonly requestsPerSecond: Summary };
   /** Across runs: the median, min and max of each run's own p50 / p99 / requests per second. */
   readonly p50Ms: Summary;
   readonly p99Ms: Summary;
@@ -91,30 +98,45 @@ export async function measureEndpoint(opts: {
   const endpoint = await CredentialEndpoint.start();
   const grant = endpoint.grant(source);
   const empty = emptyHome();
+  let baseline: { url: string; close(): Promise<void> } | undefined;
   try {
-    const load = (clients: number, requests: number): Promise<LoadRun> =>
-      runWorker<LoadRun>('worker-load-client', [grant.url, grant.token, String(clients), String(requests), String(opts.maxMsPerRun)]);
-    await load(10, 500); // warm-up: JIT, sockets
+    const load = (url: string, clients: number, requests: number): Promise<LoadRun & { meanBodyBytes: number }> =>
+      runWorker<LoadRun & { meanBodyBytes: number }>('worker-load-client', [url, grant.token, String(clients), String(requests), String(opts.maxMsPerRun)]);
+    const warmUp = await load(grant.url, 10, 500); // JIT, sockets; and the size of our answer
+    baseline = await startBaseline(warmUp.meanBodyBytes);
+    await load(baseline.url, 10, 500);
 
     const stsBefore = proxy.requests.length;
     const servedBefore = endpoint.stats.served;
     const levels: LoadLevel[] = [];
     for (const clients of opts.levels) {
       const runs: LoadRun[] = [];
-      const from = proxy.requests.length;
+      const baselineRuns: LoadRun[] = [];
+      let requests = 0;
+      let stsCalls = 0;
       for (let i = 0; i < opts.runsPerLevel; i++) {
-        runs.push(await load(clients, opts.requestsPerRun));
-        say(`endpoint: ${clients} clients, run ${i + 1}/${opts.runsPerLevel}: p99 ${runs[runs.length - 1]!.p99Ms} ms`);
+        // Ours and the baseline alternate, so both see the same machine.
+        const from = proxy.requests.length;
+        const run = await load(grant.url, clients, opts.requestsPerRun);
+        stsCalls += proxy.requests.length - from;
+        requests += run.requests;
+        runs.push(run);
+        baselineRuns.push(await load(baseline.url, clients, opts.requestsPerRun));
+        say(`endpoint: ${clients} clients, run ${i + 1}/${opts.runsPerLevel}: p99 ${run.p99Ms} ms (plain node:http ${baselineRuns[i]!.p99Ms} ms)`);
       }
-      const requests = runs.reduce((n, r) => n + r.requests, 0);
       levels.push({
         clients,
         p50Ms: summarize(runs.map((r) => r.p50Ms)),
         p99Ms: summarize(runs.map((r) => r.p99Ms)),
         requestsPerSecond: summarize(runs.map((r) => r.requestsPerSecond)),
+        baseline: {
+          p50Ms: summarize(baselineRuns.map((r) => r.p50Ms)),
+          p99Ms: summarize(baselineRuns.map((r) => r.p99Ms)),
+          requestsPerSecond: summarize(baselineRuns.map((r) => r.requestsPerSecond)),
+        },
         requestsPerRun: opts.requestsPerRun,
         runs,
-        stsCallsPerRequest: (proxy.requests.length - from) / requests,
+        stsCallsPerRequest: stsCalls / requests,
         non200: runs.reduce((n, r) => n + Object.entries(r.statuses).filter(([s]) => s !== '200').reduce((m, [, c]) => m + c, 0), 0),
       });
     }
@@ -176,10 +198,30 @@ export async function measureEndpoint(opts: {
       },
     };
   } finally {
+    await baseline?.close();
     grant.revoke();
     await endpoint.dispose();
     empty.cleanup();
   }
+}
+
+/** A plain node:http server on loopback answering every request with `bytes` of fixed JSON. */
+async function startBaseline(bytes: number): Promise<{ url: string; close(): Promise<void> }> {
+  const body = JSON.stringify({ Padding: 'x'.repeat(Math.max(0, bytes - 15)) });
+  const server = http.createServer({ keepAliveTimeout: 1000 }, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/aws-identity/credentials`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** Where the credential_process program lives (bench/, next to the sources; not bundled). */

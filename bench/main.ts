@@ -217,17 +217,19 @@ function markdown(r: Results): string {
     out.push('', '## 4. Terminal credential endpoint', '');
     out.push(
       'CredentialEndpoint serving the active identity (a role session, credentials cached by the session) to keep-alive clients in a separate process on loopback. ' +
-        'Each run is bounded by its request count and 3 s; p50/p99 are per run, then median (min–max) over the runs.',
+        'Each run is bounded by its request count and 3 s; p50/p99 are per run, then median (min–max) over the runs. ' +
+          'Reference: the same load, alternating run by run, against a plain node:http server in the same process answering a fixed body of the same size with no checks (medians): the machine’s own floor.',
       '',
     );
     out.push(
       table(
-        ['clients', 'p50', 'p99', 'requests/s', 'runs × requests', 'non-200', 'STS calls / request'],
+        ['clients', 'p50', 'p99', 'requests/s', 'plain node:http p50 / p99 / req/s', 'runs × requests', 'non-200', 'STS calls / request'],
         e.levels.map((l) => [
           String(l.clients),
           cell(l.p50Ms, 'ms', 3),
           cell(l.p99Ms, 'ms', 3),
           cell(l.requestsPerSecond, '/s', 0),
+          `${l.baseline.p50Ms.median.toFixed(3)} / ${l.baseline.p99Ms.median.toFixed(3)} ms / ${l.baseline.requestsPerSecond.median.toFixed(0)}`,
           `${l.runs.length} × ${l.requestsPerRun}`,
           String(l.non200),
           String(l.stsCallsPerRequest),
