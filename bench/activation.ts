@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/support/browser';
-import { findCodeServer, startCodeServer, repoRoot, type CodeServer } from '../test/support/codeServer';
+import { findCodeServer, startCodeServer, type CodeServer } from '../test/support/codeServer';
 import { createFixtureHome, isolatedEnv, type FixtureHome } from '../test/support/fixtureHome';
 import { waitFor, type MotoServer } from '../test/support/moto';
 import { nowMs, round, runWorker, say, summarize, type Summary } from './lib';
@@ -23,11 +23,11 @@ export interface ActivationResult {
   /** parse + evaluate of dist/extension.js in a fresh Node process (vscode stubbed). */
   readonly requireMs: Summary;
   readonly requireSamples: readonly number[];
-  /** `activate()` as the extension logs it, one sample per workbench load. */
+  /** `activate()` as the extension logs it, one sample per workbench load (all servers, all loads). */
   readonly activateMs: Summary;
   readonly activateSamples: readonly number[];
-  /** The first load after the server started (nothing cached yet) is also reported on its own. */
-  readonly activateFirstLoadMs: number;
+  /** The first load after each fresh server start (nothing cached by VS Code yet), on its own. */
+  readonly activateFirstLoadMs: Summary;
   /** From `page.goto` to the activation line in the log: the workbench's own start-up dominates it. */
   readonly pageToActivatedMs: Summary;
   /** Whether the SDK bundle was loaded when the activation bundle was (it must not be). */
@@ -80,7 +80,7 @@ function newActivationLines(cs: CodeServer, seen: Set<string>): Array<{ file: st
   return found;
 }
 
-export async function measureActivation(opts: { root: string; moto: MotoServer; loads: number; requireRuns: number }): Promise<ActivationResult> {
+export async function measureActivation(opts: { root: string; moto: MotoServer; servers: number; loadsPerServer: number; requireRuns: number }): Promise<ActivationResult> {
   const { root } = opts;
   const extensionJs = path.join(root, 'dist', 'extension.js');
   const sdkJs = path.join(root, 'dist', 'sdk.js');
@@ -98,28 +98,64 @@ export async function measureActivation(opts: { root: string; moto: MotoServer; 
     sdkLoadedByRequire ||= r.sdkLoaded;
   }
 
+  const activateSamples: number[] = [];
+  const firstLoadSamples: number[] = [];
+  const pageSamples: number[] = [];
+  let info = { vscodeVersion: '', codeServerVersion: '', extensionHostNode: '' };
+  for (let server = 0; server < opts.servers; server++) {
+    const r = await loadsOnOneServer(opts, server);
+    activateSamples.push(...r.activate);
+    firstLoadSamples.push(r.activate[0]!);
+    pageSamples.push(...r.page);
+    info = r.info;
+  }
+  return {
+    extensionJsBytes: fs.statSync(extensionJs).size,
+    sdkJsBytes: fs.statSync(sdkJs).size,
+    vsixBytes: fs.statSync(vsix).size,
+    requireMs: summarize(requireSamples),
+    requireSamples,
+    activateMs: summarize(activateSamples),
+    activateSamples,
+    activateFirstLoadMs: summarize(firstLoadSamples),
+    pageToActivatedMs: summarize(pageSamples.map((x) => round(x, 0))),
+    sdkLoadedByRequire,
+    ...info,
+  };
+}
+
+/**
+ * One fresh code-server (new user-data and extensions dirs, the .vsix installed anew) and
+ * `loadsPerServer` workbench loads in it, each in a new page: a new window, for which the server
+ * starts a new extension host that activates the extension again (onStartupFinished) and logs to
+ * a new exthost<N> folder.
+ */
+async function loadsOnOneServer(
+  opts: { root: string; moto: MotoServer; loadsPerServer: number; servers: number },
+  server: number,
+): Promise<{ activate: number[]; page: number[]; info: { vscodeVersion: string; codeServerVersion: string; extensionHostNode: string } }> {
+  const { root } = opts;
+  const vsix = path.join(root, 'dist-vsix', 'aws-identity-switcher.vsix');
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ais-bench-activation-'));
   let home: FixtureHome | undefined;
   let cs: CodeServer | undefined;
   let browser: Browser | undefined;
   try {
     const workspace = path.join(tmp, 'workspace');
-    await fsp.cp(path.join(repoRoot(), 'test', 'fixtures', 'integration', 'workspace'), workspace, { recursive: true });
-    home = await createFixtureHome(path.join(repoRoot(), 'test', 'fixtures', 'integration', 'aws'), tmp);
-    say('activation: starting code-server with the packaged .vsix installed');
+    await fsp.cp(path.join(root, 'test', 'fixtures', 'integration', 'workspace'), workspace, { recursive: true });
+    home = await createFixtureHome(path.join(root, 'test', 'fixtures', 'integration', 'aws'), tmp);
+    say(`activation: code-server ${server + 1}/${opts.servers}: starting with the packaged .vsix installed`);
     cs = await startCodeServer({ workspaceFolder: workspace, env: isolatedEnv(home, { stsEndpoint: opts.moto.endpoint }), vsix, stateParent: tmp });
     const extensionHostNode = execFileSync(findCodeServer(root).node, ['--version'], { encoding: 'utf8' }).trim();
     browser = await launchChromium();
     const seen = new Set<string>();
-    const activateSamples: number[] = [];
-    const pageSamples: number[] = [];
+    const activate: number[] = [];
+    const page: number[] = [];
     let vscodeVersion = '';
-    for (let i = 0; i < opts.loads; i++) {
-      // A new page is a new window: the server starts a new extension host for it, which
-      // activates the extension again (onStartupFinished) and logs to a new exthost<N> folder.
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    for (let i = 0; i < opts.loadsPerServer; i++) {
+      const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const t0 = nowMs();
-      await page.goto(cs.workbenchUrl(), { waitUntil: 'domcontentloaded', timeout: 90_000 });
+      await tab.goto(cs.workbenchUrl(), { waitUntil: 'domcontentloaded', timeout: 90_000 });
       let line: { file: string; ms: number; vscode: string } | undefined;
       await waitFor(
         () => {
@@ -131,28 +167,14 @@ export async function measureActivation(opts: { root: string; moto: MotoServer; 
         50,
       );
       const found = line!;
-      pageSamples.push(nowMs() - t0);
+      page.push(nowMs() - t0);
       seen.add(found.file);
-      activateSamples.push(found.ms);
+      activate.push(found.ms);
       vscodeVersion = found.vscode;
-      say(`activation: load ${i + 1}/${opts.loads}: activate() ${found.ms} ms (${path.relative(cs.userDataDir, found.file)})`);
-      await page.close();
+      say(`activation: code-server ${server + 1}, load ${i + 1}/${opts.loadsPerServer}: activate() ${found.ms} ms (${path.relative(cs.userDataDir, found.file)})`);
+      await tab.close();
     }
-    return {
-      extensionJsBytes: fs.statSync(extensionJs).size,
-      sdkJsBytes: fs.statSync(sdkJs).size,
-      vsixBytes: fs.statSync(vsix).size,
-      requireMs: summarize(requireSamples),
-      requireSamples,
-      activateMs: summarize(activateSamples),
-      activateSamples,
-      activateFirstLoadMs: activateSamples[0]!,
-      pageToActivatedMs: summarize(pageSamples.map((x) => round(x, 0))),
-      sdkLoadedByRequire,
-      vscodeVersion,
-      codeServerVersion: cs.version,
-      extensionHostNode,
-    };
+    return { activate, page, info: { vscodeVersion, codeServerVersion: cs.version, extensionHostNode } };
   } finally {
     await browser?.close().catch(() => undefined);
     await cs?.stop();
