@@ -127,6 +127,8 @@ function markdown(r: Results): string {
   const b = budgets(r);
   out.push(`# Benchmarks: AWS Identity Switcher`);
   out.push('');
+  out.push('Produced by `npm run bench` (sources in bench/; `npm run bench -- --json` gives the same figures as JSON, kept in bench/results/latest.json).');
+  out.push('');
   out.push(
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}. ` +
       `Load average (1/5/15 min) ${m.loadAverage.join(' / ')} at start, ${m.loadAverageAtEnd.join(' / ')} at end. ` +

@@ -32,7 +32,6 @@ loader._load = function (request, parent, isMain) {
 const file = process.argv[2];
 if (!file || !fs.existsSync(file)) throw new Error(`no bundle at ${file ?? '(missing argument)'}: run npm run package first`);
 const t0 = nowMs();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const exported = require(file) as Record<string, unknown>;
 const requireMs = nowMs() - t0;
 if (typeof exported.activate !== 'function') throw new Error(`${file} exports no activate()`);
