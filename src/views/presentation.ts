@@ -28,12 +28,16 @@ const KIND_ICONS: Record<ProfileKind, string> = {
   none: 'circle-slash',
 };
 
-export interface ProfileItemView {
+/** One row of the Profiles view: what getTreeItem shows. */
+export interface ProfileRowView {
   readonly label: string;
   readonly description: string;
-  readonly tooltip: string; // Markdown
   readonly icon: string; // codicon id
   readonly contextValue: string;
+}
+
+export interface ProfileItemView extends ProfileRowView {
+  readonly tooltip: string; // Markdown
 }
 
 /** Escapes text for inclusion in Markdown (profile names and ARNs are user data). */
@@ -41,13 +45,24 @@ export function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
-export function profileItemView(p: ProfileInfo, active: boolean, fallbackRegion: string): ProfileItemView {
-  const parts: string[] = [];
-  if (active) parts.push('active');
-  parts.push(p.problem ? 'cannot be used' : KIND_LABELS[p.kind]);
-  parts.push(p.region ?? `${fallbackRegion} (default)`);
-  if (p.mfaSerial) parts.push('MFA');
+/**
+ * The row alone. Cheap on purpose: VS Code asks for every row of a level at once, so a config
+ * of 10,000 profiles builds 10,000 of these; tooltips are built on hover (profileTooltip).
+ */
+export function profileRowView(p: ProfileInfo, active: boolean, fallbackRegion: string): ProfileRowView {
+  const description = p.problem
+    ? `⚠ ${p.problem}`
+    : `${active ? 'active · ' : ''}${KIND_LABELS[p.kind]} · ${p.region ?? `${fallbackRegion} (default)`}${p.mfaSerial ? ' · MFA' : ''}`;
+  return {
+    label: p.name,
+    description,
+    icon: active ? 'pass-filled' : p.problem ? 'warning' : KIND_ICONS[p.kind],
+    contextValue: `awsIdentity.profile.${p.problem ? 'invalid' : 'usable'}${active ? '.active' : ''}`,
+  };
+}
 
+/** The row's Markdown tooltip: kind, region, role, source, MFA, file, and the reason it cannot be used. */
+export function profileTooltip(p: ProfileInfo, active: boolean, fallbackRegion: string): string {
   const rows: string[] = [`**${md(p.name)}**${active ? ' — active identity' : ''}`, ''];
   const row = (k: string, v: string | undefined): void => {
     if (v) rows.push(`- ${k}: ${v}`);
@@ -63,15 +78,12 @@ export function profileItemView(p: ProfileInfo, active: boolean, fallbackRegion:
   row('Session duration', p.durationSeconds ? `${p.durationSeconds} s` : undefined);
   row('Defined in', p.definedIn.map((l) => md(l.file) + (l.line !== undefined ? `:${l.line + 1}` : '')).join(', '));
   if (p.problem) rows.push('', `$(warning) **Cannot be used:** ${md(p.problem)}`);
+  return rows.join('\n');
+}
 
-  const state = p.problem ? 'invalid' : 'usable';
-  return {
-    label: p.name,
-    description: p.problem ? `⚠ ${p.problem}` : parts.join(' · '),
-    tooltip: rows.join('\n'),
-    icon: active ? 'pass-filled' : p.problem ? 'warning' : KIND_ICONS[p.kind],
-    contextValue: `awsIdentity.profile.${state}${active ? '.active' : ''}`,
-  };
+/** Row and tooltip together. */
+export function profileItemView(p: ProfileInfo, active: boolean, fallbackRegion: string): ProfileItemView {
+  return { ...profileRowView(p, active, fallbackRegion), tooltip: profileTooltip(p, active, fallbackRegion) };
 }
 
 /** What the status bar shows. */

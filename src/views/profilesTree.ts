@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ProfileInfo } from '../aws/types';
 import type { ProfileStore } from '../profiles/profileStore';
-import { profileItemView } from './presentation';
+import { profileRowView, profileTooltip } from './presentation';
 
 /** A row of the Profiles view: a profile, or a problem with one of the files. */
 export type ProfileNode =
@@ -48,18 +48,25 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
       return item;
     }
     const active = this.activeProfile() === node.profile.name;
-    const view = profileItemView(node.profile, active, this.fallbackRegion());
+    const view = profileRowView(node.profile, active, this.fallbackRegion());
     const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
     item.id = `profile:${node.profile.name}`;
     item.description = view.description;
-    const tooltip = new vscode.MarkdownString(view.tooltip, true);
-    tooltip.isTrusted = false;
-    item.tooltip = tooltip;
+    // The tooltip is built in resolveTreeItem, on hover: a config can have thousands of rows.
     item.iconPath = new vscode.ThemeIcon(view.icon, node.profile.problem ? new vscode.ThemeColor('problemsWarningIcon.foreground') : active ? new vscode.ThemeColor('charts.green') : undefined);
     item.contextValue = view.contextValue;
     item.accessibilityInformation = { label: `${view.label}, ${view.description}` };
     if (!node.profile.problem) {
       item.command = { command: 'awsIdentity.useProfile', title: 'Use This Profile', arguments: [node] };
+    }
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: ProfileNode): vscode.TreeItem {
+    if (node.type === 'profile') {
+      const tooltip = new vscode.MarkdownString(profileTooltip(node.profile, this.activeProfile() === node.profile.name, this.fallbackRegion()), true);
+      tooltip.isTrusted = false;
+      item.tooltip = tooltip;
     }
     return item;
   }
