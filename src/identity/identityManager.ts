@@ -188,17 +188,7 @@ export class IdentityManager implements Disposable {
       const facts = await inspectProfile(profile, paths);
       const region = this.resolveRegion(facts.region);
       const fetchProfile = async (context: RefreshContext | undefined): Promise<AwsCredentials> => {
-        const resolved = await resolveProfileCredentials({
-          profile,
-          paths,
-          region: region.stsRegion,
-          mfaCodeProvider: this.options.mfaCodeProvider,
-          mfaTrigger: !context || context.reason === 'user' ? 'user' : 'renewal',
-          ...(context?.expiration ? { currentExpiration: context.expiration } : {}),
-          sessionDurationSeconds: clampSessionTokenDuration(this.options.defaultDurationSeconds()).seconds,
-          skew: this.skew,
-          ...(this.options.stsTuning ? { tuning: this.options.stsTuning } : {}),
-        });
+        const resolved = await this.resolveProfile(profile, paths, region.stsRegion, context);
         return resolved.clockAdjusted || !resolved.credentials.expiration || !this.skew.isKnown
           ? resolved.credentials
           : { ...resolved.credentials, expiration: this.skew.toLocal(resolved.credentials.expiration) };
@@ -281,19 +271,7 @@ export class IdentityManager implements Disposable {
         chained = facts.yieldsRoleSession;
         const stsRegion = region.stsRegion;
         const fetchProfile = async (context: RefreshContext | undefined): Promise<AwsCredentials> =>
-          (
-            await resolveProfileCredentials({
-              profile,
-              paths,
-              region: stsRegion,
-              mfaCodeProvider: this.options.mfaCodeProvider,
-              mfaTrigger: !context || context.reason === 'user' ? 'user' : 'renewal',
-              ...(context?.expiration ? { currentExpiration: context.expiration } : {}),
-              sessionDurationSeconds: clampSessionTokenDuration(this.options.defaultDurationSeconds()).seconds,
-              skew: this.skew,
-              ...(this.options.stsTuning ? { tuning: this.options.stsTuning } : {}),
-            })
-          ).credentials;
+          (await this.resolveProfile(profile, paths, stsRegion, context)).credentials;
         // The source is only used to renew the role: no timer of its own, renewed on demand.
         ownedSource = new RefreshingCredentials({
           ...this.refreshOptions(sourceLabel, facts.needsMfa),
@@ -464,6 +442,21 @@ export class IdentityManager implements Disposable {
     const ticket = ++this.switchSeq;
     this.setState({ status: 'switching', target, ...(this.active ? { identity: this.active.identity } : {}) });
     return ticket;
+  }
+
+  /** A profile's credentials (fromIni, or fromSSO), for a switch (`context` undefined) or a renewal. */
+  private resolveProfile(profile: string, paths: ConfigFilePaths, stsRegion: string | undefined, context: RefreshContext | undefined): ReturnType<typeof resolveProfileCredentials> {
+    return resolveProfileCredentials({
+      profile,
+      paths,
+      region: stsRegion,
+      mfaCodeProvider: this.options.mfaCodeProvider,
+      mfaTrigger: !context || context.reason === 'user' ? 'user' : 'renewal',
+      ...(context?.expiration ? { currentExpiration: context.expiration } : {}),
+      sessionDurationSeconds: clampSessionTokenDuration(this.options.defaultDurationSeconds()).seconds,
+      skew: this.skew,
+      ...(this.options.stsTuning ? { tuning: this.options.stsTuning } : {}),
+    });
   }
 
   private commit(ticket: number, session: IdentitySession, description: string): Identity {

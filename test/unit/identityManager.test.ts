@@ -13,22 +13,13 @@ import { createRole, createUserWithKeys, setIamAuthorization } from '../support/
 import { writeTestProfiles, testConfig, TEST_CREDENTIALS } from '../support/testProfiles';
 import { IdentityManager, IdentityManagerOptions, IdentityState } from '../../src/identity/identityManager';
 import { StsCallCounter } from '../../src/aws/sts';
-import { UserFacingError, ErrorKind, isDurationTooLongError } from '../../src/aws/errors';
+import { isDurationTooLongError } from '../../src/aws/errors';
 import type { Identity, Logger, MfaPromptContext } from '../../src/aws/types';
+import { failure } from '../support/expectFailure';
 
 const MIN = 60_000;
 const FAST = { maxAttempts: 1, connectTimeoutMs: 1000, requestTimeoutMs: 3000 };
 
-async function failure(p: Promise<unknown>, kind: ErrorKind): Promise<UserFacingError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UserFacingError, `expected a UserFacingError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `kind of: ${e.message}`);
-    return e;
-  }
-  return assert.fail(`expected a ${kind} failure`);
-}
 
 /** Collects log lines so tests can check what was said (and that no secret was). */
 class MemoryLogger implements Logger {

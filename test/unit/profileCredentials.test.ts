@@ -16,20 +16,10 @@ import { TEST_CREDENTIALS, testConfig, writeTestProfiles } from '../support/test
 import { createRole, createUserWithKeys, setIamAuthorization } from '../support/motoIam';
 import { inspectProfile, resolveProfileCredentials, ProfileCredentialsRequest } from '../../src/aws/profileCredentials';
 import { StsCallCounter } from '../../src/aws/sts';
-import { UserFacingError, ErrorKind } from '../../src/aws/errors';
 import { isMfaPromptFailure } from '../../src/aws/mfa';
 import type { MfaPromptContext } from '../../src/aws/types';
+import { failure } from '../support/expectFailure';
 
-async function failure(p: Promise<unknown>, kind: ErrorKind): Promise<UserFacingError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UserFacingError, `expected a UserFacingError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `kind of: ${e.message}`);
-    return e;
-  }
-  return assert.fail(`expected a ${kind} failure`);
-}
 
 describe('profileCredentials (fromIni / fromSSO against moto)', function () {
   this.timeout(30_000);

@@ -10,23 +10,14 @@ import { FaultProxy, STS_FAULTS } from '../support/faultProxy';
 import { AMBIENT_AWS_ENV, setEnv } from '../support/awsFiles';
 import { createRole, createUserWithKeys, setIamAuthorization } from '../support/motoIam';
 import { StsCallCounter, assumeRole, getCallerIdentity, getSessionToken, onStsCall, StsCallEvent } from '../../src/aws/sts';
-import { UserFacingError, ErrorKind } from '../../src/aws/errors';
+import { UserFacingError } from '../../src/aws/errors';
 import type { AwsCredentials } from '../../src/aws/types';
+import { failure } from '../support/expectFailure';
 
 const SOURCE: AwsCredentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const FAST = { maxAttempts: 1, connectTimeoutMs: 1000, requestTimeoutMs: 3000 };
 const ROLE = 'arn:aws:iam::111122223333:role/Deploy';
 
-async function failure(p: Promise<unknown>, kind: ErrorKind): Promise<UserFacingError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof UserFacingError, `expected a UserFacingError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `kind of: ${e.message}`);
-    return e;
-  }
-  return assert.fail(`expected a ${kind} failure`);
-}
 
 describe('sts.ts against moto', function () {
   this.timeout(30_000);
