@@ -276,6 +276,7 @@ async function main(): Promise<number> {
 
     const motoEndpoint = moto.endpoint;
     const stsEndpoint = stsProxy.endpoint;
+    const proxy = stsProxy;
     const fixture: E2eFixture = {
       stsEndpoint,
       account: MOTO_ACCOUNT,
@@ -283,6 +284,12 @@ async function main(): Promise<number> {
       iamUserArn: user.userArn,
       lockedRoleArn,
       setIamAuthorization: (on) => setIamAuthorization(motoEndpoint, on),
+      shortenNextRoleSession: (roleName, seconds) =>
+        proxy.rewriteNext({
+          action: 'AssumeRole',
+          when: (params) => (params.get('RoleArn') ?? '').endsWith(`:role/${roleName}`),
+          rewrite: (xml) => xml.replace(/<Expiration>[^<]*<\/Expiration>/, `<Expiration>${new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}</Expiration>`),
+        }),
     };
     const state: E2eContext['state'] = {};
 

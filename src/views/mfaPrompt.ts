@@ -21,7 +21,7 @@ export function isValidMfaCode(value: string): boolean {
 export function createMfaPrompt(): MfaCodeProvider {
   return async (mfaSerial, reason) => {
     if (/renew|refresh|expir/i.test(reason)) {
-      const choice = await vscode.window.showWarningMessage(`${reason} An MFA code for ${mfaSerial} is needed.`, 'Enter MFA Code');
+      const choice = await vscode.window.showWarningMessage(`${reason} MFA device: ${mfaSerial}.`, 'Enter MFA Code');
       if (choice !== 'Enter MFA Code') throw new UserCancelledError('Entering the MFA code');
     }
     const code = await vscode.window.showInputBox({

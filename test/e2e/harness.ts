@@ -22,6 +22,8 @@ export interface E2eFixture {
   readonly lockedRoleArn: string;
   /** Turns moto's IAM authorization on or off (global to moto: flows turn it off again). */
   setIamAuthorization(on: boolean): Promise<void>;
+  /** The next AssumeRole of `roleName` answers with credentials expiring in `seconds` (see test/e2e/mfaRenewal.ts). */
+  shortenNextRoleSession(roleName: string, seconds: number): void;
 }
 
 /** A terminal a flow opened, and the identity it was opened for. */

@@ -8,5 +8,6 @@ import { terminalFlow } from './terminal';
 import { switchIdentityFlow } from './switchIdentity';
 import { mfaFlow } from './mfa';
 import { restoreOnReloadFlow } from './restoreOnReload';
+import { mfaRenewalFlow } from './mfaRenewal';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow];

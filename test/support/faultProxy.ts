@@ -59,6 +59,15 @@ interface ActiveFault {
   remaining: number;
 }
 
+export interface ResponseRewrite {
+  readonly action: string;
+  /** Only requests whose form parameters match (default: every request for `action`). */
+  readonly when?: (params: URLSearchParams) => boolean;
+  readonly rewrite: (body: string) => string;
+  /** How many matching answers to change (default 1). */
+  readonly times?: number;
+}
+
 export interface ProxiedRequest {
   readonly action: string;
   /** True when a fault answered it instead of moto. */
@@ -70,6 +79,7 @@ export class FaultProxy {
   private readonly sockets = new Set<Socket>();
   readonly requests: ProxiedRequest[] = [];
   private readonly responseListeners: Array<(action: string, body: string) => void> = [];
+  private readonly rewrites: Array<ResponseRewrite & { remaining: number }> = [];
 
   private constructor(
     private readonly server: http.Server,
@@ -100,6 +110,15 @@ export class FaultProxy {
   /** Called with every answer moto gives (not the injected faults), e.g. to record issued credentials. */
   onUpstreamResponse(listener: (action: string, body: string) => void): void {
     this.responseListeners.push(listener);
+  }
+
+  /**
+   * Changes moto's next real answer(s) to `action` (matching `when`). Only for what no real STS
+   * can be made to do on demand, e.g. credentials that expire in a minute (STS issues at least
+   * 15 minutes) so a renewal happens while a test watches. Strict like faults: counted, one-shot.
+   */
+  rewriteNext(rewrite: ResponseRewrite): void {
+    this.rewrites.push({ ...rewrite, remaining: rewrite.times ?? 1 });
   }
 
   inject(fault: Fault): void {
@@ -136,7 +155,8 @@ export class FaultProxy {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? '?';
+      const params = new URLSearchParams(body.toString('utf8'));
+      const action = params.get('Action') ?? '?';
       const active = this.faults.find((f) => f.fault.action === action && f.remaining > 0);
       if (active) {
         active.remaining--;
@@ -158,8 +178,21 @@ export class FaultProxy {
         // Headers unchanged, Host included: it is part of the SigV4 signature moto checks with IAM authorization on.
         { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
         (upstreamRes) => {
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          const rewrite = this.rewrites.find((r) => r.action === action && r.remaining > 0 && (r.when?.(params) ?? true));
           const seen: Buffer[] = [];
+          if (rewrite) {
+            rewrite.remaining--;
+            // moto's real answer, changed as the rewrite says, then sent whole.
+            upstreamRes.on('data', (c: Buffer) => seen.push(c));
+            upstreamRes.on('end', () => {
+              const text = rewrite.rewrite(Buffer.concat(seen).toString('utf8'));
+              res.writeHead(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers, 'content-length': String(Buffer.byteLength(text)) });
+              res.end(text);
+              for (const listener of this.responseListeners) listener(action, text);
+            });
+            return;
+          }
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
           upstreamRes.on('data', (c: Buffer) => {
             seen.push(c);
             res.write(c);
