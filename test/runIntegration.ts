@@ -28,6 +28,7 @@ import { startCodeServer, repoRoot, CodeServer, tail } from './support/codeServe
 import { createFixtureHome, isolatedEnv, FixtureHome } from './support/fixtureHome';
 import { startMoto, MotoServer } from './support/moto';
 import { FaultProxy } from './support/faultProxy';
+import { cliV1Path, pythonWithBoto3 } from './support/awsClients';
 import { IssuedSecrets, scanRun } from './support/secretScan';
 import type { IntegrationResult } from './integration/index';
 
@@ -157,6 +158,10 @@ async function main(): Promise<number> {
         AIS_TEST_WORKSPACE: workspace,
         AIS_TEST_MOTO_ENDPOINT: moto.endpoint,
         AIS_TEST_REPO_ROOT: root,
+        // Resolved here, with the real HOME: in the extension host HOME is the fixture's, where
+        // pyenv (the pip CLI v1 and boto3) cannot be found. Terminals run these exact programs.
+        AIS_TEST_AWS_CLI_V1: cliV1Path(),
+        AIS_TEST_PYTHON_BOTO3: pythonWithBoto3(),
         AIS_TEST_EXTENSION_SOURCE: args.vsix ? 'vsix' : 'checkout',
         ...(args.grep ? { AIS_TEST_GREP: args.grep } : {}),
         ...(process.env.AIS_TEST_TIMEOUT_MS ? { AIS_TEST_TIMEOUT_MS: process.env.AIS_TEST_TIMEOUT_MS } : {}),

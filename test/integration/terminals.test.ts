@@ -122,6 +122,30 @@ describe('terminals in the real VS Code', function () {
     }
   });
 
+  it('endpoint mode: AWS CLI v1 and v2, boto3 and the JS SDK in a real terminal each print the chosen identity', async () => {
+    fs.writeFileSync(credentialsFile, originalCredentials.replace(/\[default\][^[]*/, ''));
+    const identity = await (await api()).useProfile('audit-readonly');
+    await waitFor(async () => (await terminalState()).mode === 'endpoint', 'endpoint mode once [default] has no keys', 10_000);
+    const cliV1 = process.env.AIS_TEST_AWS_CLI_V1;
+    const python = process.env.AIS_TEST_PYTHON_BOTO3;
+    const sdk = path.join(process.env.AIS_TEST_REPO_ROOT ?? '', 'node_modules', '@aws-sdk', 'client-sts');
+    assert.ok(cliV1 && python && fs.existsSync(sdk), 'the runner must pass AIS_TEST_AWS_CLI_V1, AIS_TEST_PYTHON_BOTO3 and AIS_TEST_REPO_ROOT');
+    const terminal = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
+    opened.push(terminal);
+    // Fixed test programs (paths the runner resolved), never user data. Each uses only what the
+    // terminal's environment gives it: the endpoint URL and token, the region, AWS_ENDPOINT_URL_STS.
+    const jsSdk = `const { STSClient, GetCallerIdentityCommand } = require(${JSON.stringify(sdk)}); new STSClient({}).send(new GetCallerIdentityCommand({})).then((r) => console.log(r.Arn), (e) => { console.log(String(e)); process.exit(1); });`;
+    const clients: Record<string, (out: string) => string> = {
+      'AWS CLI v1': (out) => `'${cliV1}' sts get-caller-identity --query Arn --output text > '${out}' 2>&1`,
+      'AWS CLI v2': callerArn,
+      boto3: (out) => `'${python}' -c "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])" > '${out}' 2>&1`,
+      'JS SDK v3': (out) => `'${process.execPath}' -e '${jsSdk}' > '${out}' 2>&1`,
+    };
+    for (const [client, script] of Object.entries(clients)) {
+      assert.equal(await runIn(terminal, script, `${client} get-caller-identity`), identity.arn, `${client} in the terminal did not get the chosen identity`);
+    }
+  });
+
   it('switching identity: new terminals get the new one; an older terminal keeps its own token', async () => {
     const a = await api();
     const before = await a.useProfile('ops-admin');
