@@ -4,17 +4,12 @@
  * in TreeItem / StatusBarItem objects.
  */
 import type { Identity, ProfileInfo, ProfileKind } from '../aws/types';
+import { describeProfileKind } from '../aws/profileModel';
 
-export const KIND_LABELS: Record<ProfileKind, string> = {
-  static: 'static keys',
-  sourceProfile: 'role via source_profile',
-  credentialSource: 'role via credential_source',
-  sso: 'IAM Identity Center',
-  process: 'credential_process',
-  webIdentity: 'web identity',
-  login: 'aws login session',
-  none: 'no credentials',
-};
+/** Kind labels, from the core's own wording (describeProfileKind), for rows, tooltips and pickers. */
+export const KIND_LABELS: Record<ProfileKind, string> = Object.fromEntries(
+  (['static', 'sourceProfile', 'credentialSource', 'sso', 'process', 'webIdentity', 'login', 'none'] as const).map((k) => [k, describeProfileKind(k)]),
+) as Record<ProfileKind, string>;
 
 /** Codicon per kind; `warning` wins when the profile cannot work. */
 const KIND_ICONS: Record<ProfileKind, string> = {
@@ -34,10 +29,6 @@ export interface ProfileRowView {
   readonly description: string;
   readonly icon: string; // codicon id
   readonly contextValue: string;
-}
-
-export interface ProfileItemView extends ProfileRowView {
-  readonly tooltip: string; // Markdown
 }
 
 /** Escapes text for inclusion in Markdown (profile names and ARNs are user data). */
@@ -79,11 +70,6 @@ export function profileTooltip(p: ProfileInfo, active: boolean, fallbackRegion: 
   row('Defined in', p.definedIn.map((l) => md(l.file) + (l.line !== undefined ? `:${l.line + 1}` : '')).join(', '));
   if (p.problem) rows.push('', `$(warning) **Cannot be used:** ${md(p.problem)}`);
   return rows.join('\n');
-}
-
-/** Row and tooltip together. */
-export function profileItemView(p: ProfileInfo, active: boolean, fallbackRegion: string): ProfileItemView {
-  return { ...profileRowView(p, active, fallbackRegion), tooltip: profileTooltip(p, active, fallbackRegion) };
 }
 
 /** What the status bar shows. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { profileItemView, statusView, formatRemaining, md } from '../../src/views/presentation';
+import { profileRowView, profileTooltip, statusView, formatRemaining, md } from '../../src/views/presentation';
 import type { Identity, ProfileInfo } from '../../src/aws/types';
 
 const base: ProfileInfo = { name: 'dev', kind: 'static', definedIn: [{ file: '/home/u/.aws/credentials', line: 3 }] };
@@ -13,6 +13,8 @@ const identity: Identity = {
   expiration: new Date(Date.UTC(2026, 10, 21, 12, 0, 0)),
 };
 const NOW = Date.UTC(2026, 10, 21, 11, 0, 0);
+/** A row with its hover tooltip, as the tree shows them (the tooltip is resolved on hover). */
+const profileItemView = (p: ProfileInfo, active: boolean, fallback: string) => ({ ...profileRowView(p, active, fallback), tooltip: profileTooltip(p, active, fallback) });
 
 describe('presentation: profile rows', () => {
   it('shows kind, region and MFA in the description; no region says which applies', () => {

@@ -11,10 +11,10 @@ describe('test support: the secrets scan finds what it looks for', () => {
 
   it('finds issued secrets as UTF-8 and UTF-16 bytes, in nested and binary files', () => {
     const issued = new IssuedSecrets();
-    issued.addFromStsXml('<Credentials><AccessKeyId>ASIAQQQQQQQQQQQQQQQQ</AccessKeyId><SecretAccessKey>s3cr3tS3CR3Ts3cr3tS3CR3Ts3cr3tS3CR3T0000</SecretAccessKey><SessionToken>FQoGZXIvYXdzEXAMPLETOKENxxxxxxxxxx</SessionToken></Credentials>');
+    issued.addFromStsXml('<Credentials><AccessKeyId>ASIAQQQQQQQQQEXAMPLE</AccessKeyId><SecretAccessKey>s3cr3tS3CR3Ts3cr3tS3CR3Ts3cr3tS3CR3T0000</SecretAccessKey><SessionToken>FQoGZXIvYXdzEXAMPLETOKENxxxxxxxxxx</SessionToken></Credentials>');
     assert.equal(issued.size, 3);
     fs.mkdirSync(path.join(dir, 'a', 'b'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'a', 'b', 'state.vscdb'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from('xxASIAQQQQQQQQQQQQQQQQyy')]));
+    fs.writeFileSync(path.join(dir, 'a', 'b', 'state.vscdb'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from('xxASIAQQQQQQQQQEXAMPLEyy')]));
     fs.writeFileSync(path.join(dir, 'utf16.log'), Buffer.from('token FQoGZXIvYXdzEXAMPLETOKENxxxxxxxxxx', 'utf16le'));
     fs.writeFileSync(path.join(dir, 'clean.txt'), 'nothing here');
     const result = scanForSecrets([dir], issued);
