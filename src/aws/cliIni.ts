@@ -71,6 +71,11 @@ function isPySpace(c: number): boolean {
   );
 }
 
+/** False for the printable ASCII most text is made of: saves the full test on almost every character. */
+function mayBeSpace(c: number): boolean {
+  return c <= 0x20 || c >= 0x85;
+}
+
 function firstNonSpace(s: string): number {
   for (let i = 0; i < s.length; i++) if (!isPySpace(s.charCodeAt(i))) return i;
   return -1;
@@ -84,9 +89,6 @@ function pyRstrip(s: string): string {
 
 // Python's str.splitlines() boundaries (used by botocore on nested blocks).
 const PY_SPLITLINES = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/;
-// configparser's SECTCRE `\[(?P<header>.+)\]` applied with re.match: greedy, so the header ends at
-// the last `]` on the line and anything after it is ignored. Python's `.` only excludes \n.
-const SECTION_HEADER = /^\[([^\n]+)\]/;
 
 /** Python's str.strip(). */
 export function pyStrip(s: string): string {
@@ -163,10 +165,42 @@ function lineOfByte(b: Uint8Array, offset: number): number {
 /** A value as collected: one line, or the lines of a value continued on indented lines. */
 type RawValue = string | string[];
 
+/** A section while it is read; handed out as the CliSection once its values are joined. */
 interface MutableSection {
   readonly header: string;
   readonly line: number;
-  readonly values: Map<string, RawValue>;
+  settings: Map<string, RawValue>;
+}
+
+/** Where `char` next occurs at or after `from`, or the text's length. */
+function indexOrEnd(text: string, char: string, from: number): number {
+  const at = text.indexOf(char, from);
+  return at < 0 ? text.length : at;
+}
+
+/**
+ * The settings shared config files are made of, by length. A key found here is the constant
+ * string itself, so the maps the profiles are read from never hash a fresh copy of it again.
+ */
+const KNOWN_KEYS_BY_LENGTH: ReadonlyArray<ReadonlyArray<string> | undefined> = (() => {
+  const byLength: string[][] = [];
+  for (const key of [
+    'region', 'output', 'role_arn', 'source_profile', 'credential_source', 'mfa_serial', 'external_id',
+    'role_session_name', 'duration_seconds', 'web_identity_token_file', 'sso_session', 'sso_start_url',
+    'sso_region', 'sso_account_id', 'sso_role_name', 'sso_registration_scopes', 'credential_process',
+    'login_session', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'endpoint_url',
+    'services', 'ca_bundle', 'cli_pager', 'retry_mode', 'max_attempts', 's3',
+  ]) {
+    (byLength[key.length] ??= []).push(key);
+  }
+  return byLength;
+})();
+
+/** text[start, end) as one of the known (lower-case) keys, if it is exactly one of them. */
+function knownKeyAt(text: string, start: number, end: number): string | undefined {
+  const candidates = KNOWN_KEYS_BY_LENGTH[end - start];
+  if (candidates) for (const key of candidates) if (text.startsWith(key, start)) return key;
+  return undefined;
 }
 
 /**
@@ -176,137 +210,207 @@ interface MutableSection {
  */
 export function readIniAsCli(decoded: DecodedText | string): CliIniReading {
   const d: DecodedText = typeof decoded === 'string' ? { text: decoded, hadByteOrderMark: false } : decoded;
-  let refusal: CliRefusal | undefined;
-  const refuse = (r: CliRefusal): void => {
-    refusal ??= r;
-  };
+  // Python's text mode turns \r\n and a lone \r into \n; after that a line ends at \n only.
+  const reader = new SectionReader(d.text.includes('\r') ? d.text.replace(/\r\n?/g, '\n') : d.text);
   // The decoder fails before the parser sees the text, and a BOM makes the first line a
   // "line outside any section" (Python's utf-8 codec keeps U+FEFF; strip() does not remove it).
   if (d.invalidUtf8Line !== undefined) {
-    refuse({
+    reader.refuse({
       line: d.invalidUtf8Line,
       cause: `it is not valid UTF-8 (line ${d.invalidUtf8Line + 1} has bytes in another encoding)`,
       fix: 'save the file as UTF-8',
     });
   }
   if (d.hadByteOrderMark) {
-    refuse({ line: 0, cause: 'it starts with a byte-order mark (BOM)', fix: 'save the file as UTF-8 without a BOM' });
+    reader.refuse({ line: 0, cause: 'it starts with a byte-order mark (BOM)', fix: 'save the file as UTF-8 without a BOM' });
+  }
+  return reader.read();
+}
+
+/**
+ * configparser's reading loop. One pass over the text by offsets, slicing only keys, values and
+ * headers: organisation-wide configs have tens of thousands of lines, and a string per line (then
+ * a stripped copy of it) made this the largest cost of listing them. The loop over lines is kept
+ * small, and what a line holds is handled by separate methods, so that V8 optimises it early:
+ * on a first reading, compiling one large function took longer than the reading itself.
+ */
+class SectionReader {
+  private refusal: CliRefusal | undefined;
+  private readonly byName = new Map<string, MutableSection>();
+  private readonly ordered: MutableSection[] = [];
+  private readonly defaults: MutableSection = { header: 'DEFAULT', line: -1, settings: new Map() };
+  /** Sections with a value continued on indented lines: only these need their values joined. */
+  private readonly continued = new Set<MutableSection>();
+  private current: MutableSection | undefined;
+  /** configparser's `optname`: the value that indented lines below extend. */
+  private option: string | undefined;
+  /** Blank lines after `option`'s last line: part of the value if a continuation follows. */
+  private blanks = 0;
+  private indentLevel = 0;
+  /** Lines that are neither section, setting nor comment (refused together at the end). */
+  private readonly badLines: number[] = [];
+  // The next `=` and `:` at or after the current line (see setting()).
+  private nextEquals = -1;
+  private nextColon = -1;
+
+  constructor(private readonly text: string) {}
+
+  /** Keeps the first reason the CLI would refuse the file. */
+  refuse(r: CliRefusal): void {
+    this.refusal ??= r;
   }
 
-  const lines = splitLines(d.text);
-  const sections = new Map<string, MutableSection>();
-  const defaults = new Map<string, RawValue>();
-  let current: Map<string, RawValue> | undefined;
-  let currentName = '';
-  let option: string | undefined; // configparser's `optname`: the value continuation lines extend
-  let blanks = 0; // blank lines after `option`'s last line: part of the value if a continuation follows
-  let indentLevel = 0;
-  const badLines: number[] = [];
-  const extend = (target: Map<string, RawValue>, key: string, line: string): void => {
-    const sofar = target.get(key);
-    const parts = Array.isArray(sofar) ? sofar : [sofar ?? ''];
-    for (; blanks > 0; blanks--) parts.push('');
-    parts.push(line);
-    if (parts !== sofar) target.set(key, parts);
-  };
-
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!;
-    const stripped = pyStrip(line);
-    if (stripped === '') {
-      if (current && option) blanks++;
-      continue;
-    }
-    // Full-line comments only: configparser is not given inline comment prefixes by botocore.
-    const first = stripped.charCodeAt(0);
-    if (first === 0x23 /* # */ || first === 0x3b /* ; */) continue;
-    const indent = Math.max(0, firstNonSpace(line));
-    if (current && option && indent > indentLevel) {
-      extend(current, option, stripped);
-      continue;
-    }
-    blanks = 0;
-    indentLevel = indent;
-    const header = first === 0x5b /* [ */ ? SECTION_HEADER.exec(stripped) : null;
-    if (header) {
-      const name = header[1]!;
-      option = undefined;
-      currentName = name;
-      if (name === 'DEFAULT') {
-        current = defaults;
-      } else {
-        const existing = sections.get(name);
-        if (existing) {
-          refuse({
-            line: n,
-            cause: `the section [${name}] appears twice (lines ${existing.line + 1} and ${n + 1})`,
-            fix: 'merge the two sections into one',
-          });
-          current = existing.values;
-        } else {
-          const created: MutableSection = { header: name, line: n, values: new Map() };
-          sections.set(name, created);
-          current = created.values;
-        }
+  read(): CliIniReading {
+    const text = this.text;
+    // Line n is text[lineStart, lineEnd); its stripped content is text[start, end).
+    let lineStart = 0;
+    for (let n = 0; lineStart <= text.length; n++) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = text.length;
+      let start = lineStart;
+      while (start < lineEnd && mayBeSpace(text.charCodeAt(start)) && isPySpace(text.charCodeAt(start))) start++;
+      const indent = start - lineStart;
+      lineStart = lineEnd + 1;
+      if (start === lineEnd) {
+        if (this.current && this.option) this.blanks++;
+        continue;
       }
-      continue;
+      let end = lineEnd;
+      while (mayBeSpace(text.charCodeAt(end - 1)) && isPySpace(text.charCodeAt(end - 1))) end--;
+      this.line(n, start, end, indent);
     }
-    if (!current) {
-      refuse({
+    return this.finish();
+  }
+
+  /** A line that is not blank; its stripped content is text[start, end). */
+  private line(n: number, start: number, end: number, indent: number): void {
+    const text = this.text;
+    // Full-line comments only: configparser is not given inline comment prefixes by botocore.
+    const first = text.charCodeAt(start);
+    if (first === 0x23 /* # */ || first === 0x3b /* ; */) return;
+    if (indent > this.indentLevel && this.current && this.option) {
+      this.extend(this.current, this.option, text.slice(start, end));
+      return;
+    }
+    this.blanks = 0;
+    this.indentLevel = indent;
+    // configparser's SECTCRE `\[(?P<header>.+)\]` applied with re.match: greedy, so the header
+    // ends at the last `]` on the line, anything after it is ignored, and it is never empty.
+    if (first === 0x5b /* [ */) {
+      const close = text.lastIndexOf(']', end - 1);
+      if (close > start + 1) {
+        this.openSection(n, text.slice(start + 1, close));
+        return;
+      }
+    }
+    if (this.current) this.setting(this.current, n, start, end);
+    else {
+      this.refuse({
         line: n,
         cause: `line ${n + 1} is not inside any [section]`,
         fix: 'move it under a [profile ...] section or delete it',
       });
-      continue;
     }
-    // OPTCRE: the key ends at the first `=` or `:`.
-    const delimiter = stripped.search(/[=:]/);
-    if (delimiter < 0) {
+  }
+
+  private openSection(n: number, name: string): void {
+    this.option = undefined;
+    if (name === 'DEFAULT') {
+      this.current = this.defaults;
+      return;
+    }
+    const existing = this.byName.get(name);
+    if (existing) {
+      this.refuse({
+        line: n,
+        cause: `the section [${name}] appears twice (lines ${existing.line + 1} and ${n + 1})`,
+        fix: 'merge the two sections into one',
+      });
+      this.current = existing;
+      return;
+    }
+    const created: MutableSection = { header: name, line: n, settings: new Map() };
+    this.byName.set(name, created);
+    this.ordered.push(created);
+    this.current = created;
+  }
+
+  /** A `key = value` (or `key: value`) line of `section`, stripped to text[start, end). */
+  private setting(section: MutableSection, n: number, start: number, end: number): void {
+    const text = this.text;
+    // OPTCRE: the key ends at the first `=` or `:`. Each of the two is searched for again only
+    // once the line start has passed the last one found, so the whole file is scanned once.
+    if (this.nextEquals < start) this.nextEquals = indexOrEnd(text, '=', start);
+    if (this.nextColon < start) this.nextColon = indexOrEnd(text, ':', start);
+    const delimiter = Math.min(this.nextEquals, this.nextColon);
+    if (delimiter >= end) {
       // Not fatal at once: configparser collects such lines and refuses the file at the end.
       // It also leaves `optname` alone, so indented lines below still extend the last value.
-      badLines.push(n);
-      continue;
+      this.badLines.push(n);
+      return;
     }
-    const key = pyRstrip(stripped.slice(0, delimiter)).toLowerCase();
-    if (key === '') badLines.push(n);
-    if (current.has(key)) {
-      refuse({
+    let keyEnd = delimiter;
+    while (keyEnd > start && mayBeSpace(text.charCodeAt(keyEnd - 1)) && isPySpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+    const key = knownKeyAt(text, start, keyEnd) ?? text.slice(start, keyEnd).toLowerCase();
+    if (key === '') this.badLines.push(n);
+    if (section.settings.has(key)) {
+      this.refuse({
         line: n,
-        cause: `the setting ${key} appears twice in [${currentName}] (line ${n + 1})`,
+        cause: `the setting ${key} appears twice in [${section.header}] (line ${n + 1})`,
         fix: 'keep only one of them',
       });
     }
-    current.set(key, pyStrip(stripped.slice(delimiter + 1)));
-    option = key;
-  }
-  if (badLines.length > 0) {
-    const first = badLines[0]!;
-    refuse({
-      line: first,
-      cause: `line ${first + 1} is neither a [section], a "key = value" setting nor a comment${badLines.length > 1 ? ` (nor are ${badLines.length - 1} more lines)` : ''}`,
-      fix: 'fix or delete that line',
-    });
+    let valueStart = delimiter + 1;
+    while (valueStart < end && mayBeSpace(text.charCodeAt(valueStart)) && isPySpace(text.charCodeAt(valueStart))) valueStart++;
+    section.settings.set(key, text.slice(valueStart, end));
+    this.option = key;
   }
 
-  const joinedDefaults = joinValues(defaults, 'DEFAULT', undefined, refuse);
-  const result: CliSection[] = [];
-  for (const s of sections.values()) {
-    const own = joinValues(s.values, s.header, s.line, refuse);
-    let settings = own;
-    if (joinedDefaults.size > 0) {
-      // cp.get(section, key): the section's own value, else [DEFAULT]'s.
-      settings = new Map(joinedDefaults);
-      for (const [k, v] of own) settings.set(k, v);
-    }
-    result.push({ header: s.header, line: s.line, settings });
+  private extend(section: MutableSection, key: string, line: string): void {
+    const sofar = section.settings.get(key);
+    const parts = Array.isArray(sofar) ? sofar : [sofar ?? ''];
+    for (; this.blanks > 0; this.blanks--) parts.push('');
+    parts.push(line);
+    if (parts !== sofar) section.settings.set(key, parts);
+    this.continued.add(section);
   }
-  return refusal ? { sections: result, refusal } : { sections: result };
+
+  private finish(): CliIniReading {
+    const refuse = (r: CliRefusal): void => this.refuse(r);
+    if (this.badLines.length > 0) {
+      const first = this.badLines[0]!;
+      const more = this.badLines.length - 1;
+      refuse({
+        line: first,
+        cause: `line ${first + 1} is neither a [section], a "key = value" setting nor a comment${more > 0 ? ` (nor are ${more} more lines)` : ''}`,
+        fix: 'fix or delete that line',
+      });
+    }
+    const { defaults, continued } = this;
+    if (continued.has(defaults)) joinValues(defaults, refuse);
+    for (const s of this.ordered) {
+      if (continued.has(s)) joinValues(s, refuse);
+      if (defaults.settings.size > 0) {
+        // cp.get(section, key): the section's own value, else [DEFAULT]'s.
+        const merged = new Map(defaults.settings);
+        for (const [k, v] of s.settings) merged.set(k, v);
+        s.settings = merged;
+      }
+    }
+    // Every value is joined now: the sections are what CliSection describes.
+    const sections = this.ordered as ReadonlyArray<CliSection>;
+    return this.refusal ? { sections, refusal: this.refusal } : { sections };
+  }
 }
 
-/** configparser joins continuation lines with \n and strips the end; botocore then reads blocks. */
-function joinValues(values: Map<string, RawValue>, sectionName: string, sectionLine: number | undefined, refuse: (r: CliRefusal) => void): Map<string, IniValue> {
-  const out = values as Map<string, IniValue>; // converted in place: strings stay as they are
-  for (const [key, raw] of values) {
+/**
+ * configparser joins continuation lines with \n and strips the end; botocore then reads blocks.
+ * Converts the section's values in place; one-line values stay as they are.
+ */
+function joinValues(section: MutableSection, refuse: (r: CliRefusal) => void): void {
+  const out = section.settings as Map<string, RawValue | IniValue>;
+  const sectionName = section.header;
+  for (const [key, raw] of section.settings) {
     if (typeof raw === 'string') continue;
     const joined = pyRstrip(raw.join('\n'));
     if (!joined.startsWith('\n')) {
@@ -328,14 +432,13 @@ function joinValues(values: Map<string, RawValue>, sectionName: string, sectionL
     if (bad) {
       // The line is not quoted: it may hold a secret.
       refuse({
-        ...(sectionLine !== undefined ? { line: sectionLine } : {}),
+        ...(section.line >= 0 ? { line: section.line } : {}),
         cause: `in [${sectionName}], an indented line under ${key} is not a "name = value" pair`,
         fix: `indent only sub-settings under ${key}, or start that line at the beginning of the line`,
       });
     }
     out.set(key, block);
   }
-  return out;
 }
 
 /**

@@ -140,13 +140,6 @@ const str = (s: Settings | undefined, key: string): string | undefined => {
   const v = s?.get(key);
   return typeof v === 'string' ? v : undefined;
 };
-/** A setting for display in ProfileInfo: its first line (see firstLine), without the marker. */
-const shown = (s: Settings | undefined, key: string): string | undefined => {
-  const v = str(s, key);
-  if (v === undefined) return undefined;
-  const end = v.indexOf('\n');
-  return end < 0 ? v : v.slice(0, end);
-};
 const hasStatic = (s: Settings): boolean => s.has('aws_access_key_id') || s.has('aws_secret_access_key');
 /** AssumeRoleProvider claims a profile with role_arn, unless it is set up for web identity. */
 const hasRoleVars = (s: Settings): boolean => s.has('role_arn') && !s.has('web_identity_token_file');
@@ -176,17 +169,45 @@ function pythonInt(raw: string): number | 'other' | undefined {
 interface Index {
   readonly configPath: string;
   readonly credentialsPath: string;
-  /** session.full_config['profiles']: config profiles, credentials-file values over them. */
-  readonly profiles: Map<string, Settings>;
-  readonly configProfiles: Map<string, Section>;
-  readonly credentialSections: Map<string, Section>;
+  /** session.full_config['profiles'], with the sections each profile comes from. */
+  readonly profiles: Map<string, ProfileEntry>;
   readonly ssoSessions: Map<string, Settings>;
+}
+
+/** One profile: one map entry holds all of it, since every lookup by name costs a hash. */
+interface ProfileEntry {
+  /** Its settings: the config file's, with the credentials file's values over them. */
+  settings: Settings;
+  /** Its section in the config file, if it has one. */
+  readonly config?: Section;
+  /** Its section in the credentials file, if it has one. */
+  credentials?: Section;
 }
 
 type ChainResult =
   | { readonly status: 'credentials'; readonly kind: ProfileKind }
   | { readonly status: 'none'; readonly note?: Problem }
   | { readonly status: 'error'; readonly kind: ProfileKind; readonly problem: Problem };
+
+/** The success of each kind: one shared object each, since ten thousand profiles mostly succeed. */
+const CREDENTIALS = Object.fromEntries(
+  (['static', 'sourceProfile', 'credentialSource', 'sso', 'process', 'webIdentity', 'login'] as const).map((kind) => [kind, { status: 'credentials', kind }]),
+) as Readonly<Record<Exclude<ProfileKind, 'none'>, ChainResult>>;
+
+/** What makes shlex treat a profile name differently from plain text: its whitespace, quotes, escape. */
+const SHLEX_SPECIAL = /[ \t\r\n'"\\]/;
+
+/**
+ * botocore's shlex.split of a `[profile ...]` header. The common `profile NAME` is read without
+ * shlex (and without a capturing regex: at ten thousand headers both cost more than the rest).
+ */
+function profileHeaderWords(header: string): string[] | undefined {
+  if (header.startsWith('profile ')) {
+    const name = header.slice('profile '.length);
+    if (name !== '' && !SHLEX_SPECIAL.test(name)) return ['profile', name];
+  }
+  return shlexSplit(header);
+}
 
 /** Builds the model. Never throws on any input. */
 export function buildProfileModel(input: ProfileModelInput): ProfileModel {
@@ -209,15 +230,15 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
   }
 
   // Config file sections -> profiles and sso-sessions (configloader.build_profile_map).
-  const configProfiles = new Map<string, Section>();
+  // session.full_config: config-file profiles first; the credentials file's are merged in below.
+  const profiles = new Map<string, ProfileEntry>();
   const ssoSessions = new Map<string, Settings>();
   const misnamed: { header: string; section: Section; name?: string; why: string; fix: string }[] = [];
-  for (const s of config.cli.sections) {
-    const h = s.header;
-    const section: Section = { header: s.header, settings: s.settings, line: s.line };
+  for (const section of config.cli.sections) {
+    const h = section.header;
     if (h.startsWith('profile')) {
-      const parts = shlexSplit(h);
-      if (parts?.length === 2) configProfiles.set(parts[1]!, section);
+      const parts = profileHeaderWords(h);
+      if (parts?.length === 2) profiles.set(parts[1]!, { settings: section.settings, config: section });
       else if (parts === undefined || parts.length > 2) {
         const name = parts ? parts.slice(1).join(' ') : h.slice('profile'.length).trim();
         misnamed.push({
@@ -232,12 +253,12 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
       }
     } else if (h.startsWith('sso-session')) {
       const parts = shlexSplit(h);
-      if (parts?.length === 2) ssoSessions.set(parts[1]!, s.settings);
+      if (parts?.length === 2) ssoSessions.set(parts[1]!, section.settings);
     } else if (h.startsWith('services')) {
       // Service-specific endpoint settings: not profiles.
     } else if (h === 'default') {
-      configProfiles.set('default', section);
-    } else if (CREDENTIAL_KEYS.some((k) => s.settings.has(k))) {
+      profiles.set('default', { settings: section.settings, config: section });
+    } else if (CREDENTIAL_KEYS.some((k) => section.settings.has(k))) {
       misnamed.push({
         header: h,
         section,
@@ -247,28 +268,24 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
       });
     }
   }
-  const credentialSections = new Map<string, Section>();
-  for (const s of credentials.cli.sections) credentialSections.set(s.header, { header: s.header, settings: s.settings, line: s.line });
-
-  // session.full_config: credentials-file sections are profiles too, their values over the config's.
-  const profiles = new Map<string, Settings>();
-  for (const [name, s] of configProfiles) profiles.set(name, s.settings);
-  for (const [name, s] of credentialSections) {
-    const fromConfig = profiles.get(name);
+  // Credentials-file sections are profiles too, their values over the config's.
+  for (const section of credentials.cli.sections) {
+    const fromConfig = profiles.get(section.header);
     if (!fromConfig) {
-      profiles.set(name, s.settings);
+      profiles.set(section.header, { settings: section.settings, credentials: section });
       continue;
     }
-    const merged = new Map(fromConfig);
-    for (const [k, v] of s.settings) merged.set(k, v);
-    profiles.set(name, merged);
+    const merged = new Map(fromConfig.settings);
+    for (const [k, v] of section.settings) merged.set(k, v);
+    fromConfig.settings = merged;
+    fromConfig.credentials = section;
   }
 
-  const index: Index = { configPath: config.path, credentialsPath: credentials.path, profiles, configProfiles, credentialSections, ssoSessions };
+  const index: Index = { configPath: config.path, credentialsPath: credentials.path, profiles, ssoSessions };
   const out: ProfileInfo[] = [];
-  for (const name of profiles.keys()) out.push(describeProfile(name, index, input));
+  profiles.forEach((entry, name) => out.push(describeProfile(name, entry, index, input)));
 
-  const listed = new Set(out.map((p) => p.name));
+  const listed = new Set(misnamed.length > 0 ? out.map((p) => p.name) : []);
   for (const m of misnamed) {
     const problem = { cause: `The AWS CLI ignores the section [${m.header}] in ${config.path}: ${m.why}`, next: m.fix };
     if (m.name === undefined || m.name === '' || listed.has(m.name)) {
@@ -304,40 +321,57 @@ function claimingKind(s: Settings): ProfileKind {
   return 'none';
 }
 
-function nonEmpty(s: Settings | undefined, key: string): string | undefined {
-  const v = shown(s, key);
-  return v ? v : undefined;
-}
-
 type Writable<T> = { -readonly [K in keyof T]?: T[K] };
 
 /** The non-secret fields of ProfileInfo, as the CLI reads them (absent ones left out). */
 function infoFields(s: Settings, ssoSession: Settings | undefined): Writable<ProfileInfo> {
+  // One pass over the profile's few settings instead of a lookup per field: at ten thousand
+  // profiles the lookups were most of the time to list them. Blocks are no value (see str).
+  let region, roleArn, sourceProfile, credentialSource, mfaSerial, externalId, roleSessionName, duration, ssoSessionName, ssoStartUrl, ssoAccountId, ssoRoleName: string | undefined;
+  for (const [key, v] of s) {
+    if (typeof v !== 'string') continue;
+    switch (key) {
+      case 'region': region = v; break;
+      case 'role_arn': roleArn = v; break;
+      case 'source_profile': sourceProfile = v; break;
+      case 'credential_source': credentialSource = v; break;
+      case 'mfa_serial': mfaSerial = v; break;
+      case 'external_id': externalId = v; break;
+      case 'role_session_name': roleSessionName = v; break;
+      case 'duration_seconds': duration = v; break;
+      case 'sso_session': ssoSessionName = v; break;
+      case 'sso_start_url': ssoStartUrl = v; break;
+      case 'sso_account_id': ssoAccountId = v; break;
+      case 'sso_role_name': ssoRoleName = v; break;
+    }
+  }
   const f: Writable<ProfileInfo> = {};
-  const set = <K extends keyof ProfileInfo>(key: K, value: ProfileInfo[K] | undefined): void => {
-    if (value !== undefined) f[key] = value;
-  };
-  set('region', nonEmpty(s, 'region'));
-  set('roleArn', shown(s, 'role_arn'));
-  set('sourceProfile', shown(s, 'source_profile'));
-  set('credentialSource', shown(s, 'credential_source'));
-  set('mfaSerial', nonEmpty(s, 'mfa_serial'));
-  set('externalId', nonEmpty(s, 'external_id'));
-  set('roleSessionName', nonEmpty(s, 'role_session_name'));
-  const duration = str(s, 'duration_seconds');
+  // Shown: the value's first line (see firstLine); "non-empty" ones are left out when empty.
+  if (region) f.region = lineOne(region);
+  if (roleArn !== undefined) f.roleArn = lineOne(roleArn);
+  if (sourceProfile !== undefined) f.sourceProfile = lineOne(sourceProfile);
+  if (credentialSource !== undefined) f.credentialSource = lineOne(credentialSource);
+  if (mfaSerial) f.mfaSerial = lineOne(mfaSerial);
+  if (externalId) f.externalId = lineOne(externalId);
+  if (roleSessionName) f.roleSessionName = lineOne(roleSessionName);
   const seconds = duration === undefined ? undefined : pythonInt(duration);
   if (typeof seconds === 'number') f.durationSeconds = seconds;
-  set('ssoSession', shown(s, 'sso_session'));
-  set('ssoStartUrl', nonEmpty(s, 'sso_start_url') ?? nonEmpty(ssoSession, 'sso_start_url'));
-  set('ssoAccountId', nonEmpty(s, 'sso_account_id'));
-  set('ssoRoleName', nonEmpty(s, 'sso_role_name'));
+  if (ssoSessionName !== undefined) f.ssoSession = lineOne(ssoSessionName);
+  const startUrl = ssoStartUrl || str(ssoSession, 'sso_start_url');
+  if (startUrl) f.ssoStartUrl = lineOne(startUrl);
+  if (ssoAccountId) f.ssoAccountId = lineOne(ssoAccountId);
+  if (ssoRoleName) f.ssoRoleName = lineOne(ssoRoleName);
   return f;
 }
 
-function describeProfile(name: string, ix: Index, input: ProfileModelInput): ProfileInfo {
-  const s = ix.profiles.get(name)!;
-  const inConfig = ix.configProfiles.get(name);
-  const inCredentials = ix.credentialSections.get(name);
+/** A setting for display in ProfileInfo: its first line (see firstLine), without the marker. */
+function lineOne(v: string): string {
+  const end = v.indexOf('\n');
+  return end < 0 ? v : v.slice(0, end);
+}
+
+function describeProfile(name: string, entry: ProfileEntry, ix: Index, input: ProfileModelInput): ProfileInfo {
+  const { settings: s, config: inConfig, credentials: inCredentials } = entry;
   const definedIn: ProfileLocation[] = [];
   if (inConfig) definedIn.push({ file: ix.configPath, line: inConfig.line });
   if (inCredentials) definedIn.push({ file: ix.credentialsPath, line: inCredentials.line });
@@ -347,14 +381,21 @@ function describeProfile(name: string, ix: Index, input: ProfileModelInput): Pro
   info.name = name;
   info.kind = result.status === 'credentials' || result.status === 'error' ? result.kind : 'none';
   info.definedIn = definedIn;
-  const problem = firstProblem(name, s, result, ix, input, inConfig !== undefined, inCredentials !== undefined);
+  const problem = firstProblem(name, s, info.region, result, ix, input, inConfig !== undefined, inCredentials !== undefined);
   if (problem) info.problem = render(problem);
   return info as ProfileInfo;
+}
+
+/** True when some value is a block or spans lines (a one-line value never holds a line break). */
+function hasContinuedValue(s: Settings): boolean {
+  for (const v of s.values()) if (typeof v !== 'string' || v.includes('\n')) return true;
+  return false;
 }
 
 function firstProblem(
   name: string,
   s: Settings,
+  region: string | undefined,
   result: ChainResult,
   ix: Index,
   input: ProfileModelInput,
@@ -362,15 +403,14 @@ function firstProblem(
   inCredentials: boolean,
 ): Problem | undefined {
   // 1. A file the CLI refuses: nothing in it can be used.
-  for (const [defined, file] of [
-    [inConfig, input.config],
-    [inCredentials, input.credentials],
-  ] as const) {
-    const r = file.cli.refusal;
-    if (defined && r) return { cause: `The AWS CLI cannot read ${file.path}, which defines this profile: ${r.cause}`, next: r.fix };
+  const refused = inConfig && input.config.cli.refusal ? input.config : inCredentials && input.credentials.cli.refusal ? input.credentials : undefined;
+  if (refused) {
+    const r = refused.cli.refusal!;
+    return { cause: `The AWS CLI cannot read ${refused.path}, which defines this profile: ${r.cause}`, next: r.fix };
   }
-  // 2. A value the CLI reads as an indented block, or continued on indented lines.
-  for (const key of ONE_LINE_KEYS) {
+  // 2. A value the CLI reads as an indented block, or continued on indented lines (rare: the
+  // settings are looked at one by one only when some value is either).
+  if (hasContinuedValue(s)) for (const key of ONE_LINE_KEYS) {
     const v = s.get(key);
     if (v === undefined) continue;
     if (typeof v !== 'string') {
@@ -389,7 +429,6 @@ function firstProblem(
   // 3. What the CLI's own resolution refuses, then what STS would refuse.
   if (result.status === 'error') return result.problem;
   if (result.status === 'none' && result.note) return result.note;
-  const region = nonEmpty(s, 'region');
   if (region !== undefined && !isValidRegionName(region)) {
     return {
       cause: `Region ${quote(region)} of profile "${name}" is not a valid region name${
@@ -405,18 +444,17 @@ function firstProblem(
 
 /** What botocore's chain does for `aws --profile NAME`, plus the STS-side checks on each role. */
 function resolveTop(name: string, ix: Index): ChainResult {
-  const s = ix.profiles.get(name)!;
+  const s = ix.profiles.get(name)!.settings;
   if (hasRoleVars(s)) return assumeRoleChain(name, ix);
   return providerChain(name, ix);
 }
 
 /** AssumeRoleProvider: walks source_profile links exactly as botocore's visited-list does. */
 function assumeRoleChain(top: string, ix: Index): ChainResult {
-  const topSettings = ix.profiles.get(top)!;
-  const kind: ProfileKind = topSettings.has('credential_source') && !topSettings.has('source_profile') ? 'credentialSource' : 'sourceProfile';
+  const topSettings = ix.profiles.get(top)!.settings;
+  const kind = topSettings.has('credential_source') && !topSettings.has('source_profile') ? 'credentialSource' : 'sourceProfile';
   const fail = (problem: Problem): ChainResult => ({ status: 'error', kind, problem });
   const visited: string[] = [top];
-  const visitedSet = new Set(visited);
   // Problems STS (not botocore) would raise: reported only if botocore itself finds none.
   let stsProblem: Problem | undefined;
   let current = top;
@@ -427,20 +465,20 @@ function assumeRoleChain(top: string, ix: Index): ChainResult {
         next: 'shorten the chain',
       });
     }
-    const s = ix.profiles.get(current)!;
-    const where = current === top ? `Profile "${current}"` : `Profile "${current}" (in the source_profile chain of "${top}")`;
+    const s = ix.profiles.get(current)!.settings;
+    const where = (): string => (current === top ? `Profile "${current}"` : `Profile "${current}" (in the source_profile chain of "${top}")`);
     // _get_role_config: presence decides, whatever the value (botocore checks `is not None`).
     const hasSource = s.has('source_profile');
     const hasCredentialSource = s.has('credential_source');
     if (hasSource && hasCredentialSource) {
       return fail({
-        cause: `${where} sets both source_profile and credential_source, and the AWS CLI accepts only one`,
+        cause: `${where()} sets both source_profile and credential_source, and the AWS CLI accepts only one`,
         next: 'keep source_profile (to use another profile\'s credentials) or credential_source (Environment, Ec2InstanceMetadata or EcsContainer), not both',
       });
     }
     if (!hasSource && !hasCredentialSource) {
       return fail({
-        cause: `${where} has role_arn but neither source_profile nor credential_source, so the AWS CLI has no credentials to assume the role with`,
+        cause: `${where()} has role_arn but neither source_profile nor credential_source, so the AWS CLI has no credentials to assume the role with`,
         next: 'add source_profile = <a profile with credentials>, or credential_source = Environment, Ec2InstanceMetadata or EcsContainer (or web_identity_token_file for web identity)',
       });
     }
@@ -453,7 +491,7 @@ function assumeRoleChain(top: string, ix: Index): ChainResult {
         });
       }
       stsProblem ??= roleProblem(current, s, false);
-      return stsProblem ? fail(stsProblem) : { status: 'credentials', kind };
+      return stsProblem ? fail(stsProblem) : CREDENTIALS[kind];
     }
     const sourceProfile = s.get('source_profile')!;
     if (typeof sourceProfile !== 'string') {
@@ -461,14 +499,16 @@ function assumeRoleChain(top: string, ix: Index): ChainResult {
       return fail({ cause: `source_profile of profile "${current}" has indented lines under it instead of a profile name`, next: 'put the name on the same line as source_profile =' });
     }
     const source = sourceProfile;
-    if (!ix.profiles.has(source)) {
+    const sourceEntry = ix.profiles.get(source);
+    if (!sourceEntry) {
       return fail({
         cause: `The source_profile ${quote(source)} of profile "${current}" does not exist in ${ix.configPath} or ${ix.credentialsPath}`,
         next: `add [profile ${firstLine(source)}] to the config file (or [${firstLine(source)}] to the credentials file), or fix the name`,
       });
     }
-    const sourceSettings = ix.profiles.get(source)!;
-    if (visitedSet.has(source)) {
+    const sourceSettings = sourceEntry.settings;
+    // Chains are a few roles long (at most MAX_ROLE_CHAIN): a list is cheaper than a set.
+    if (visited.includes(source)) {
       if (source !== current) {
         return fail({
           cause: `The source_profile chain of "${top}" loops: ${[...visited, source].map((p) => `"${p}"`).join(' -> ')}`,
@@ -477,13 +517,12 @@ function assumeRoleChain(top: string, ix: Index): ChainResult {
       }
       if (!hasStatic(sourceSettings)) {
         return fail({
-          cause: `${where} names itself as source_profile but has no aws_access_key_id of its own`,
+          cause: `${where()} names itself as source_profile but has no aws_access_key_id of its own`,
           next: `add the access keys to "${current}", or point source_profile at a profile that has credentials`,
         });
       }
     }
     visited.push(source);
-    visitedSet.add(source);
     if (hasStatic(sourceSettings) || !hasRoleVars(sourceSettings)) {
       // The source is resolved by the profile providers alone (no assume role at this level).
       const r = providerChain(source, ix);
@@ -497,7 +536,7 @@ function assumeRoleChain(top: string, ix: Index): ChainResult {
         });
       }
       stsProblem ??= roleProblem(current, s, false);
-      return stsProblem ? fail(stsProblem) : { status: 'credentials', kind };
+      return stsProblem ? fail(stsProblem) : CREDENTIALS[kind];
     }
     // The source is itself a role: the current role is assumed with role credentials (chaining).
     stsProblem ??= roleProblem(current, s, true);
@@ -569,7 +608,8 @@ function durationProblem(name: string, s: Settings, chained: boolean): Problem |
  * credentials file's keys, login, credential_process, the config file's keys.
  */
 function providerChain(name: string, ix: Index): ChainResult {
-  const s = ix.profiles.get(name)!;
+  const entry = ix.profiles.get(name)!;
+  const s = entry.settings;
   // Web identity: claimed when web_identity_token_file has a (truthy) value.
   const tokenFile = s.get('web_identity_token_file');
   if (tokenFile) {
@@ -583,18 +623,18 @@ function providerChain(name: string, ix: Index): ChainResult {
     }
     // Neither botocore nor the SDK sends duration_seconds with AssumeRoleWithWebIdentity.
     const sts = typeof roleArn === 'string' ? arnProblem(name, s) : undefined;
-    return sts ? { status: 'error', kind: 'webIdentity', problem: sts } : { status: 'credentials', kind: 'webIdentity' };
+    return sts ? { status: 'error', kind: 'webIdentity', problem: sts } : CREDENTIALS.webIdentity;
   }
   // IAM Identity Center: claimed when sso_account_id or sso_role_name is set.
   const sso = ssoCheck(name, s, ix);
   if (sso) return sso;
   // Static keys in the credentials file: both must be in that file's section.
-  const credSection = ix.credentialSections.get(name)?.settings;
+  const credSection = entry.credentials?.settings;
   if (credSection?.has('aws_access_key_id')) {
     if (!credSection.has('aws_secret_access_key')) return partialKeys(name, ix.credentialsPath);
-    return { status: 'credentials', kind: 'static' };
+    return CREDENTIALS.static;
   }
-  if (s.has('login_session')) return { status: 'credentials', kind: 'login' };
+  if (s.has('login_session')) return CREDENTIALS.login;
   if (s.has('credential_process')) {
     const command = s.get('credential_process');
     if (typeof command !== 'string') {
@@ -612,12 +652,12 @@ function providerChain(name: string, ix: Index): ChainResult {
         problem: { cause: `credential_process of profile "${name}" is empty`, next: 'set it to the command that prints the credentials, or delete the line' },
       };
     }
-    return { status: 'credentials', kind: 'process' };
+    return CREDENTIALS.process;
   }
-  const configSection = ix.configProfiles.get(name)?.settings;
+  const configSection = entry.config?.settings;
   if (configSection?.has('aws_access_key_id')) {
     if (!configSection.has('aws_secret_access_key')) return partialKeys(name, ix.configPath);
-    return { status: 'credentials', kind: 'static' };
+    return CREDENTIALS.static;
   }
   return { status: 'none', ...noneNote(name, s, ix) };
 }
@@ -672,34 +712,35 @@ function missingSession(name: string, session: string): Problem {
 function ssoCheck(name: string, s: Settings, ix: Index): ChainResult | undefined {
   if (!s.has('sso_account_id') && !s.has('sso_role_name')) return undefined;
   const fail = (problem: Problem): ChainResult => ({ status: 'error', kind: 'sso', problem });
-  const resolved = new Map(s);
-  const required = ['sso_role_name', 'sso_account_id', 'sso_start_url', 'sso_region'];
+  // The profile's settings with its sso-session's merged in, without copying either.
+  let session: Settings | undefined;
   if (s.has('sso_session')) {
     const sessionName = s.get('sso_session');
     if (typeof sessionName !== 'string') return fail({ cause: `sso_session of profile "${name}" has indented lines under it`, next: 'put the value on the same line' });
-    const session = ix.ssoSessions.get(sessionName);
+    session = ix.ssoSessions.get(sessionName);
     if (!session) return fail(missingSession(name, sessionName));
     for (const [k, v] of session) {
-      const own = resolved.get(k);
+      const own = s.get(k);
       if (own !== undefined && !sameValue(own, v)) {
         return fail({
           cause: `Profile "${name}" sets ${k} to ${showValue(k, own)} but its sso-session "${sessionName}" says ${showValue(k, v)}`,
           next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
         });
       }
-      resolved.set(k, v);
     }
-    required.push('sso_session');
   }
-  const missing = required.filter((k) => !resolved.has(k));
+  const missing = (session ? SSO_REQUIRED_WITH_SESSION : SSO_REQUIRED).filter((k) => !s.has(k) && !session?.has(k));
   if (missing.length > 0) {
     return fail({
       cause: `Profile "${name}" is set up for IAM Identity Center but lacks ${missing.join(', ')}`,
       next: `add them (sso_start_url and sso_region can live in an [sso-session]); aws configure sso --profile ${name} writes them`,
     });
   }
-  return { status: 'credentials', kind: 'sso' };
+  return CREDENTIALS.sso;
 }
+
+const SSO_REQUIRED = ['sso_role_name', 'sso_account_id', 'sso_start_url', 'sso_region'];
+const SSO_REQUIRED_WITH_SESSION = [...SSO_REQUIRED, 'sso_session'];
 
 /** A value for a message: quoted, except secrets (never shown) and blocks. */
 function showValue(key: string, v: IniValue): string {
@@ -768,8 +809,8 @@ function sdkProfileName(header: string, file: 'config' | 'credentials'): string 
 }
 
 function whySdkMisses(name: string, ix: Index, input: ProfileModelInput): string {
-  const inConfig = ix.configProfiles.get(name);
-  const inCredentials = ix.credentialSections.get(name);
+  const inConfig = ix.profiles.get(name)?.config;
+  const inCredentials = ix.profiles.get(name)?.credentials;
   if (inConfig && input.sdkIgnores?.config) return ` (it ignores ${ix.configPath}: ${input.sdkIgnores.config})`;
   if (inCredentials && input.sdkIgnores?.credentials) return ` (it ignores ${ix.credentialsPath}: ${input.sdkIgnores.credentials})`;
   if (inCredentials && sdkProfileName(inCredentials.header, 'credentials') !== name) {
@@ -785,10 +826,11 @@ function whySdkMisses(name: string, ix: Index, input: ProfileModelInput): string
 }
 
 function sdkHeaderAdvice(name: string, ix: Index, input: ProfileModelInput): string {
-  const inCredentials = ix.credentialSections.get(name);
-  if ((inCredentials && input.sdkIgnores?.credentials) || (ix.configProfiles.has(name) && input.sdkIgnores?.config)) return 'rename the section the SDK refuses';
+  const inConfig = ix.profiles.get(name)?.config;
+  const inCredentials = ix.profiles.get(name)?.credentials;
+  if ((inCredentials && input.sdkIgnores?.credentials) || (inConfig && input.sdkIgnores?.config)) return 'rename the section the SDK refuses';
   if (inCredentials && /^profile\s/.test(name)) return `write the section as [${name.replace(/^profile\s+/, '')}] in the credentials file`;
-  const named = (inCredentials && sdkProfileName(inCredentials.header, 'credentials') !== name) || (ix.configProfiles.has(name) && sdkProfileName(ix.configProfiles.get(name)!.header, 'config') !== name);
+  const named = (inCredentials && sdkProfileName(inCredentials.header, 'credentials') !== name) || (inConfig && sdkProfileName(inConfig.header, 'config') !== name);
   if (named) {
     return 'rename the profile so its name uses only letters, digits and - _ @ + . % : /, and write its header as [profile NAME] (config file) or [NAME] (credentials file)';
   }
