@@ -388,7 +388,8 @@ class SectionReader {
     }
     const { defaults, continued } = this;
     if (continued.has(defaults)) joinValues(defaults, refuse);
-    for (const s of this.ordered) {
+    // Usually neither: then the sections are done as read.
+    if (continued.size > 0 || defaults.settings.size > 0) for (const s of this.ordered) {
       if (continued.has(s)) joinValues(s, refuse);
       if (defaults.settings.size > 0) {
         // cp.get(section, key): the section's own value, else [DEFAULT]'s.

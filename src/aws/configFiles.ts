@@ -157,20 +157,21 @@ export async function loadProfileModel(paths: ConfigPaths, opts: { logger?: Logg
   try {
     const [configRead, credentialsRead] = await Promise.all([readSharedFile(paths.configFile, maxBytes), readSharedFile(paths.credentialsFile, maxBytes)]);
     const fileProblems = [configRead.problem, credentialsRead.problem].filter((p): p is string => p !== undefined);
-    // The SDK reads with Node's utf8 decoding (invalid bytes become U+FFFD, a BOM stays and is
-    // trimmed by its parser); the CLI with Python's strict UTF-8.
-    const sdkConfigText = configRead.bytes?.toString('utf8') ?? '';
-    const sdkCredentialsText = credentialsRead.bytes?.toString('utf8') ?? '';
     // Parsing is synchronous; on a huge file, let the extension host breathe between the steps.
     const cliConfig = configRead.bytes ? readIniAsCli(decodeSharedFile(configRead.bytes)) : EMPTY;
     await breathe();
     const cliCredentials = credentialsRead.bytes ? readIniAsCli(decodeSharedFile(credentialsRead.bytes)) : EMPTY;
     await breathe();
+    // The SDK reads with Node's utf8 decoding (invalid bytes become U+FFFD, a BOM stays and is
+    // trimmed by its parser); the CLI with Python's strict UTF-8.
+    const compare = opts.compareWithSdk !== false;
+    const sdkConfigText = compare ? (configRead.bytes?.toString('utf8') ?? '') : '';
+    const sdkCredentialsText = compare ? (credentialsRead.bytes?.toString('utf8') ?? '') : '';
     let sdk: SdkReading | undefined;
     try {
       // The SDK's reading only matters for a profile about to be used (fromIni reads the files
       // itself then); skipping it halves the time to list a large config.
-      if (opts.compareWithSdk !== false) sdk = await readAsSdk(sdkConfigText, sdkCredentialsText);
+      if (compare) sdk = await readAsSdk(sdkConfigText, sdkCredentialsText);
     } catch (e) {
       // Not expected (the SDK swallows its own parse errors); the CLI reading still stands.
       opts.logger?.error('Reading the shared config files as the AWS SDK does failed; profiles are not compared with its reading.', e);

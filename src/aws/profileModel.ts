@@ -325,42 +325,22 @@ type Writable<T> = { -readonly [K in keyof T]?: T[K] };
 
 /** The non-secret fields of ProfileInfo, as the CLI reads them (absent ones left out). */
 function infoFields(s: Settings, ssoSession: Settings | undefined): Writable<ProfileInfo> {
-  // One pass over the profile's few settings instead of a lookup per field: at ten thousand
-  // profiles the lookups were most of the time to list them. Blocks are no value (see str).
-  let region, roleArn, sourceProfile, credentialSource, mfaSerial, externalId, roleSessionName, duration, ssoSessionName, ssoStartUrl, ssoAccountId, ssoRoleName: string | undefined;
-  for (const [key, v] of s) {
-    if (typeof v !== 'string') continue;
-    switch (key) {
-      case 'region': region = v; break;
-      case 'role_arn': roleArn = v; break;
-      case 'source_profile': sourceProfile = v; break;
-      case 'credential_source': credentialSource = v; break;
-      case 'mfa_serial': mfaSerial = v; break;
-      case 'external_id': externalId = v; break;
-      case 'role_session_name': roleSessionName = v; break;
-      case 'duration_seconds': duration = v; break;
-      case 'sso_session': ssoSessionName = v; break;
-      case 'sso_start_url': ssoStartUrl = v; break;
-      case 'sso_account_id': ssoAccountId = v; break;
-      case 'sso_role_name': ssoRoleName = v; break;
-    }
-  }
   const f: Writable<ProfileInfo> = {};
-  // Shown: the value's first line (see firstLine); "non-empty" ones are left out when empty.
-  if (region) f.region = lineOne(region);
-  if (roleArn !== undefined) f.roleArn = lineOne(roleArn);
-  if (sourceProfile !== undefined) f.sourceProfile = lineOne(sourceProfile);
-  if (credentialSource !== undefined) f.credentialSource = lineOne(credentialSource);
-  if (mfaSerial) f.mfaSerial = lineOne(mfaSerial);
-  if (externalId) f.externalId = lineOne(externalId);
-  if (roleSessionName) f.roleSessionName = lineOne(roleSessionName);
-  const seconds = duration === undefined ? undefined : pythonInt(duration);
+  // Shown: a value's first line (see lineOne); the "if (v)" ones are left out when empty.
+  let v = str(s, 'region');
+  if (v) f.region = lineOne(v);
+  if ((v = str(s, 'role_arn')) !== undefined) f.roleArn = lineOne(v);
+  if ((v = str(s, 'source_profile')) !== undefined) f.sourceProfile = lineOne(v);
+  if ((v = str(s, 'credential_source')) !== undefined) f.credentialSource = lineOne(v);
+  if ((v = str(s, 'mfa_serial'))) f.mfaSerial = lineOne(v);
+  if ((v = str(s, 'external_id'))) f.externalId = lineOne(v);
+  if ((v = str(s, 'role_session_name'))) f.roleSessionName = lineOne(v);
+  const seconds = (v = str(s, 'duration_seconds')) === undefined ? undefined : pythonInt(v);
   if (typeof seconds === 'number') f.durationSeconds = seconds;
-  if (ssoSessionName !== undefined) f.ssoSession = lineOne(ssoSessionName);
-  const startUrl = ssoStartUrl || str(ssoSession, 'sso_start_url');
-  if (startUrl) f.ssoStartUrl = lineOne(startUrl);
-  if (ssoAccountId) f.ssoAccountId = lineOne(ssoAccountId);
-  if (ssoRoleName) f.ssoRoleName = lineOne(ssoRoleName);
+  if ((v = str(s, 'sso_session')) !== undefined) f.ssoSession = lineOne(v);
+  if ((v = str(s, 'sso_start_url') || str(ssoSession, 'sso_start_url'))) f.ssoStartUrl = lineOne(v);
+  if ((v = str(s, 'sso_account_id'))) f.ssoAccountId = lineOne(v);
+  if ((v = str(s, 'sso_role_name'))) f.ssoRoleName = lineOne(v);
   return f;
 }
 
@@ -711,32 +691,46 @@ function missingSession(name: string, session: string): Problem {
 /** SSOProvider._load_sso_config: required settings, sso-session lookup and consistency. */
 function ssoCheck(name: string, s: Settings, ix: Index): ChainResult | undefined {
   if (!s.has('sso_account_id') && !s.has('sso_role_name')) return undefined;
-  const fail = (problem: Problem): ChainResult => ({ status: 'error', kind: 'sso', problem });
-  // The profile's settings with its sso-session's merged in, without copying either.
+  // The profile's settings with its sso-session's merged in, read without copying either.
   let session: Settings | undefined;
   if (s.has('sso_session')) {
     const sessionName = s.get('sso_session');
-    if (typeof sessionName !== 'string') return fail({ cause: `sso_session of profile "${name}" has indented lines under it`, next: 'put the value on the same line' });
+    if (typeof sessionName !== 'string') return ssoFailure({ cause: `sso_session of profile "${name}" has indented lines under it`, next: 'put the value on the same line' });
     session = ix.ssoSessions.get(sessionName);
-    if (!session) return fail(missingSession(name, sessionName));
-    for (const [k, v] of session) {
-      const own = s.get(k);
-      if (own !== undefined && !sameValue(own, v)) {
-        return fail({
-          cause: `Profile "${name}" sets ${k} to ${showValue(k, own)} but its sso-session "${sessionName}" says ${showValue(k, v)}`,
-          next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
-        });
-      }
+    if (!session) return ssoFailure(missingSession(name, sessionName));
+    const conflict = sessionConflict(name, s, sessionName, session);
+    if (conflict) return ssoFailure(conflict);
+  }
+  const required = session ? SSO_REQUIRED_WITH_SESSION : SSO_REQUIRED;
+  for (const key of required) {
+    if (!s.has(key) && !session?.has(key)) {
+      const missing = required.filter((k) => !s.has(k) && !session?.has(k));
+      return ssoFailure({
+        cause: `Profile "${name}" is set up for IAM Identity Center but lacks ${missing.join(', ')}`,
+        next: `add them (sso_start_url and sso_region can live in an [sso-session]); aws configure sso --profile ${name} writes them`,
+      });
     }
   }
-  const missing = (session ? SSO_REQUIRED_WITH_SESSION : SSO_REQUIRED).filter((k) => !s.has(k) && !session?.has(k));
-  if (missing.length > 0) {
-    return fail({
-      cause: `Profile "${name}" is set up for IAM Identity Center but lacks ${missing.join(', ')}`,
-      next: `add them (sso_start_url and sso_region can live in an [sso-session]); aws configure sso --profile ${name} writes them`,
-    });
-  }
   return CREDENTIALS.sso;
+}
+
+function ssoFailure(problem: Problem): ChainResult {
+  return { status: 'error', kind: 'sso', problem };
+}
+
+/** A setting the profile gives a value other than its sso-session's (botocore refuses those). */
+function sessionConflict(name: string, s: Settings, sessionName: string, session: Settings): Problem | undefined {
+  // In the session's order, as botocore compares them.
+  for (const [k, theirs] of session) {
+    const own = s.get(k);
+    if (own !== undefined && !sameValue(own, theirs)) {
+      return {
+        cause: `Profile "${name}" sets ${k} to ${showValue(k, own)} but its sso-session "${sessionName}" says ${showValue(k, theirs)}`,
+        next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
+      };
+    }
+  }
+  return undefined;
 }
 
 const SSO_REQUIRED = ['sso_role_name', 'sso_account_id', 'sso_start_url', 'sso_region'];
