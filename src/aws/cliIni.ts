@@ -230,9 +230,9 @@ export function readIniAsCli(decoded: DecodedText | string): CliIniReading {
 /**
  * configparser's reading loop. One pass over the text by offsets, slicing only keys, values and
  * headers: organisation-wide configs have tens of thousands of lines, and a string per line (then
- * a stripped copy of it) made this the largest cost of listing them. The loop over lines is kept
- * small, and what a line holds is handled by separate methods, so that V8 optimises it early:
- * on a first reading, compiling one large function took longer than the reading itself.
+ * a stripped copy of it) made this the largest cost of listing them. Kept as a short loop over
+ * lines plus one method per kind of line; a first reading is still mostly spent before V8 has
+ * optimised the loop (see README, Figures).
  */
 class SectionReader {
   private refusal: CliRefusal | undefined;
