@@ -56,6 +56,8 @@ export interface DecodedText {
 // it lacks \x1c-\x1f and \x85 and adds \ufeff). Stripping is done by scanning, not by a regex:
 // `[...]+$` backtracks quadratically on a long run of spaces inside a line.
 function isPySpace(c: number): boolean {
+  // Printable ASCII first: it is almost every character a config file holds.
+  if (c > 0x20 && c < 0x85) return false;
   return (
     (c >= 0x09 && c <= 0x0d) ||
     (c >= 0x1c && c <= 0x20) ||
@@ -69,11 +71,6 @@ function isPySpace(c: number): boolean {
     c === 0x205f ||
     c === 0x3000
   );
-}
-
-/** False for the printable ASCII most text is made of: saves the full test on almost every character. */
-function mayBeSpace(c: number): boolean {
-  return c <= 0x20 || c >= 0x85;
 }
 
 function firstNonSpace(s: string): number {
@@ -268,7 +265,7 @@ class SectionReader {
       let lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd < 0) lineEnd = text.length;
       let start = lineStart;
-      while (start < lineEnd && mayBeSpace(text.charCodeAt(start)) && isPySpace(text.charCodeAt(start))) start++;
+      while (start < lineEnd && isPySpace(text.charCodeAt(start))) start++;
       const indent = start - lineStart;
       lineStart = lineEnd + 1;
       if (start === lineEnd) {
@@ -276,7 +273,7 @@ class SectionReader {
         continue;
       }
       let end = lineEnd;
-      while (mayBeSpace(text.charCodeAt(end - 1)) && isPySpace(text.charCodeAt(end - 1))) end--;
+      while (isPySpace(text.charCodeAt(end - 1))) end--;
       this.line(n, start, end, indent);
     }
     return this.finish();
@@ -350,7 +347,7 @@ class SectionReader {
       return;
     }
     let keyEnd = delimiter;
-    while (keyEnd > start && mayBeSpace(text.charCodeAt(keyEnd - 1)) && isPySpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+    while (keyEnd > start && isPySpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
     const key = knownKeyAt(text, start, keyEnd) ?? text.slice(start, keyEnd).toLowerCase();
     if (key === '') this.badLines.push(n);
     if (section.settings.has(key)) {
@@ -361,7 +358,7 @@ class SectionReader {
       });
     }
     let valueStart = delimiter + 1;
-    while (valueStart < end && mayBeSpace(text.charCodeAt(valueStart)) && isPySpace(text.charCodeAt(valueStart))) valueStart++;
+    while (valueStart < end && isPySpace(text.charCodeAt(valueStart))) valueStart++;
     section.settings.set(key, text.slice(valueStart, end));
     this.option = key;
   }

@@ -148,8 +148,8 @@ const hasRoleVars = (s: Settings): boolean => s.has('role_arn') && !s.has('web_i
  * other settings, secrets included, so they are never shown.
  */
 const firstLine = (v: string): string => {
-  const end = v.indexOf('\n');
-  return end < 0 ? v : `${v.slice(0, end)}...`;
+  const line = lineOne(v);
+  return line === v ? v : `${line}...`;
 };
 const quote = (v: string): string => {
   const shown = firstLine(v);
