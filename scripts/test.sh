@@ -89,7 +89,7 @@ gate prep_build
 check typecheck npm run --silent compile-tests
 
 # --- suites ---------------------------------------------------------------------------------
-suite unit npx mocha --config .mocharc.unit.json --forbid-only --forbid-pending --no-color
+suite unit npx mocha --config .mocharc.unit.json --no-color
 suite integration node out/test/runIntegration.js
 
 # --- the packaged extension -----------------------------------------------------------------

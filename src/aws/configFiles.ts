@@ -131,6 +131,7 @@ async function readAsSdk(configText: string, credentialsText: string): Promise<S
 
 /** smithy's parser throws on these section names, and the SDK then ignores the whole file. */
 function sdkRefusal(text: string): string | undefined {
+  if (!text.includes('__proto__')) return undefined; // nearly always: skip the line-by-line scan
   const lines = splitLines(text);
   for (let n = 0; n < lines.length; n++) {
     const trimmed = (lines[n]!.split(/(^|\s)[;#]/)[0] ?? '').trim();

@@ -53,12 +53,14 @@ export function cliV1Path(): string {
   );
 }
 
+let cliV2: string | undefined;
 /** Debian's AWS CLI v2; it predates AWS_ENDPOINT_URL_STS, so callers pass --endpoint-url. */
 export function cliV2Path(): string {
+  if (cliV2) return cliV2; // `aws --version` alone takes about 0.6 s
   const p = '/usr/bin/aws';
   const v = fs.existsSync(p) ? execFileSync(p, ['--version'], { encoding: 'utf8', timeout: 30_000 }) : '';
   if (!v.startsWith('aws-cli/2.')) throw new Error(`AWS CLI v2 was not found at ${p}. Install it with \`apt-get install awscli\` (Debian 12).`);
-  return p;
+  return (cliV2 = p);
 }
 
 let python: string | undefined;

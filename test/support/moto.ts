@@ -26,8 +26,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
+let checkedMoto: string | undefined;
 export function motoBinary(): string {
   const bin = process.env.MOTO_SERVER ?? 'moto_server';
+  if (checkedMoto === bin) return bin; // `moto_server --help` takes about 0.5 s: once per process
   try {
     execFileSync(bin, ['--help'], { stdio: 'ignore', timeout: 30_000 });
   } catch {
@@ -36,7 +38,7 @@ export function motoBinary(): string {
         'install moto with its server extras (pip install "moto[server]") or set MOTO_SERVER to its path.',
     );
   }
-  return bin;
+  return (checkedMoto = bin);
 }
 
 function request(url: string, method = 'GET'): Promise<number> {
