@@ -72,10 +72,6 @@ export class UserFacingError extends Error {
   }
 }
 
-export function isUserFacingError(e: unknown): e is UserFacingError {
-  return e instanceof UserFacingError;
-}
-
 /** What we were doing when the error happened: used to name things in the message. */
 export interface AwsCallContext {
   readonly operation: 'AssumeRole' | 'GetCallerIdentity' | 'GetSessionToken' | 'ResolveProfile';

@@ -12,9 +12,6 @@ export interface Disposable {
 /** Same shape as `vscode.Event<T>`. */
 export type Event<T> = (listener: (e: T) => unknown, thisArgs?: unknown, disposables?: Disposable[]) => Disposable;
 
-/** An event that never fires, for optional features that are switched off. */
-export const noEvent: Event<never> = () => ({ dispose: () => undefined });
-
 export class Emitter<T> implements Disposable {
   private listeners: Array<(e: T) => unknown> = [];
   private disposed = false;

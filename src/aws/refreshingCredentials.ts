@@ -113,14 +113,12 @@ export class RefreshingCredentials implements Disposable {
   private current: AwsCredentials | undefined;
   private obtainedAt = 0;
   private inflight: Promise<AwsCredentials> | undefined;
-  private inflightReason: RefreshReason | undefined;
   private failures = 0;
   private nextAttemptAt = 0;
   private error: UserFacingError | undefined;
   private timer: unknown;
   private timerDue: number | undefined;
   private disposed = false;
-  private refreshCount = 0;
 
   private readonly refreshed = new Emitter<RefreshEvent>();
   private readonly failed = new Emitter<RefreshFailureEvent>();
@@ -161,19 +159,6 @@ export class RefreshingCredentials implements Disposable {
   /** The last refresh failure; cleared by a successful refresh. */
   get lastError(): UserFacingError | undefined {
     return this.error;
-  }
-
-  get isRefreshing(): boolean {
-    return this.inflight !== undefined;
-  }
-
-  get isInteractive(): boolean {
-    return this.interactive;
-  }
-
-  /** Successful refreshes so far (the initial credentials not counted). */
-  get refreshes(): number {
-    return this.refreshCount;
   }
 
   /** When the proactive timer will next fire (local ms), for tests and diagnostics. */
@@ -274,11 +259,9 @@ export class RefreshingCredentials implements Disposable {
     if (this.inflight) return this.inflight;
     const run = this.runFetch(reason);
     this.inflight = run;
-    this.inflightReason = reason;
     const clear = (): void => {
       if (this.inflight === run) {
         this.inflight = undefined;
-        this.inflightReason = undefined;
       }
     };
     // Registered before any caller awaits `run`, so the slot is free when they resume.
@@ -324,7 +307,6 @@ export class RefreshingCredentials implements Disposable {
     this.failures = 0;
     this.nextAttemptAt = 0;
     this.error = undefined;
-    this.refreshCount++;
     this.logger.info(`Renewed credentials for ${this.label} (${reason})${fresh.expiration ? `; they expire at ${fresh.expiration.toISOString()}` : ''}.`);
     this.schedule();
     this.refreshed.fire({ credentials: fresh, reason });
@@ -418,11 +400,5 @@ export class RefreshingCredentials implements Disposable {
     this.timerDue = undefined;
     this.refreshed.dispose();
     this.failed.dispose();
-  }
-
-  /** For logs: where in its lifecycle these credentials are. */
-  describe(): string {
-    const phase = this.phase(this.clock.now());
-    return `${this.label}: ${phase}${this.inflightReason ? `, refreshing (${this.inflightReason})` : ''}${this.error ? `, last error: ${this.error.kind}` : ''}`;
   }
 }

@@ -147,13 +147,6 @@ export class IdentityManager implements Disposable {
     return this.requireActive().getExportableCredentials();
   }
 
-  /** Renews the active identity's credentials now (e.g. a "Refresh Credentials" command). */
-  async refresh(): Promise<Identity> {
-    const session = this.requireActive();
-    await session.credentials.refresh('user');
-    return session.identity;
-  }
-
   private requireActive(): IdentitySession {
     if (!this.active) {
       throw new UserFacingError('noActiveIdentity', 'No AWS identity is selected. Pick a profile or assume a role first (AWS Identity view or status bar).');

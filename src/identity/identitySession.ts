@@ -98,11 +98,6 @@ export class IdentitySession implements Disposable {
     return wrapper;
   }
 
-  /** The GetSessionToken wrapper, once created (for tests and diagnostics). */
-  get exportWrapperCredentials(): RefreshingCredentials | undefined {
-    return this.exportCredentials;
-  }
-
   /**
    * Takes over the parent session's lifetime (the parent was the active identity and is now only
    * this session's source): it is disposed with this session, and stops its own proactive timer:

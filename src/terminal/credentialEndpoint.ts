@@ -179,11 +179,6 @@ export class CredentialEndpoint {
     };
   }
 
-  /** Number of grants that are still active. */
-  get activeGrants(): number {
-    return this.grants.size;
-  }
-
   /** Revokes every grant, closes every socket and stops listening. */
   async dispose(): Promise<void> {
     if (this.disposed) return;

@@ -149,23 +149,13 @@ export class TerminalEnvironment implements vscode.Disposable {
       vscode.window.onDidOpenTerminal((t) => this.ledger.opened(t)),
       vscode.window.onDidCloseTerminal((t) => {
         this.ledger.closed(t);
-        this.publish({ activeGrants: this.ledger.size });
+        this.publish({}); // the grant count changed
       }),
     );
   }
 
   get state(): TerminalEnvironmentState {
     return this.current;
-  }
-
-  /** The endpoint grant an open terminal received, if any (for tests and diagnostics). */
-  grantOf(terminal: vscode.Terminal): EndpointGrant | undefined {
-    return this.ledger.grantOf(terminal)?.grant;
-  }
-
-  /** The endpoint, once started (for tests and diagnostics). */
-  get endpointIfStarted(): Promise<CredentialEndpoint> | undefined {
-    return this.endpoint;
   }
 
   /**

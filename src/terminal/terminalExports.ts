@@ -198,7 +198,6 @@ export function collectionDescription(identity: Identity, mode: TerminalCredenti
 
 /** Strips C0/C1 control characters and ESC so user data cannot drive the terminal or spoof text. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
 
