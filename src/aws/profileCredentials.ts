@@ -19,13 +19,9 @@ import { askForMfaCode, isMfaPromptFailure } from './mfa';
 import { ClockSkew, DEFAULT_STS_TUNING, StsObservation, StsTuning, getSessionToken, stsClientConfig, stsObserverPlugin } from './sts';
 import { UserFacingError, toUserFacingError } from './errors';
 import { AwsCredentials, MfaCodeProvider, MfaPromptContext, systemClock } from './types';
+import type { ConfigPaths } from './configFiles';
 
 /** Where the shared config files are. */
-export interface ConfigFilePaths {
-  readonly configFile: string;
-  readonly credentialsFile: string;
-}
-
 /** How a profile yields credentials, decided with the same rules and order as `fromIni`. */
 export type ProfileCredentialKind = 'assumeRole' | 'static' | 'webIdentity' | 'process' | 'sso' | 'login' | 'none';
 
@@ -70,12 +66,12 @@ function kindOf(s: Section | undefined): ProfileCredentialKind {
   return 'none';
 }
 
-async function readSections(paths: ConfigFilePaths): Promise<Sections> {
+async function readSections(paths: ConfigPaths): Promise<Sections> {
   return (await loadSdk().parseKnownFiles({ filepath: paths.credentialsFile, configFilepath: paths.configFile, ignoreCache: true })) as Sections;
 }
 
 /** Facts about `profile` from the config files, following its `source_profile` chain. */
-export async function inspectProfile(profile: string, paths: ConfigFilePaths): Promise<ProfileFacts> {
+export async function inspectProfile(profile: string, paths: ConfigPaths): Promise<ProfileFacts> {
   return factsFrom(profile, await readSections(paths));
 }
 
@@ -109,7 +105,7 @@ function factsFrom(profile: string, sections: Sections): ProfileFacts {
 
 export interface ProfileCredentialsRequest {
   readonly profile: string;
-  readonly paths: ConfigFilePaths;
+  readonly paths: ConfigPaths;
   /** Region for STS calls; undefined = us-east-1 on the global endpoint. The profile's own region wins for its role. */
   readonly region: string | undefined;
   readonly mfaCodeProvider: MfaCodeProvider;

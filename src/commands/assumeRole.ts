@@ -6,7 +6,7 @@ import { clampDuration, sanitizeSessionName } from '../aws/roleInput';
 import { isDurationTooLongError } from '../aws/errors';
 import type { AssumeRoleRequest } from '../identity/identityManager';
 import { askText, pickProfile, pickRoleArn } from '../views/quickPicks';
-import { isValidMfaCode } from '../views/mfaPrompt';
+import { isValidMfaCode, UserCancelledError } from '../views/mfaPrompt';
 
 type Source = AssumeRoleRequest['source'];
 
@@ -34,7 +34,7 @@ async function runAssumeRole(ctx: CommandContext, flow: Flow): Promise<Identity 
         ],
         { title: 'Assume the role with which credentials?', ignoreFocusOut: true },
       );
-      if (!choice) throw Object.assign(new Error('Choosing source credentials was cancelled.'), { name: 'UserCancelledError' });
+      if (!choice) throw new UserCancelledError('Choosing source credentials');
       return choice.source;
     }
     return { type: 'profile', profile: (await pickProfile(profiles, 'Assume the role with which profile\'s credentials?')).name };

@@ -15,7 +15,8 @@
 import { Disposable, Emitter, Event } from '../aws/events';
 import { UserFacingError, toUserFacingError, ALWAYS_ALLOWED_DURATION_SECONDS } from '../aws/errors';
 import { askForMfaCode, isMfaPromptFailure } from '../aws/mfa';
-import { ConfigFilePaths, ProfileFacts, inspectProfile, resolveProfileCredentials } from '../aws/profileCredentials';
+import type { ConfigPaths } from '../aws/configFiles';
+import { ProfileFacts, inspectProfile, resolveProfileCredentials } from '../aws/profileCredentials';
 import { RefreshBackoff, RefreshContext, RefreshWindows, RefreshingCredentials } from '../aws/refreshingCredentials';
 import {
   CHAINED_ROLE_MAX_DURATION_SECONDS,
@@ -27,7 +28,7 @@ import {
   sanitizeSessionName,
 } from '../aws/roleInput';
 import { AssumeRoleParams, AssumedRole, ClockSkew, StsTuning, assumeRole as stsAssumeRole, getCallerIdentity, getSessionToken } from '../aws/sts';
-import { AwsCredentials, Clock, Identity, Logger, MfaCodeProvider, systemClock } from '../aws/types';
+import { AwsCredentials, Clock, Identity, IdentitySource, Logger, MfaCodeProvider, systemClock } from '../aws/types';
 import { IdentitySession } from './identitySession';
 
 export interface IdentityManagerOptions {
@@ -35,7 +36,7 @@ export interface IdentityManagerOptions {
   readonly clock?: Clock;
   readonly mfaCodeProvider: MfaCodeProvider;
   /** Where the shared config and credentials files are (read at each switch). */
-  readonly configPaths: () => ConfigFilePaths;
+  readonly configPaths: () => ConfigPaths;
   /** The extension's region setting: used when the profile sets no region. */
   readonly defaultRegion?: () => string | undefined;
   /** Environment for AWS_REGION / AWS_DEFAULT_REGION (default: process.env). */
@@ -194,17 +195,7 @@ export class IdentityManager implements Disposable {
       // GetCallerIdentity teaches us the clock offset, so convert their expiration now.
       if (!skewKnownBefore && this.skew.isKnown && first.expiration) first = { ...first, expiration: this.skew.toLocal(first.expiration) };
 
-      const parsed = parseCallerArn(caller.arn);
-      const identity: Identity = {
-        arn: caller.arn,
-        account: caller.account,
-        userId: caller.userId,
-        name: parsed.name,
-        source: { type: 'profile', profile },
-        region: region.region,
-        regionSource: region.regionSource,
-        ...(first.expiration ? { expiration: first.expiration } : {}),
-      };
+      const identity = identityOf(caller, { type: 'profile', profile }, region, first.expiration);
       credentials = this.newCredentials(target, first, fetchProfile, facts.needsMfa);
       const session = new IdentitySession({
         identity,
@@ -315,19 +306,13 @@ export class IdentityManager implements Disposable {
       }
       for (const note of notes) this.logger.info(`${target}: ${note}`);
 
-      const parsedArn = parseCallerArn(assumed.arn);
-      const identity: Identity = {
-        arn: assumed.arn,
-        account: assumed.account,
-        userId: assumed.assumedRoleId,
-        name: parsedArn.name,
-        source: { type: 'assumedRole', roleArn: parsed.arn, sourceLabel },
-        region: region.region,
-        regionSource: region.regionSource,
-        ...(sourceProfile ? { sourceProfile } : {}),
-        ...(assumed.credentials.expiration ? { expiration: assumed.credentials.expiration } : {}),
-        ...(notes.length ? { notes } : {}),
-      };
+      const identity = identityOf(
+        { arn: assumed.arn, account: assumed.account, userId: assumed.assumedRoleId },
+        { type: 'assumedRole', roleArn: parsed.arn, sourceLabel },
+        region,
+        assumed.credentials.expiration,
+        { sourceProfile, notes },
+      );
       const renewParams = params;
       credentials = this.newCredentials(
         roleLabel,
@@ -438,7 +423,7 @@ export class IdentityManager implements Disposable {
   }
 
   /** A profile's credentials (fromIni, or fromSSO), for a switch (`context` undefined) or a renewal. */
-  private resolveProfile(profile: string, paths: ConfigFilePaths, stsRegion: string | undefined, context: RefreshContext | undefined): ReturnType<typeof resolveProfileCredentials> {
+  private resolveProfile(profile: string, paths: ConfigPaths, stsRegion: string | undefined, context: RefreshContext | undefined): ReturnType<typeof resolveProfileCredentials> {
     return resolveProfileCredentials({
       profile,
       paths,
@@ -522,4 +507,26 @@ export class IdentityManager implements Disposable {
     this.identityChanged.dispose();
     this.stateChanged.dispose();
   }
+}
+
+/** The identity STS named (who), with how it was obtained, its region and when it expires. */
+function identityOf(
+  who: { readonly arn: string; readonly account: string; readonly userId?: string },
+  source: IdentitySource,
+  region: RegionChoice,
+  expiration: Date | undefined,
+  extra: { readonly sourceProfile?: string | undefined; readonly notes?: ReadonlyArray<string> } = {},
+): Identity {
+  return {
+    arn: who.arn,
+    account: who.account,
+    ...(who.userId !== undefined ? { userId: who.userId } : {}),
+    name: parseCallerArn(who.arn).name,
+    source,
+    region: region.region,
+    regionSource: region.regionSource,
+    ...(extra.sourceProfile ? { sourceProfile: extra.sourceProfile } : {}),
+    ...(expiration ? { expiration } : {}),
+    ...(extra.notes?.length ? { notes: extra.notes } : {}),
+  };
 }

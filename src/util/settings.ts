@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
-
-export type TerminalCredentialsMode = 'endpoint' | 'environment' | 'off';
+import type { TerminalCredentialsMode } from '../terminal/terminalExports';
 
 /**
  * Typed access to the extension's settings. All are machine-scoped in package.json, so a
