@@ -7,6 +7,7 @@
  * `code`, `$metadata`), which is stable across SDK versions.
  */
 import { isMfaPromptFailure } from './mfa';
+import { CHAINED_ROLE_MAX_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS } from './roleInput';
 
 /** What went wrong, for the UI to branch on. The message is what to show. */
 export type ErrorKind =
@@ -34,7 +35,7 @@ export type ErrorKind =
   | 'unknown';
 
 /** Every role allows at least one hour (the MaxSessionDuration minimum and role-chaining cap). */
-export const ALWAYS_ALLOWED_DURATION_SECONDS = 3600;
+export const ALWAYS_ALLOWED_DURATION_SECONDS = CHAINED_ROLE_MAX_DURATION_SECONDS;
 
 export interface UserFacingErrorOptions {
   cause?: unknown;
@@ -200,7 +201,7 @@ export function toUserFacingError(error: unknown, ctx: AwsCallContext): UserFaci
     return new UserFacingError(
       'chainedDurationTooLong',
       `STS refused ${ctx.durationSeconds ?? 'the requested'} seconds for ${role}: a role assumed with another role's credentials (role chaining) is limited to 1 hour. ` +
-        'Retry with a duration of 3600 seconds or less.',
+        `Retry with a duration of ${CHAINED_ROLE_MAX_DURATION_SECONDS} seconds or less.`,
       { ...base, suggestedDurationSeconds: ALWAYS_ALLOWED_DURATION_SECONDS },
     );
   }
@@ -208,7 +209,7 @@ export function toUserFacingError(error: unknown, ctx: AwsCallContext): UserFaci
     return new UserFacingError(
       'durationTooLong',
       `STS refused ${ctx.durationSeconds ?? 'the requested'} seconds for ${role}: that exceeds the role's maximum session duration (MaxSessionDuration). ` +
-        "Retry with 3600 seconds (every role allows 1 hour), or ask the role's owner to raise its maximum session duration.",
+        `Retry with ${ALWAYS_ALLOWED_DURATION_SECONDS} seconds (every role allows 1 hour), or ask the role's owner to raise its maximum session duration.`,
       { ...base, suggestedDurationSeconds: ALWAYS_ALLOWED_DURATION_SECONDS },
     );
   }
@@ -339,7 +340,7 @@ export function toUserFacingError(error: unknown, ctx: AwsCallContext): UserFaci
     if (/durationSeconds/i.test(message)) {
       return new UserFacingError(
         'durationTooLong',
-        `STS rejected the session duration ${ctx.durationSeconds ?? ''}: ${quoted(error)} Use a duration between 900 and 3600 seconds.`,
+        `STS rejected the session duration ${ctx.durationSeconds ?? ''}: ${quoted(error)} Use a duration between ${MIN_ROLE_DURATION_SECONDS} and ${CHAINED_ROLE_MAX_DURATION_SECONDS} seconds.`,
         { ...base, suggestedDurationSeconds: ALWAYS_ALLOWED_DURATION_SECONDS },
       );
     }

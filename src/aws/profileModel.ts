@@ -15,6 +15,7 @@
  */
 import type { ProfileInfo, ProfileKind, ProfileLocation, ProfileModel } from './types';
 import { type CliIniReading, type IniValue, pyStrip, shlexSplit } from './cliIni';
+import { CHAINED_ROLE_MAX_DURATION_SECONDS, MAX_ROLE_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS } from './roleInput';
 
 /** One file as read: where it is, and the CLI's reading of it (empty when missing/unreadable). */
 export interface SharedFileReading {
@@ -68,8 +69,6 @@ export function describeProfileKind(kind: ProfileKind): string {
 const REGION = /^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{0,63}(?<!-)$/;
 /** An IAM role ARN: partition, 12-digit account, optional path, role name (IAM's character set). */
 const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
-/** What STS accepts for DurationSeconds, and the cap it puts on role chaining. */
-export const SESSION_DURATION = { min: 900, max: 43_200, chainedMax: 3600 } as const;
 /** botocore resolves source_profile chains recursively; Python gives up after about 330 roles. */
 export const MAX_ROLE_CHAIN = 300;
 /** credential_source values botocore accepts (exact spelling). */
@@ -564,20 +563,20 @@ function durationProblem(name: string, s: Settings, chained: boolean): Problem |
       cause: `duration_seconds ${quote(raw)} of profile "${name}" is not a plain number of seconds: the AWS CLI ${
         cli === undefined ? 'ignores it (one-hour sessions)' : 'reads it as a number'
       } and the AWS SDK this extension uses reads it as ${Number.isNaN(sdkEffective) ? 'not a number' : sdkEffective}`,
-      next: `write a whole number of seconds from ${SESSION_DURATION.min} to ${SESSION_DURATION.max}, or delete the line`,
+      next: `write a whole number of seconds from ${MIN_ROLE_DURATION_SECONDS} to ${MAX_ROLE_DURATION_SECONDS}, or delete the line`,
     };
   }
   if (cli === undefined || cli === 'other') return undefined;
-  if (cli < SESSION_DURATION.min || cli > SESSION_DURATION.max) {
+  if (cli < MIN_ROLE_DURATION_SECONDS || cli > MAX_ROLE_DURATION_SECONDS) {
     return {
-      cause: `duration_seconds ${cli} of profile "${name}" is outside what STS accepts (${SESSION_DURATION.min} to ${SESSION_DURATION.max} seconds)`,
-      next: `choose a value from ${SESSION_DURATION.min} to ${SESSION_DURATION.max} that the role's maximum session duration allows`,
+      cause: `duration_seconds ${cli} of profile "${name}" is outside what STS accepts (${MIN_ROLE_DURATION_SECONDS} to ${MAX_ROLE_DURATION_SECONDS} seconds)`,
+      next: `choose a value from ${MIN_ROLE_DURATION_SECONDS} to ${MAX_ROLE_DURATION_SECONDS} that the role's maximum session duration allows`,
     };
   }
-  if (chained && cli > SESSION_DURATION.chainedMax) {
+  if (chained && cli > CHAINED_ROLE_MAX_DURATION_SECONDS) {
     return {
       cause: `duration_seconds ${cli} of profile "${name}" is over one hour, which STS refuses when the role is assumed with another role's credentials (role chaining)`,
-      next: `set duration_seconds to ${SESSION_DURATION.chainedMax} or less`,
+      next: `set duration_seconds to ${CHAINED_ROLE_MAX_DURATION_SECONDS} or less`,
     };
   }
   return undefined;

@@ -2,8 +2,15 @@ import * as vscode from 'vscode';
 import type { CommandFactory } from './index';
 import { profileArgument, reportFailure, type CommandContext } from './context';
 import type { Identity, ProfileInfo } from '../aws/types';
-import { clampDuration, sanitizeSessionName } from '../aws/roleInput';
-import { isDurationTooLongError } from '../aws/errors';
+import {
+  CHAINED_ROLE_MAX_DURATION_SECONDS,
+  MAX_ROLE_DURATION_SECONDS,
+  MIN_ROLE_DURATION_SECONDS,
+  SESSION_NAME_PATTERN,
+  clampDuration,
+  sanitizeSessionName,
+} from '../aws/roleInput';
+import { ALWAYS_ALLOWED_DURATION_SECONDS, isDurationTooLongError } from '../aws/errors';
 import type { AssumeRoleRequest } from '../identity/identityManager';
 import { askText, pickProfile, pickRoleArn } from '../views/quickPicks';
 import { isValidMfaCode, UserCancelledError } from '../views/mfaPrompt';
@@ -65,13 +72,13 @@ async function runAssumeRole(ctx: CommandContext, flow: Flow): Promise<Identity 
     return await assume(request);
   } catch (error) {
     // The role allows less than was asked: say so and offer the one duration every role accepts.
-    if (isDurationTooLongError(error) && (request.durationSeconds ?? 3600) > 3600) {
+    if (isDurationTooLongError(error) && (request.durationSeconds ?? ALWAYS_ALLOWED_DURATION_SECONDS) > ALWAYS_ALLOWED_DURATION_SECONDS) {
       const retry = 'Retry with 1 hour';
       const choice = await vscode.window.showWarningMessage(
         `${(error as Error).message}`,
         retry,
       );
-      if (choice === retry) return reportFailure(ctx, `Assuming ${roleArn}`, () => assume({ ...request, durationSeconds: 3600 }));
+      if (choice === retry) return reportFailure(ctx, `Assuming ${roleArn}`, () => assume({ ...request, durationSeconds: ALWAYS_ALLOWED_DURATION_SECONDS }));
       return undefined;
     }
     return reportFailure(ctx, `Assuming ${roleArn}`, () => Promise.reject(error));
@@ -83,7 +90,7 @@ async function askOptions(ctx: CommandContext, base: AssumeRoleRequest, chained:
     {
       title: 'Role session name (shows in CloudTrail)',
       value: base.sessionName,
-      validateInput: (v) => (/^[\w+=,.@-]{2,64}$/.test(v.trim()) ? undefined : '2 to 64 characters of letters, digits and + = , . @ _ -'),
+      validateInput: (v) => (SESSION_NAME_PATTERN.test(v.trim()) ? undefined : '2 to 64 characters of letters, digits and + = , . @ _ -'),
     },
     'Entering the session name',
   );
@@ -91,11 +98,15 @@ async function askOptions(ctx: CommandContext, base: AssumeRoleRequest, chained:
     {
       title: 'Session duration in seconds',
       value: String(base.durationSeconds ?? ctx.settings.durationSeconds()),
-      prompt: chained ? 'Role chaining: AWS allows at most 3600 seconds.' : '900 to 43200 seconds; the role\'s own maximum may be lower.',
+      prompt: chained
+        ? `Role chaining: AWS allows at most ${CHAINED_ROLE_MAX_DURATION_SECONDS} seconds.`
+        : `${MIN_ROLE_DURATION_SECONDS} to ${MAX_ROLE_DURATION_SECONDS} seconds; the role's own maximum may be lower.`,
       validateInput: (v) => {
         const n = Number(v.trim());
-        if (!Number.isInteger(n) || n < 900 || n > 43200) return 'A whole number of seconds from 900 to 43200.';
-        if (chained && n > 3600) return 'Role chaining is limited to 3600 seconds by AWS.';
+        if (!Number.isInteger(n) || n < MIN_ROLE_DURATION_SECONDS || n > MAX_ROLE_DURATION_SECONDS) {
+          return `A whole number of seconds from ${MIN_ROLE_DURATION_SECONDS} to ${MAX_ROLE_DURATION_SECONDS}.`;
+        }
+        if (chained && n > CHAINED_ROLE_MAX_DURATION_SECONDS) return `Role chaining is limited to ${CHAINED_ROLE_MAX_DURATION_SECONDS} seconds by AWS.`;
         return undefined;
       },
     },

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
+import { MAX_ROLE_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS } from '../aws/roleInput';
 import type { TerminalCredentialsMode } from '../terminal/terminalExports';
 
 /**
@@ -34,7 +35,7 @@ export class Settings {
 
   durationSeconds(): number {
     const v = this.config.get<number>('assumeRole.durationSeconds', 3600);
-    return Number.isFinite(v) ? Math.min(43200, Math.max(900, Math.round(v))) : 3600;
+    return Number.isFinite(v) ? Math.min(MAX_ROLE_DURATION_SECONDS, Math.max(MIN_ROLE_DURATION_SECONDS, Math.round(v))) : 3600;
   }
 
   restoreOnStartup(): boolean {
