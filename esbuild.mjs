@@ -5,23 +5,14 @@
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { lazySdkPlugin } from './scripts/lazy-sdk-plugin.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const root = path.dirname(fileURLToPath(import.meta.url));
 
 /** Keeps the lazily loaded SDK out of the activation bundle. */
-const lazySdk = {
-  name: 'lazy-sdk',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/sdk$/ }, (args) => {
-      if (path.resolve(args.resolveDir) === path.join(root, 'src', 'aws') && build.initialOptions.entryPoints.some((e) => e.endsWith('extension.ts'))) {
-        return { path: './sdk.js', external: true };
-      }
-      return undefined;
-    });
-  },
-};
+const lazySdk = lazySdkPlugin(root);
 
 const common = {
   bundle: true,

@@ -14,6 +14,7 @@ import { launchChromium } from '../test/support/browser';
 import { findCodeServer, startCodeServer, type CodeServer } from '../test/support/codeServer';
 import { createFixtureHome, isolatedEnv, type FixtureHome } from '../test/support/fixtureHome';
 import { waitFor, type MotoServer } from '../test/support/moto';
+import { walk } from '../test/support/secretScan';
 import { nowMs, round, runWorker, say, summarize, type Summary } from './lib';
 
 export interface ActivationResult {
@@ -39,26 +40,6 @@ export interface ActivationResult {
 
 const LINE = /Activated in ([\d.]+) ms \(VS Code ([^)]+)\)/;
 
-/** Every file under `dir` (recursively), or none if it does not exist yet. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 /**
  * The activation lines in the extension host logs that are not in `seen` yet. The extension's
  * LogOutputChannel is written by the host to `<user-data>/logs/<session>/exthost<N>/<ext id>/AWS Identity.log`;
@@ -66,7 +47,7 @@ function filesUnder(dir: string): string[] {
  */
 function newActivationLines(cs: CodeServer, seen: Set<string>): Array<{ file: string; ms: number; vscode: string }> {
   const found: Array<{ file: string; ms: number; vscode: string }> = [];
-  for (const file of filesUnder(path.join(cs.userDataDir, 'logs'))) {
+  for (const file of walk(path.join(cs.userDataDir, 'logs'))) {
     if (seen.has(file) || !file.endsWith('.log')) continue;
     let text: string;
     try {

@@ -10,6 +10,7 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lazySdkPlugin } from '../scripts/lazy-sdk-plugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, '.bench');
@@ -19,16 +20,6 @@ if (!fs.existsSync(productionSdk)) {
   console.error(`[bench] ${path.relative(root, productionSdk)} is missing: run \`npm run package\` first (bench/run.sh does).`);
   process.exit(1);
 }
-
-/** The same rule as esbuild.mjs: `./sdk` imported from src/aws is the separate, lazily loaded bundle. */
-const lazySdk = {
-  name: 'lazy-sdk',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
-      path.resolve(args.resolveDir) === path.join(root, 'src', 'aws') ? { path: './sdk.js', external: true } : undefined,
-    );
-  },
-};
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
@@ -53,6 +44,6 @@ await esbuild.build({
   logLevel: 'warning',
   // The harness's own packages; everything the core uses is bundled, as in dist/extension.js.
   external: ['playwright-core', '@aws-sdk/*', 'mocha', 'fast-check', 'vscode'],
-  plugins: [lazySdk],
+  plugins: [lazySdkPlugin(root)],
 });
 fs.copyFileSync(productionSdk, path.join(out, 'sdk.js'));

@@ -15,14 +15,6 @@ export interface Summary {
   readonly n: number;
 }
 
-/** Percentile by nearest rank on a sorted copy; `p` in 0..100. */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
-}
-
 export function summarize(samples: readonly number[]): Summary {
   if (samples.length === 0) throw new Error('summarize: no samples (the measurement produced nothing)');
   const sorted = [...samples].sort((a, b) => a - b);

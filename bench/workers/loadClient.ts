@@ -10,7 +10,8 @@
  * 200 requests (at least one per client) comes first and counts toward neither bound.
  */
 import * as http from 'node:http';
-import { emit, nowMs, percentile, round } from '../lib';
+import { percentile } from '../../test/support/httpProbe';
+import { emit, nowMs, round } from '../lib';
 
 /** Requests sent before timing starts, spread over the clients (at least one each). */
 const WARM_UP_REQUESTS = 200;
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
   await Promise.all(Array.from({ length: clients }, loop));
   const elapsedMs = nowMs() - started;
   agent.destroy();
+  latencies.sort((a, b) => a - b);
   emit({
     clients,
     requests: latencies.length,
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
     p50Ms: round(percentile(latencies, 50)),
     p90Ms: round(percentile(latencies, 90)),
     p99Ms: round(percentile(latencies, 99)),
-    maxMs: round(Math.max(...latencies)),
+    maxMs: round(latencies[latencies.length - 1] ?? NaN),
     statuses,
     meanBodyBytes: round(bodyBytes / Math.max(1, latencies.length), 0),
   });

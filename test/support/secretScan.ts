@@ -51,7 +51,8 @@ export interface ScanResult {
   readonly hits: SecretHit[];
 }
 
-function* walk(dir: string): Generator<string> {
+/** Every regular file under `dir`, recursively; none when it does not exist. */
+export function* walk(dir: string): Generator<string> {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
