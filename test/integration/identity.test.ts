@@ -33,6 +33,18 @@ describe('profiles, status bar and switching in the real VS Code', function () {
     await vscode.commands.executeCommand('awsIdentity.clearIdentity');
   });
 
+  /** Presses Enter in whatever picker or input box is up, as a user keeping the defaults would, until the Deployer role is active. */
+  const pressEnterUntilDeployer = (what: string, timeoutMs: number, intervalMs: number): Promise<void> =>
+    waitFor(
+      async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return /Deployer/.test(ext.getActiveIdentity()?.arn ?? '');
+      },
+      what,
+      timeoutMs,
+      intervalMs,
+    );
+
   it('lists every fixture profile with its kind; invalid ones with their reason', async () => {
     const profiles = await ext.listProfiles();
     const byName = new Map(profiles.map((p) => [p.name, p]));
@@ -127,10 +139,7 @@ describe('profiles, status bar and switching in the real VS Code', function () {
     const running = vscode.commands.executeCommand('awsIdentity.assumeRole');
     // The picker opens with recently used roles first (Deployer, from the test above); accept it
     // as a user pressing Enter would, retrying until the picker is up.
-    await waitFor(async () => {
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      return /Deployer/.test(ext.getActiveIdentity()?.arn ?? '');
-    }, 'the Assume Role picker to accept the recent role', 20_000, 200);
+    await pressEnterUntilDeployer('the Assume Role picker to accept the recent role', 20_000, 200);
     await running;
     assert.match((await inspect()).status.text, /Deployer/);
   });
@@ -140,10 +149,7 @@ describe('profiles, status bar and switching in the real VS Code', function () {
     const running = vscode.commands.executeCommand('awsIdentity.assumeRoleWithOptions');
     // Role (recent: Deployer), source (the active identity), session name, duration, external ID
     // and MFA device: each accepts its default with Enter, as a user keeping the defaults would.
-    await waitFor(async () => {
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      return /Deployer/.test(ext.getActiveIdentity()?.arn ?? '');
-    }, 'the options flow to finish', 30_000, 150);
+    await pressEnterUntilDeployer('the options flow to finish', 30_000, 150);
     await running;
     const identity = ext.getActiveIdentity();
     assert.ok(identity && identity.source.type === 'assumedRole');

@@ -14,26 +14,13 @@ import { writeTestProfiles, testConfig, TEST_CREDENTIALS } from '../support/test
 import { IdentityManager, IdentityManagerOptions, IdentityState } from '../../src/identity/identityManager';
 import { StsCallCounter } from '../../src/aws/sts';
 import { isDurationTooLongError } from '../../src/aws/errors';
-import type { Identity, Logger, MfaPromptContext } from '../../src/aws/types';
+import type { Identity, MfaPromptContext } from '../../src/aws/types';
 import { failure } from '../support/expectFailure';
+import { recordingLogger } from '../support/recordingLogger';
 
 const MIN = 60_000;
 const FAST = { maxAttempts: 1, connectTimeoutMs: 1000, requestTimeoutMs: 3000 };
 
-
-/** Collects log lines so tests can check what was said (and that no secret was). */
-class MemoryLogger implements Logger {
-  readonly lines: string[] = [];
-  info(m: string): void {
-    this.lines.push(`info ${m}`);
-  }
-  warn(m: string): void {
-    this.lines.push(`warn ${m}`);
-  }
-  error(m: string): void {
-    this.lines.push(`error ${m}`);
-  }
-}
 
 describe('IdentityManager (moto)', function () {
   this.timeout(30_000);
@@ -43,7 +30,7 @@ describe('IdentityManager (moto)', function () {
   let restoreEnv: () => void;
   let clock: FakeClock;
   let counter: StsCallCounter;
-  let logger: MemoryLogger;
+  let logger: ReturnType<typeof recordingLogger>;
   let manager: IdentityManager;
   let prompts: Array<{ serial: string; reason: string; context?: MfaPromptContext }>;
   let answerMfa: (serial: string) => Promise<string>;
@@ -82,7 +69,7 @@ describe('IdentityManager (moto)', function () {
   beforeEach(() => {
     clock = new FakeClock(Date.now());
     counter = new StsCallCounter();
-    logger = new MemoryLogger();
+    logger = recordingLogger();
     prompts = [];
     answerMfa = async () => '123456';
     regionSetting = undefined;
