@@ -70,7 +70,7 @@ async function readSharedFile(file: string, maxBytes: number): Promise<FileRead>
     handle = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
     const stat = await handle.stat();
     if (stat.isDirectory()) {
-      return { problem: `${file} is a folder, not a file, so its profiles cannot be read. Next step: remove or rename the folder and put the file there.` };
+      return { problem: isAFolder(file) };
     }
     if (!stat.isFile()) {
       return { problem: `${file} is not a regular file (it is a pipe, socket or device), so its profiles are not read. Next step: replace it with an ordinary file.` };
@@ -95,12 +95,16 @@ async function readSharedFile(file: string, maxBytes: number): Promise<FileRead>
       return { problem: `${file} cannot be read: a part of its path is a file, not a folder. Next step: check the path (and AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE).` };
     }
     if (code === 'EISDIR') {
-      return { problem: `${file} is a folder, not a file, so its profiles cannot be read. Next step: remove or rename the folder and put the file there.` };
+      return { problem: isAFolder(file) };
     }
     return { problem: `${file} cannot be read: ${(e as Error).message}. Next step: check the file and its permissions, then reload the profiles.` };
   } finally {
     await handle?.close().catch(() => undefined);
   }
+}
+
+function isAFolder(file: string): string {
+  return `${file} is a folder, not a file, so its profiles cannot be read. Next step: remove or rename the folder and put the file there.`;
 }
 
 function formatBytes(n: number): string {

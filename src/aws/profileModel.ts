@@ -140,6 +140,8 @@ const str = (s: Settings | undefined, key: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 const hasStatic = (s: Settings): boolean => s.has('aws_access_key_id') || s.has('aws_secret_access_key');
+/** The kind of a role profile: credential_source when that alone names the source, else source_profile. */
+const roleKind = (s: Settings): 'credentialSource' | 'sourceProfile' => (s.has('credential_source') && !s.has('source_profile') ? 'credentialSource' : 'sourceProfile');
 /** AssumeRoleProvider claims a profile with role_arn, unless it is set up for web identity. */
 const hasRoleVars = (s: Settings): boolean => s.has('role_arn') && !s.has('web_identity_token_file');
 /**
@@ -155,6 +157,7 @@ const quote = (v: string): string => {
   return JSON.stringify(shown.length > 120 ? `${shown.slice(0, 117)}...` : shown);
 };
 const looksCommented = (v: string): boolean => /\s[#;]/.test(v);
+const NOT_A_COMMENT = ' (the AWS CLI does not treat # or ; after a value as a comment)';
 
 /** Python's int() on a setting: a number, 'other' for non-ASCII digits it accepts, or undefined. */
 function pythonInt(raw: string): number | 'other' | undefined {
@@ -311,7 +314,7 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
 
 /** The provider that would claim these settings first, ignoring whether it then succeeds. */
 function claimingKind(s: Settings): ProfileKind {
-  if (hasRoleVars(s)) return s.has('credential_source') && !s.has('source_profile') ? 'credentialSource' : 'sourceProfile';
+  if (hasRoleVars(s)) return roleKind(s);
   if (str(s, 'web_identity_token_file')) return 'webIdentity';
   if (s.has('sso_account_id') || s.has('sso_role_name')) return 'sso';
   if (s.has('aws_access_key_id')) return 'static';
@@ -411,7 +414,7 @@ function firstProblem(
   if (region !== undefined && !isValidRegionName(region)) {
     return {
       cause: `Region ${quote(region)} of profile "${name}" is not a valid region name${
-        looksCommented(region) ? ' (the AWS CLI does not treat # or ; after a value as a comment)' : ''
+        looksCommented(region) ? NOT_A_COMMENT : ''
       }`,
       next: `write a region code such as us-east-1${looksCommented(region) ? ' and move the comment to a line of its own' : ''}`,
     };
@@ -431,7 +434,7 @@ function resolveTop(name: string, ix: Index): ChainResult {
 /** AssumeRoleProvider: walks source_profile links exactly as botocore's visited-list does. */
 function assumeRoleChain(top: string, ix: Index): ChainResult {
   const topSettings = ix.profiles.get(top)!.settings;
-  const kind = topSettings.has('credential_source') && !topSettings.has('source_profile') ? 'credentialSource' : 'sourceProfile';
+  const kind = roleKind(topSettings);
   const fail = (problem: Problem): ChainResult => ({ status: 'error', kind, problem });
   const visited: string[] = [top];
   // Problems STS (not botocore) would raise: reported only if botocore itself finds none.
@@ -535,7 +538,7 @@ function arnProblem(name: string, s: Settings): Problem | undefined {
   const arn = str(s, 'role_arn') ?? '';
   if (!isRoleArn(arn)) {
     return {
-      cause: `role_arn ${quote(arn)} of profile "${name}" is not an IAM role ARN${looksCommented(arn) ? ' (the AWS CLI does not treat # or ; after a value as a comment)' : ''}`,
+      cause: `role_arn ${quote(arn)} of profile "${name}" is not an IAM role ARN${looksCommented(arn) ? NOT_A_COMMENT : ''}`,
       next: 'use the form arn:aws:iam::<12-digit account id>:role/<role name>, as the IAM console shows it',
     };
   }
@@ -624,7 +627,7 @@ function providerChain(name: string, ix: Index): ChainResult {
         problem: { cause: `credential_process of profile "${name}" has indented lines under it instead of a command`, next: 'put the command on the same line as credential_process =' },
       };
     }
-    if (shlexLikeEmpty(command)) {
+    if (pyStrip(command) === '') {
       return {
         status: 'error',
         kind: 'process',
@@ -639,10 +642,6 @@ function providerChain(name: string, ix: Index): ChainResult {
     return CREDENTIALS.static;
   }
   return { status: 'none', ...noneNote(name, s, ix) };
-}
-
-function shlexLikeEmpty(command: string): boolean {
-  return pyStrip(command) === '';
 }
 
 function partialKeys(name: string, file: string): ChainResult {
