@@ -14,8 +14,7 @@ import { launchChromium } from '../test/support/browser';
 import { findCodeServer, startCodeServer, type CodeServer } from '../test/support/codeServer';
 import { createFixtureHome, isolatedEnv, type FixtureHome } from '../test/support/fixtureHome';
 import { waitFor, type MotoServer } from '../test/support/moto';
-import { walk } from '../test/support/secretScan';
-import { nowMs, round, runWorker, say, summarize, type Summary } from './lib';
+import { newLogMatches, nowMs, round, runWorker, say, summarize, type Summary } from './lib';
 
 export interface ActivationResult {
   readonly extensionJsBytes: number;
@@ -39,27 +38,6 @@ export interface ActivationResult {
 }
 
 const LINE = /Activated in ([\d.]+) ms \(VS Code ([^)]+)\)/;
-
-/**
- * The activation lines in the extension host logs that are not in `seen` yet. The extension's
- * LogOutputChannel is written by the host to `<user-data>/logs/<session>/exthost<N>/<ext id>/AWS Identity.log`;
- * any file under logs/ holding the line counts, so a change of that layout does not break this.
- */
-function newActivationLines(cs: CodeServer, seen: Set<string>): Array<{ file: string; ms: number; vscode: string }> {
-  const found: Array<{ file: string; ms: number; vscode: string }> = [];
-  for (const file of walk(path.join(cs.userDataDir, 'logs'))) {
-    if (seen.has(file) || !file.endsWith('.log')) continue;
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const m = LINE.exec(text);
-    if (m?.[1] && m[2]) found.push({ file, ms: Number(m[1]), vscode: m[2] });
-  }
-  return found;
-}
 
 export async function measureActivation(opts: { root: string; moto: MotoServer; servers: number; loadsPerServer: number; requireRuns: number }): Promise<ActivationResult> {
   const { root } = opts;
@@ -140,7 +118,8 @@ async function loadsOnOneServer(
       let line: { file: string; ms: number; vscode: string } | undefined;
       await waitFor(
         () => {
-          line = newActivationLines(cs!, seen)[0];
+          const hit = newLogMatches(cs!.userDataDir, seen, LINE)[0];
+          line = hit && { file: hit.file, ms: Number(hit.match[1]), vscode: hit.match[2]! };
           return line !== undefined;
         },
         `the "Activated in" line of workbench load ${i + 1} in ${cs.userDataDir}/logs`,

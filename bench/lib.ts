@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { walk } from '../test/support/secretScan';
 
 /** Median, min and max of a series of samples (ms, bytes, ...), with the sample count. */
 export interface Summary {
@@ -122,4 +123,26 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
 
 export function verdict(ok: boolean): string {
   return ok ? 'met' : '**MISSED**';
+}
+
+/**
+ * Lines matching `pattern` in the extension host's log files under `<userDataDir>/logs` that are
+ * not in `seen` yet, one per file (the first match). The extension's LogOutputChannel is written
+ * by the host to `logs/<session>/exthost<N>/<extension id>/AWS Identity.log`; any .log file under
+ * logs/ counts, so a change of that layout does not break the benchmarks.
+ */
+export function newLogMatches(userDataDir: string, seen: ReadonlySet<string>, pattern: RegExp): Array<{ file: string; match: RegExpExecArray }> {
+  const found: Array<{ file: string; match: RegExpExecArray }> = [];
+  for (const file of walk(path.join(userDataDir, 'logs'))) {
+    if (seen.has(file) || !file.endsWith('.log')) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const match = pattern.exec(text);
+    if (match) found.push({ file, match });
+  }
+  return found;
 }

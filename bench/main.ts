@@ -14,6 +14,7 @@ import { repoRoot } from '../test/support/codeServer';
 import { FaultProxy } from '../test/support/faultProxy';
 import { startMoto, type MotoServer } from '../test/support/moto';
 import { measureActivation, type ActivationResult } from './activation';
+import { measureConfigInVsCode, type VsCodeScaleLevel } from './configInVsCode';
 import { measureConfigScale, type ScaleLevel } from './configScale';
 import { credentialProcessScript, measureEndpoint, type EndpointResult } from './endpoint';
 import { bytesCell, cell, machine, round, say, table, verdict, type Machine } from './lib';
@@ -66,12 +67,14 @@ interface Results {
   readonly durationS: number;
   readonly activation?: ActivationResult;
   readonly config?: readonly ScaleLevel[];
+  readonly configInVsCode?: readonly VsCodeScaleLevel[];
   readonly switching?: SwitchResult;
   readonly endpoint?: EndpointResult;
 }
 
 function headline(r: Results): Record<string, unknown> {
   const tenK = r.config?.find((l) => l.profiles === 10_000);
+  const tenKInVsCode = r.configInVsCode?.find((l) => l.profiles === 10_000);
   const oneClient = r.endpoint?.levels.find((l) => l.clients === 1);
   return {
     activateMs: r.activation?.activateMs.median ?? null,
@@ -82,6 +85,8 @@ function headline(r: Results): Record<string, unknown> {
     profiles10kMs: tenK?.coldMs.median ?? null,
     profiles10kWarmMs: tenK?.warmMs.median ?? null,
     profiles10kHeapBytes: tenK?.heapDeltaBytes.median ?? null,
+    profiles10kInVsCodeReadMs: tenKInVsCode?.readMs.median ?? null,
+    profiles10kInVsCodeFirstRowMs: tenKInVsCode?.firstRowMs.median ?? null,
     switchSpeedupVsCli: r.switching?.speedupAssumeVsCliV1 ?? null,
     switchSpeedupBasis: 'assume role: AWS CLI v1 median / our warm median',
     assumeWarmMs: r.switching?.ours.warmAssume.ms.median ?? null,
@@ -187,6 +192,21 @@ function markdown(r: Results): string {
     if (tenK) out.push('', `Budget: 10,000 profiles < ${BUDGETS.profiles10kMs} ms (cold): ${verdict(b.profiles10kMs!.met === true)} (${tenK.coldMs.median} ms cold, ${tenK.warmMs.median} ms warm).`);
   }
 
+  if (r.configInVsCode) {
+    out.push('', '### In the real VS Code', '');
+    out.push(
+      'The same generated configs opened by the packaged extension in code-server (setup as in section 1, one server per size), the Profiles view opened by clicking the activity bar item in headless Chromium; each load is a new window, so a new extension host and cold code. ' +
+        'Read + model: the extension’s own log line (`Read N profiles … in X ms`, ProfileStore’s timing of loadProfileModel). Click → first row: until the first row of the tree is visible, which adds VS Code’s own work for every row (getTreeItem, the transfer to the workbench, the tree widget).',
+      '',
+    );
+    out.push(
+      table(
+        ['profiles', 'read + model in the extension host', 'click → first row visible', 'n'],
+        r.configInVsCode.map((l) => [l.profiles.toLocaleString('en-US'), cell(l.readMs, 'ms', 1), cell(l.firstRowMs, 'ms', 0), String(l.readMs.n)]),
+      ),
+    );
+  }
+
   const s = r.switching;
   if (s) {
     out.push('', '## 3. Switch latency and STS calls', '');
@@ -283,7 +303,7 @@ async function main(): Promise<void> {
   let moto: MotoServer | undefined;
   let proxy: FaultProxy | undefined;
   const aws = await writeBenchAwsHome(credentialProcessScript(root));
-  const partial: { activation?: ActivationResult; config?: ScaleLevel[]; switching?: SwitchResult; endpoint?: EndpointResult } = {};
+  const partial: { activation?: ActivationResult; config?: ScaleLevel[]; configInVsCode?: VsCodeScaleLevel[]; switching?: SwitchResult; endpoint?: EndpointResult } = {};
   try {
     moto = await startMoto();
     proxy = await FaultProxy.start(moto.endpoint);
@@ -291,7 +311,10 @@ async function main(): Promise<void> {
     const manager = benchManager(aws);
     try {
       if (args.only.has('activation')) partial.activation = await measureActivation({ root, moto, servers: q ? 1 : 3, loadsPerServer: q ? 2 : 3, requireRuns: q ? 3 : 9 });
-      if (args.only.has('config')) partial.config = await measureConfigScale({ sizes: [10, 1_000, 10_000], processes: q ? 2 : 5, warmRuns: q ? 3 : 5 });
+      if (args.only.has('config')) {
+        partial.config = await measureConfigScale({ sizes: [10, 1_000, 10_000], processes: q ? 2 : 5, warmRuns: q ? 3 : 5 });
+        partial.configInVsCode = await measureConfigInVsCode({ root, moto, sizes: q ? [10_000] : [10, 1_000, 10_000], loads: q ? 2 : 3 });
+      }
       if (args.only.has('switch')) partial.switching = await measureSwitching({ aws, proxy, manager, rounds: q ? 2 : 7, oursPerRound: 3, coldRuns: q ? 2 : 5 });
       if (args.only.has('endpoint')) {
         partial.endpoint = await measureEndpoint({
