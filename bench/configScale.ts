@@ -35,7 +35,7 @@ export interface ScaleLevel {
   /** The parts of the warm runs: reading + modelling the files, and building the rows. */
   readonly warmLoadMs: Summary;
   readonly warmViewMs: Summary;
-  /** heapUsed growth while the model and rows are held (after full GCs), over the processes. */
+  /** What the model and the rows keep alive (settled heapUsed held minus dropped), over the processes. */
   readonly heapDeltaBytes: Summary;
 }
 
