@@ -22,7 +22,11 @@ export interface AwsIdentityApi {
   listProfiles(): Promise<ProfileInfo[]>;
   /** The active identity, or undefined when none is chosen. */
   getActiveIdentity(): Identity | undefined;
-  /** Fires after every switch, clear and renewal of the active identity. */
+  /**
+   * Fires after every switch of the active identity, and with undefined when it is cleared. Not on
+   * renewals: the identity stays the same; getActiveIdentity() then has the new expiration and
+   * getCredentials() the new credentials.
+   */
   readonly onDidChangeIdentity: vscode.Event<Identity | undefined>;
   /** Makes a profile the active identity. Rejects with a message naming cause and next step; the previous identity stays active. */
   useProfile(name: string): Promise<Identity>;

@@ -36,8 +36,9 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
     const statusBar = new IdentityStatusBar(() => settings.expiryWarningMinutes());
     const tree = new ProfilesTreeProvider(
       profiles,
-      () => (manager.identity?.source.type === 'profile' ? manager.identity.source.profile : undefined),
-      () => settings.defaultRegion() ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      () => manager.activeProfile,
+      // The region a profile without one gets when used, so the row says what a switch will do.
+      () => manager.resolveRegion(undefined).region,
     );
     const treeView = vscode.window.createTreeView('awsIdentity.profiles', { treeDataProvider: tree });
     const terminals = new Terminals(context.environmentVariableCollection, manager, settings, log, { profiles });

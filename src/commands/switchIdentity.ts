@@ -11,7 +11,7 @@ interface SwitchItem extends vscode.QuickPickItem {
 export const switchIdentity: CommandFactory = (ctx) => async () => {
   const identity = ctx.manager.identity;
   const model = await ctx.profiles.model();
-  const activeProfile = identity?.source.type === 'profile' ? identity.source.profile : undefined;
+  const activeProfile = ctx.manager.activeProfile;
   const items: SwitchItem[] = [
     { label: '$(arrow-swap) Assume Role…', description: 'by ARN, from the active identity or a profile', run: () => vscode.commands.executeCommand('awsIdentity.assumeRole') },
   ];

@@ -16,7 +16,7 @@ async function profileNameFrom(ctx: CommandContext, arg: unknown, title: string)
   const fromTree = profileArgument(arg);
   if (fromTree) return fromTree.name;
   if (typeof arg === 'string' && arg) return arg;
-  return reportFailure(ctx, 'Picking a profile', async () => (await pickProfile((await ctx.profiles.model()).profiles, title, ctx.memory.lastProfile)).name);
+  return reportFailure(ctx, 'Picking a profile', async () => (await pickProfile((await ctx.profiles.model()).profiles, title, ctx.manager.activeProfile)).name);
 }
 
 export const useProfile: CommandFactory = (ctx) => async (arg?: unknown) => {

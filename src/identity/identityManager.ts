@@ -122,6 +122,15 @@ export class IdentityManager implements Disposable {
     return this.active?.identity;
   }
 
+  /**
+   * The profile the active identity was made from with "use this profile", if it was: a role
+   * assumed from a profile, and no identity at all, are not that profile being in use.
+   */
+  get activeProfile(): string | undefined {
+    const source = this.active?.identity.source;
+    return source?.type === 'profile' ? source.profile : undefined;
+  }
+
   get session(): IdentitySession | undefined {
     return this.active;
   }

@@ -136,6 +136,18 @@ describe('IdentityManager (moto)', function () {
     assert.equal(id.notes, undefined);
   });
 
+  it('activeProfile: the used profile; none after a role is assumed from it, or after clear()', async () => {
+    assert.equal(manager.activeProfile, undefined);
+    await manager.useProfile('static');
+    assert.equal(manager.activeProfile, 'static');
+    await manager.assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/team/Deploy', source: { type: 'active' } });
+    assert.equal(manager.activeProfile, undefined, 'an assumed role is not the profile it was assumed from');
+    await manager.useProfile('role');
+    assert.equal(manager.activeProfile, 'role');
+    manager.clear();
+    assert.equal(manager.activeProfile, undefined);
+  });
+
   it('assumeRole by shorthand from a profile source (no GetCallerIdentity)', async () => {
     const id = await manager.assumeRole({ roleArn: '111122223333:Deploy', sessionName: 'ci run #7', durationSeconds: 1800, source: { type: 'profile', profile: 'static' } });
     assert.equal(id.arn, 'arn:aws:sts::111122223333:assumed-role/Deploy/ci-run-7');
@@ -268,6 +280,21 @@ describe('IdentityManager (moto)', function () {
     assert.match(prompts[1]?.reason ?? '', /renew.*MFA|expire/);
     assert.equal(manager.state.status, 'active');
     assert.ok(Math.abs(manager.identity!.expiration!.getTime() - clock.now() - 3600_000) < 5000, 'the status bar sees the new expiry');
+  });
+
+  it('a renewal moves the expiry in place and does not fire onDidChangeIdentity (the API documents this)', async () => {
+    await manager.useProfile('role');
+    const before = manager.identity!.expiration!.getTime();
+    const identities = new EventLog<Identity | undefined>(manager.onDidChangeIdentity);
+    try {
+      const refreshed = nextEvent(manager.session!.onDidRefresh, 'the renewal');
+      await clock.advance(45 * MIN + 1000);
+      await refreshed;
+      assert.ok(manager.identity!.expiration!.getTime() > before, 'getActiveIdentity() has the new expiry');
+      assert.deepEqual(identities.events, []);
+    } finally {
+      identities.dispose();
+    }
   });
 
   it('renewal failure keeps the identity active and reports refreshError', async () => {
