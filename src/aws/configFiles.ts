@@ -152,12 +152,17 @@ const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resol
 
 /**
  * Reads both files and builds the model. Never throws and never hangs: a missing file is empty,
- * (`compareWithSdk: false` skips comparing each profile with the AWS SDK's reading: the listing
- * then says what the CLI makes of each profile, and the comparison waits until one is used.)
  * an unreadable, oversized or non-regular one is reported in `fileProblems`, and the other
  * file's profiles still appear. Always reads from disk (no cache), so edits are seen at once.
+ *
+ * `compareWithSdk: false` skips comparing each profile with the AWS SDK's reading: the listing
+ * then says what the CLI makes of each profile, and the comparison waits until one is used.
+ * `only` describes just that profile (see ProfileModelInput.only), for the check before a switch.
  */
-export async function loadProfileModel(paths: ConfigPaths, opts: { logger?: Logger; maxFileBytes?: number; compareWithSdk?: boolean } = {}): Promise<ProfileModel> {
+export async function loadProfileModel(
+  paths: ConfigPaths,
+  opts: { logger?: Logger; maxFileBytes?: number; compareWithSdk?: boolean; only?: string } = {},
+): Promise<ProfileModel> {
   const maxBytes = opts.maxFileBytes ?? MAX_SHARED_FILE_BYTES;
   try {
     const [configRead, credentialsRead] = await Promise.all([readSharedFile(paths.configFile, maxBytes), readSharedFile(paths.credentialsFile, maxBytes)]);
@@ -190,6 +195,7 @@ export async function loadProfileModel(paths: ConfigPaths, opts: { logger?: Logg
       ...(sdk ? { sdk } : {}),
       sdkIgnores: { ...(configIgnored ? { config: configIgnored } : {}), ...(credentialsIgnored ? { credentials: credentialsIgnored } : {}) },
       fileProblems,
+      ...(opts.only !== undefined ? { only: opts.only } : {}),
     });
   } catch (e) {
     opts.logger?.error('Reading the AWS shared config files failed unexpectedly.', e);

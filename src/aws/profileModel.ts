@@ -38,6 +38,11 @@ export interface ProfileModelInput {
   readonly sdkIgnores?: { readonly config?: string; readonly credentials?: string };
   /** Problems met while reading the files (unreadable, too large...), passed through first. */
   readonly fileProblems?: ReadonlyArray<string>;
+  /**
+   * Describe only the profile of this name (every profile is still indexed, so chains resolve):
+   * what a switch needs to know about its target, without describing ten thousand others.
+   */
+  readonly only?: string;
 }
 
 /** Human label for a kind, for the tree and pickers. */
@@ -285,9 +290,15 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
 
   const index: Index = { configPath: config.path, credentialsPath: credentials.path, profiles, ssoSessions };
   const out: ProfileInfo[] = [];
-  profiles.forEach((entry, name) => out.push(describeProfile(name, entry, index, input)));
+  const { only } = input;
+  if (only === undefined) profiles.forEach((entry, name) => out.push(describeProfile(name, entry, index, input)));
+  else {
+    const entry = profiles.get(only);
+    if (entry) out.push(describeProfile(only, entry, index, input));
+  }
 
-  const listed = new Set(misnamed.length > 0 ? out.map((p) => p.name) : []);
+  // A misnamed section is listed as a profile unless a real profile (or an earlier one) has its name.
+  const listed = new Set(misnamed.length > 0 ? profiles.keys() : []);
   for (const m of misnamed) {
     const problem = { cause: `The AWS CLI ignores the section [${m.header}] in ${config.path}: ${m.why}`, next: m.fix };
     if (m.name === undefined || m.name === '' || listed.has(m.name)) {
@@ -295,6 +306,7 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
       continue;
     }
     listed.add(m.name);
+    if (only !== undefined && m.name !== only) continue;
     const info = infoFields(m.section.settings, undefined);
     info.name = m.name;
     info.kind = claimingKind(m.section.settings);

@@ -45,7 +45,8 @@ export class ProfileStore implements vscode.Disposable {
    * (the SDK resolves its credentials), or undefined when it can. Checked before each switch.
    */
   async problemOf(name: string): Promise<string | undefined> {
-    const model = await loadProfileModel(this.paths, { logger: this.log, compareWithSdk: true });
+    // Only that profile is described (the files are still read whole: its chain may be anywhere).
+    const model = await loadProfileModel(this.paths, { logger: this.log, compareWithSdk: true, only: name });
     return model.profiles.find((p) => p.name === name)?.problem;
   }
 

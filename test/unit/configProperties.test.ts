@@ -239,6 +239,11 @@ describe('config model vs the AWS CLI (botocore) on generated files', function (
               `${(e as Error).message}\n--- config ---\n${c.config ?? '(no file)'}\n--- credentials ---\n${c.credentials ?? '(no file)'}\n--- model ---\n${JSON.stringify(model, null, 1)}\n--- botocore ---\n${JSON.stringify(reading, null, 1)}`,
             );
           }
+          // The check before a switch describes one profile only: exactly as the full model does.
+          for (const p of model.profiles) {
+            const one = await loadProfileModel({ configFile: files.config, credentialsFile: files.credentials }, { only: p.name });
+            assert.deepEqual(one.profiles, [p], `loadProfileModel(…, { only: ${JSON.stringify(p.name)} }) differs from the full model's entry`);
+          }
           checkedProfiles += model.profiles.length;
           if (process.env.CONFIG_PROPERTY_STATS) {
             for (const [n, o] of Object.entries(reading.profiles ?? {})) {
