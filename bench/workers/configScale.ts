@@ -46,20 +46,23 @@ async function settledHeapUsed(gc: () => void): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
+/** The first run in this process, checked (every generated profile is in the model, none flagged). */
+async function coldRun(env: NodeJS.ProcessEnv, active: string, total: number, gc: () => void): Promise<{ run: Run; kinds: Record<string, number> }> {
+  gc();
+  gc();
+  return checked(await firstLevel(env, active), total);
+}
+
 /**
- * The first run in this process, checked (every generated profile is in the model, none flagged),
- * and the memory the model and the rows hold, as the view holds them: heapUsed while they are
- * held minus heapUsed once they are dropped, both settled (so compiled code and the harness are
- * in both and cancel out).
+ * The memory one listing's model and rows hold, as the view holds them: settled heapUsed while
+ * they are held minus the same once they are dropped (compiled code and the harness are in both
+ * and cancel out). Measured last: the heap snapshots it takes would change the timed runs' heap.
  */
-async function coldRun(env: NodeJS.ProcessEnv, active: string, total: number, gc: () => void): Promise<{ run: Run; kinds: Record<string, number>; heapDeltaBytes: number }> {
-  gc();
-  gc();
-  const holder = globalThis as { benchKept?: Awaited<ReturnType<typeof firstLevel>> };
+async function heldByOneListing(env: NodeJS.ProcessEnv, active: string, gc: () => void): Promise<number> {
+  const holder = globalThis as { benchKept?: unknown };
   // Held in a global, not in a local of this frame, so that dropping it really releases it.
   holder.benchKept = await firstLevel(env, active);
-  const { run, kinds } = checked(holder.benchKept, total);
-  return { run, kinds, heapDeltaBytes: await heldBytes(holder, gc) };
+  return heldBytes(holder, gc);
 }
 
 /** The run's timing and the kinds of its profiles, once every profile is known to be there and usable. */
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
       gc(); // a collection left over from the previous run is not this run's cost
       warm.push((await firstLevel(env, active)).run);
     }
+    const heapDeltaBytes = await heldByOneListing(env, active, gc);
 
     emit({
       profiles: total,
@@ -111,7 +115,7 @@ async function main(): Promise<void> {
       kinds: cold.kinds,
       cold: roundRun(cold.run),
       warm: warm.map(roundRun),
-      heapDeltaBytes: cold.heapDeltaBytes,
+      heapDeltaBytes,
     });
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
