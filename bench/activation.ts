@@ -6,14 +6,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../test/support/browser';
-import { findCodeServer, startCodeServer, type CodeServer } from '../test/support/codeServer';
-import { createFixtureHome, isolatedEnv, type FixtureHome } from '../test/support/fixtureHome';
+import { findCodeServer } from '../test/support/codeServer';
 import { waitFor, type MotoServer } from '../test/support/moto';
+import { withBenchWorkbench } from './benchWorkbench';
 import { newLogMatches, nowMs, round, runWorker, say, summarize, type Summary } from './lib';
 
 export interface ActivationResult {
@@ -94,19 +90,10 @@ async function loadsOnOneServer(
   server: number,
 ): Promise<{ activate: number[]; page: number[]; info: { vscodeVersion: string; codeServerVersion: string; extensionHostNode: string } }> {
   const { root } = opts;
-  const vsix = path.join(root, 'dist-vsix', 'aws-identity-switcher.vsix');
-  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ais-bench-activation-'));
-  let home: FixtureHome | undefined;
-  let cs: CodeServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    const workspace = path.join(tmp, 'workspace');
-    await fsp.cp(path.join(root, 'test', 'fixtures', 'integration', 'workspace'), workspace, { recursive: true });
-    home = await createFixtureHome(path.join(root, 'test', 'fixtures', 'integration', 'aws'), tmp);
-    say(`activation: code-server ${server + 1}/${opts.servers}: starting with the packaged .vsix installed`);
-    cs = await startCodeServer({ workspaceFolder: workspace, env: isolatedEnv(home, { stsEndpoint: opts.moto.endpoint }), vsix, stateParent: tmp });
+  const fixtures = path.join(root, 'test', 'fixtures', 'integration');
+  say(`activation: code-server ${server + 1}/${opts.servers}: starting with the packaged .vsix installed`);
+  return withBenchWorkbench({ root, moto: opts.moto, name: 'activation', awsDir: path.join(fixtures, 'aws'), workspaceFrom: path.join(fixtures, 'workspace') }, async ({ cs, browser }) => {
     const extensionHostNode = execFileSync(findCodeServer(root).node, ['--version'], { encoding: 'utf8' }).trim();
-    browser = await launchChromium();
     const seen = new Set<string>();
     const activate: number[] = [];
     const page: number[] = [];
@@ -118,7 +105,7 @@ async function loadsOnOneServer(
       let line: { file: string; ms: number; vscode: string } | undefined;
       await waitFor(
         () => {
-          const hit = newLogMatches(cs!.userDataDir, seen, LINE)[0];
+          const hit = newLogMatches(cs.userDataDir, seen, LINE)[0];
           line = hit && { file: hit.file, ms: Number(hit.match[1]), vscode: hit.match[2]! };
           return line !== undefined;
         },
@@ -135,10 +122,5 @@ async function loadsOnOneServer(
       await tab.close();
     }
     return { activate, page, info: { vscodeVersion, codeServerVersion: cs.version, extensionHostNode } };
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await cs?.stop();
-    await home?.dispose();
-    await fsp.rm(tmp, { recursive: true, force: true, maxRetries: 3 });
-  }
+  });
 }

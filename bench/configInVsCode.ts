@@ -11,13 +11,9 @@
  */
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../test/support/browser';
-import { startCodeServer, type CodeServer } from '../test/support/codeServer';
-import { createFixtureHome, isolatedEnv, type FixtureHome } from '../test/support/fixtureHome';
 import { waitFor, type MotoServer } from '../test/support/moto';
+import { withBenchWorkbench } from './benchWorkbench';
 import { generateConfig } from './configGen';
 import { newLogMatches, nowMs, say, summarize, type Summary } from './lib';
 
@@ -44,27 +40,16 @@ export async function measureConfigInVsCode(opts: { root: string; moto: MotoServ
 }
 
 async function loadsWithProfiles(opts: { root: string; moto: MotoServer; loads: number }, size: number): Promise<Array<{ readMs: number; firstRowMs: number }>> {
-  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ais-bench-config-vscode-'));
-  let home: FixtureHome | undefined;
-  let cs: CodeServer | undefined;
-  let browser: Browser | undefined;
-  try {
+  say(`config in VS Code: ${size} profiles: starting code-server with the packaged .vsix installed`);
+  const awsDir = async (tmp: string): Promise<string> => {
     const generated = path.join(tmp, 'aws');
-    const workspace = path.join(tmp, 'workspace');
     await fsp.mkdir(generated);
-    await fsp.mkdir(workspace);
     const files = generateConfig(size);
     await fsp.writeFile(path.join(generated, 'config'), files.config);
     await fsp.writeFile(path.join(generated, 'credentials'), files.credentials);
-    home = await createFixtureHome(generated, tmp);
-    say(`config in VS Code: ${size} profiles: starting code-server with the packaged .vsix installed`);
-    cs = await startCodeServer({
-      workspaceFolder: workspace,
-      env: isolatedEnv(home, { stsEndpoint: opts.moto.endpoint }),
-      vsix: path.join(opts.root, 'dist-vsix', 'aws-identity-switcher.vsix'),
-      stateParent: tmp,
-    });
-    browser = await launchChromium();
+    return generated;
+  };
+  return withBenchWorkbench({ root: opts.root, moto: opts.moto, name: 'config-vscode', awsDir }, async ({ cs, browser }) => {
     const seen = new Set<string>();
     const samples: Array<{ readMs: number; firstRowMs: number }> = [];
     for (let i = 0; i < opts.loads; i++) {
@@ -74,7 +59,7 @@ async function loadsWithProfiles(opts: { root: string; moto: MotoServer; loads: 
       let log = '';
       await waitFor(
         () => {
-          log = newLogMatches(cs!.userDataDir, seen, ACTIVATED)[0]?.file ?? '';
+          log = newLogMatches(cs.userDataDir, seen, ACTIVATED)[0]?.file ?? '';
           return log !== '';
         },
         `the activation line of workbench load ${i + 1} in ${cs.userDataDir}/logs`,
@@ -106,10 +91,5 @@ async function loadsWithProfiles(opts: { root: string; moto: MotoServer; loads: 
       await page.close();
     }
     return samples;
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await cs?.stop();
-    await home?.dispose();
-    await fsp.rm(tmp, { recursive: true, force: true, maxRetries: 3 });
-  }
+  });
 }
