@@ -12,6 +12,8 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { Workbench } from '../test/e2e/workbench';
+import { extensionId } from '../test/support/codeServer';
 import { waitFor, type MotoServer } from '../test/support/moto';
 import { withBenchWorkbench } from './benchWorkbench';
 import { generateConfig } from './configGen';
@@ -69,7 +71,7 @@ async function loadsWithProfiles(opts: { root: string; moto: MotoServer; loads: 
       if (READ.test(fs.readFileSync(log, 'utf8'))) {
         throw new Error('The profiles were read before the view was opened (the window restored the AWS Identity view): this load measures nothing.');
       }
-      const activityItem = page.locator('.part.activitybar [aria-label="AWS Identity"]').first();
+      const activityItem = new Workbench(page, extensionId(opts.root)).activityBarItem();
       await activityItem.waitFor({ state: 'visible', timeout: 60_000 });
       const t0 = nowMs();
       await activityItem.click();

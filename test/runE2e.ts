@@ -27,7 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromiumWithProfile } from './support/browser';
-import { startCodeServer, repoRoot, CodeServer, killDescendants, tail } from './support/codeServer';
+import { startCodeServer, repoRoot, CodeServer, extensionId, killDescendants, tail } from './support/codeServer';
 import { createFixtureHome, isolatedEnv, FixtureHome } from './support/fixtureHome';
 import { startMoto, MotoServer } from './support/moto';
 import { FaultProxy } from './support/faultProxy';
@@ -105,12 +105,6 @@ function ensureVsix(root: string, args: Args): string {
     say(`built in ${seconds(Date.now() - t)}`);
   } else say(`using ${path.relative(root, vsix)} (up to date with src/; --rebuild forces a build)`);
   return vsix;
-}
-
-/** `<publisher>.<name>` from package.json: the installed extension's id. */
-function extensionId(root: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string };
-  return `${manifest.publisher}.${manifest.name}`;
 }
 
 /**

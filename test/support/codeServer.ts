@@ -107,6 +107,12 @@ export function repoRoot(from: string = __dirname): string {
   }
 }
 
+/** `<publisher>.<name>` from package.json: the installed extension's id. */
+export function extensionId(root: string = repoRoot()): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string };
+  return `${manifest.publisher}.${manifest.name}`;
+}
+
 /** Locates code-server and its Node 24; fails with the command that installs them. */
 export function findCodeServer(root: string = repoRoot()): CodeServerInstall {
   const cache = process.env.AWS_IDENTITY_TEST_CACHE ?? path.join(root, '.vscode-test');
