@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { AwsIdentityApi } from './api';
-import type { ProfileInfo } from './aws/types';
-import type { CommandContext } from './commands/context';
+import { inspectProfile } from './aws/profileCredentials';
+import { assumeAndRemember, useAndRemember, type CommandContext } from './commands/context';
 import type { IdentityPresenter } from './views/identityPresenter';
 import type { ProfilesTreeProvider } from './views/profilesTree';
 
@@ -12,22 +12,15 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter): Aw
     listProfiles: async () => [...(await ctx.profiles.model()).profiles],
     getActiveIdentity: () => ctx.manager.identity,
     onDidChangeIdentity: presenter.onDidChangeIdentity,
-    useProfile: async (name) => {
-      const identity = await ctx.manager.useProfile(name);
-      await ctx.memory.setLastProfile(name);
-      return identity;
-    },
-    assumeRole: async (roleArn, options = {}) => {
-      const identity = await ctx.manager.assumeRole({
+    useProfile: (name) => useAndRemember(ctx, name),
+    assumeRole: (roleArn, options = {}) =>
+      assumeAndRemember(ctx, {
         roleArn,
         source: options.sourceProfile ? { type: 'profile', profile: options.sourceProfile } : { type: 'active' },
         ...(options.sessionName ? { sessionName: options.sessionName } : {}),
         ...(options.durationSeconds ? { durationSeconds: options.durationSeconds } : {}),
         ...(options.externalId ? { externalId: options.externalId } : {}),
-      });
-      await ctx.memory.recordRole(roleArn);
-      return identity;
-    },
+      }),
     // Other extensions get temporary credentials only: long-lived IAM user keys stay inside.
     getCredentials: () => ctx.manager.getExportableCredentials(),
   };
@@ -44,19 +37,6 @@ export function registerInspectCommand(presenter: IdentityPresenter, tree: Profi
       }),
     ),
   }));
-}
-
-/** True when using this profile would ask for an MFA code (its own or along its source_profile chain). */
-export function needsMfa(profile: ProfileInfo, all: readonly ProfileInfo[]): boolean {
-  const seen = new Set<string>();
-  let p: ProfileInfo | undefined = profile;
-  while (p && !seen.has(p.name)) {
-    if (p.mfaSerial) return true;
-    seen.add(p.name);
-    const next: string | undefined = p.sourceProfile;
-    p = next ? all.find((q) => q.name === next) : undefined;
-  }
-  return false;
 }
 
 /**
@@ -77,7 +57,8 @@ export async function restoreLastProfile(ctx: CommandContext): Promise<void> {
     ctx.log.warn(`Not restoring profile "${name}": ${profile ? profile.problem : 'it is no longer in the config files'}.`);
     return;
   }
-  if (needsMfa(profile, model.profiles)) {
+  // The same rule the switch uses to decide whether resolving the profile asks for a code.
+  if ((await inspectProfile(name, ctx.profiles.paths)).needsMfa) {
     const choice = await vscode.window.showInformationMessage(`AWS profile "${name}" was active here last time; it needs an MFA code to sign in again.`, 'Sign In');
     if (choice === 'Sign In') await vscode.commands.executeCommand('awsIdentity.useProfile', name);
     return;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommandFactory } from './index';
-import { profileArgument, reportFailure, type CommandContext } from './context';
+import { assumeAndRemember, profileArgument, reportFailure, type CommandContext } from './context';
 import type { Identity, ProfileInfo } from '../aws/types';
 import {
   CHAINED_ROLE_MAX_DURATION_SECONDS,
@@ -62,11 +62,7 @@ async function runAssumeRole(ctx: CommandContext, flow: Flow): Promise<Identity 
     request = options;
   }
 
-  const assume = async (req: AssumeRoleRequest): Promise<Identity> => {
-    const identity = await ctx.manager.assumeRole(req);
-    await ctx.memory.recordRole(req.roleArn);
-    return identity;
-  };
+  const assume = (req: AssumeRoleRequest): Promise<Identity> => assumeAndRemember(ctx, req);
 
   try {
     return await assume(request);

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { IdentityManager } from '../identity/identityManager';
+import type { AssumeRoleRequest, IdentityManager } from '../identity/identityManager';
 import type { ProfileStore } from '../profiles/profileStore';
 import type { Log } from '../util/log';
 import type { Settings } from '../util/settings';
 import type { Terminals } from '../terminal/terminals';
-import type { ProfileInfo } from '../aws/types';
+import type { Identity, ProfileInfo } from '../aws/types';
 import { isProfileNode } from '../views/profilesTree';
 import { UserCancelledError } from '../views/mfaPrompt';
 import { sanitizeRecentRoles, recordRoleUse, rankRecentRoles, type RecentRole } from '../identity/recentRoles';
@@ -48,6 +48,20 @@ export class IdentityMemory {
   async recordRole(arn: string): Promise<void> {
     await this.globalState.update(RECENT_ROLES_KEY, recordRoleUse(this.recentRoles(), arn, Date.now()));
   }
+}
+
+/** Makes a profile the active identity and remembers its name (only its name) for this workspace. */
+export async function useAndRemember(ctx: CommandContext, name: string): Promise<Identity> {
+  const identity = await ctx.manager.useProfile(name);
+  await ctx.memory.setLastProfile(name);
+  return identity;
+}
+
+/** Assumes a role and remembers its ARN among the recently used roles. */
+export async function assumeAndRemember(ctx: CommandContext, request: AssumeRoleRequest): Promise<Identity> {
+  const identity = await ctx.manager.assumeRole(request);
+  await ctx.memory.recordRole(request.roleArn);
+  return identity;
 }
 
 /** The profile a tree command was invoked on (VS Code passes the tree node). */

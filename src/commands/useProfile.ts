@@ -1,15 +1,11 @@
 import type { CommandFactory } from './index';
-import { profileArgument, reportFailure, type CommandContext } from './context';
+import { profileArgument, reportFailure, useAndRemember, type CommandContext } from './context';
 import type { Identity } from '../aws/types';
 import { pickProfile } from '../views/quickPicks';
 
-/** Makes a profile the active identity; remembers its name (only its name) for this workspace. */
+/** Makes a profile the active identity (see useAndRemember); a failure is reported, not thrown. */
 export async function switchToProfile(ctx: CommandContext, name: string): Promise<Identity | undefined> {
-  return reportFailure(ctx, `Switching to profile "${name}"`, async () => {
-    const identity = await ctx.manager.useProfile(name);
-    await ctx.memory.setLastProfile(name);
-    return identity;
-  });
+  return reportFailure(ctx, `Switching to profile "${name}"`, () => useAndRemember(ctx, name));
 }
 
 async function profileNameFrom(ctx: CommandContext, arg: unknown, title: string): Promise<string | undefined> {
