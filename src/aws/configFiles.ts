@@ -13,6 +13,7 @@ import { externalDataInterceptor, parseKnownFiles } from '@smithy/shared-ini-fil
 import type { Logger, ProfileModel } from './types';
 import { type CliIniReading, decodeSharedFile, readIniAsCli, splitLines } from './cliIni';
 import { buildProfileModel, type SdkReading } from './profileModel';
+import { type ProfileTexts, type SdkSections, readProfileAsSdk, withInMemoryFiles } from './sdkSections';
 
 export interface ConfigPaths {
   readonly configFile: string;
@@ -111,26 +112,17 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
 }
 
-let sdkReadCounter = 0;
-
 /**
  * The SDK's reading of the two texts, by its own parser. The parser is not exported on its own;
  * `parseKnownFiles` reads through a file cache that `externalDataInterceptor` can fill, so the
- * texts we read are registered under made-up paths no real file has, and removed right after.
+ * texts are handed to it in memory (see withInMemoryFiles). For one profile (`only`), just the
+ * sections that can define it and its chain are parsed (see sdkSections.ts).
  */
-async function readAsSdk(configText: string, credentialsText: string): Promise<SdkReading> {
-  const id = ++sdkReadCounter;
-  const configKey = `aws-identity-switcher:in-memory/${process.pid}/${id}/config`;
-  const credentialsKey = `aws-identity-switcher:in-memory/${process.pid}/${id}/credentials`;
-  externalDataInterceptor.interceptFile(configKey, configText);
-  externalDataInterceptor.interceptFile(credentialsKey, credentialsText);
-  try {
-    return (await parseKnownFiles({ configFilepath: configKey, filepath: credentialsKey, ignoreCache: true })) as SdkReading;
-  } finally {
-    const record = externalDataInterceptor.getFileRecord();
-    delete record[configKey];
-    delete record[credentialsKey];
-  }
+async function readAsSdk(configText: string, credentialsText: string, only: string | undefined): Promise<SdkReading> {
+  const parse = (texts: ProfileTexts): Promise<SdkSections> =>
+    withInMemoryFiles(externalDataInterceptor, texts, (p) => parseKnownFiles({ configFilepath: p.configFile, filepath: p.credentialsFile, ignoreCache: true }));
+  const full = { config: configText, credentials: credentialsText };
+  return (only === undefined ? await parse(full) : (await readProfileAsSdk(full, only, parse)).sections) as SdkReading;
 }
 
 /** smithy's parser throws on these section names, and the SDK then ignores the whole file. */
@@ -181,7 +173,7 @@ export async function loadProfileModel(
     try {
       // The SDK's reading only matters for a profile about to be used (fromIni reads the files
       // itself then); skipping it halves the time to list a large config.
-      if (compare) sdk = await readAsSdk(sdkConfigText, sdkCredentialsText);
+      if (compare) sdk = await readAsSdk(sdkConfigText, sdkCredentialsText, opts.only);
     } catch (e) {
       // Not expected (the SDK swallows its own parse errors); the CLI reading still stands.
       opts.logger?.error('Reading the shared config files as the AWS SDK does failed; profiles are not compared with its reading.', e);

@@ -20,6 +20,8 @@ import { ClockSkew, DEFAULT_STS_TUNING, StsObservation, StsTuning, getSessionTok
 import { UserFacingError, toUserFacingError } from './errors';
 import { AwsCredentials, MfaCodeProvider, MfaPromptContext, systemClock } from './types';
 import type { ConfigPaths } from './configFiles';
+import { type SdkProfileReading, readProfileAsSdk, withInMemoryFiles } from './sdkSections';
+import { promises as fs } from 'node:fs';
 
 /** Where the shared config files are. */
 /** How a profile yields credentials, decided with the same rules and order as `fromIni`. */
@@ -66,13 +68,28 @@ function kindOf(s: Section | undefined): ProfileCredentialKind {
   return 'none';
 }
 
-async function readSections(paths: ConfigPaths): Promise<Sections> {
-  return (await loadSdk().parseKnownFiles({ filepath: paths.credentialsFile, configFilepath: paths.configFile, ignoreCache: true })) as Sections;
+/** A file's text as the SDK reads it: UTF-8, and an unreadable or missing file is empty. */
+async function readText(file: string): Promise<string> {
+  return fs.readFile(file, 'utf8').catch(() => '');
+}
+
+/**
+ * The SDK's reading of `profile` and its chain, from the files as they are now, and the reduced
+ * texts it came from (see sdkSections.ts): one small parse per link instead of whole files.
+ */
+async function readProfile(profile: string, paths: ConfigPaths): Promise<SdkProfileReading> {
+  const sdk = loadSdk();
+  const [config, credentials] = await Promise.all([readText(paths.configFile), readText(paths.credentialsFile)]);
+  return readProfileAsSdk({ config, credentials }, profile, (texts) =>
+    withInMemoryFiles(sdk.externalDataInterceptor, texts, (p) =>
+      sdk.parseKnownFiles({ configFilepath: p.configFile, filepath: p.credentialsFile, ignoreCache: true }),
+    ),
+  );
 }
 
 /** Facts about `profile` from the config files, following its `source_profile` chain. */
 export async function inspectProfile(profile: string, paths: ConfigPaths): Promise<ProfileFacts> {
-  return factsFrom(profile, await readSections(paths));
+  return factsFrom(profile, (await readProfile(profile, paths)).sections as Sections);
 }
 
 function factsFrom(profile: string, sections: Sections): ProfileFacts {
@@ -127,7 +144,8 @@ export interface ResolvedProfileCredentials {
 }
 
 /**
- * Resolves `profile`'s credentials (re-reading the files every time: `ignoreCache`).
+ * Resolves `profile`'s credentials, reading the files afresh every time (so edits count at the
+ * next renewal) but parsing only the sections the profile's chain needs (see sdkSections.ts).
  * @throws UserFacingError, or the MFA provider's own error when the user dismissed the prompt
  *   (see mfa.ts)
  */
@@ -143,7 +161,8 @@ export async function resolveProfileCredentials(req: ProfileCredentialsRequest):
     askForMfaCode(req.mfaCodeProvider, serial, { trigger: req.mfaTrigger, label, ...(req.currentExpiration ? { expiration: req.currentExpiration } : {}) });
 
   try {
-    sections = await readSections(paths);
+    const reading = await readProfile(profile, paths);
+    sections = reading.sections as Sections;
     facts = factsFrom(profile, sections);
     if (!facts.exists) {
       throw new UserFacingError(
@@ -162,27 +181,26 @@ export async function resolveProfileCredentials(req: ProfileCredentialsRequest):
     // Retries/timeouts for the inner STS (and SSO) clients; the region travels separately, see the header.
     const { region: _stsRegion, ...clientConfig } = stsClientConfig(req.region, tuning);
     void _stsRegion;
-    const common = {
-      profile,
-      filepath: paths.credentialsFile,
-      configFilepath: paths.configFile,
-      ignoreCache: true,
-      clientConfig,
-      parentClientConfig: { region: req.region ?? 'us-east-1' },
-    };
-
-    let credentials: AwsCredentials;
-    if (facts.kind === 'sso') {
-      credentials = toCredentials(await sdk.fromSSO(common)());
-    } else {
-      credentials = toCredentials(
+    // fromIni / fromSSO read the same reduced texts the facts came from, not the whole files again.
+    const sso = facts.kind === 'sso';
+    let credentials = await withInMemoryFiles(sdk.externalDataInterceptor, reading.texts, async (files) => {
+      const common = {
+        profile,
+        filepath: files.credentialsFile,
+        configFilepath: files.configFile,
+        ignoreCache: true,
+        clientConfig,
+        parentClientConfig: { region: req.region ?? 'us-east-1' },
+      };
+      if (sso) return toCredentials(await sdk.fromSSO(common)());
+      return toCredentials(
         await sdk.fromIni({
           ...common,
           mfaCodeProvider: ask,
           clientPlugins: [stsObserverPlugin(observation, skew.clock, skew)],
         })(),
       );
-    }
+    });
 
     if (facts.staticWithMfa && facts.mfaSerial && !credentials.sessionToken) {
       const tokenCode = await ask(facts.mfaSerial);

@@ -11,4 +11,6 @@ export { STSClient, AssumeRoleCommand, GetCallerIdentityCommand, GetSessionToken
 // `filepath`/`configFilepath` to it: see profileCredentials.ts.
 export { fromIni, fromSSO } from '@aws-sdk/credential-providers';
 // The same INI parser fromIni uses, so "which profile, which keys" is decided exactly as the SDK does.
-export { parseKnownFiles } from '@smithy/shared-ini-file-loader';
+// externalDataInterceptor: this bundle's own file cache, through which fromIni is handed the few
+// sections a profile needs instead of reading the whole files (see sdkSections.ts).
+export { parseKnownFiles, externalDataInterceptor } from '@smithy/shared-ini-file-loader';
