@@ -16,10 +16,11 @@ import { startMoto, type MotoServer } from '../test/support/moto';
 import { measureActivation, type ActivationResult } from './activation';
 import { measureConfigInVsCode, type VsCodeScaleLevel } from './configInVsCode';
 import { measureConfigScale, type ScaleLevel } from './configScale';
+import { generateConfig } from './configGen';
 import { credentialProcessScript, measureEndpoint, type EndpointResult } from './endpoint';
 import { bytesCell, cell, machine, round, say, table, verdict, type Machine } from './lib';
 import { benchManager, useBenchEnvironment, writeBenchAwsHome } from './switchSetup';
-import { measureSwitching, type Measured, type StsCalls, type SwitchResult } from './switchLatency';
+import { measureLargeConfigSwitch, measureSwitching, type LargeConfigSwitchResult, type Measured, type StsCalls, type SwitchResult } from './switchLatency';
 
 const SECTIONS = ['activation', 'config', 'switch', 'endpoint'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -69,6 +70,7 @@ interface Results {
   readonly config?: readonly ScaleLevel[];
   readonly configInVsCode?: readonly VsCodeScaleLevel[];
   readonly switching?: SwitchResult;
+  readonly switchingLarge?: LargeConfigSwitchResult;
   readonly endpoint?: EndpointResult;
 }
 
@@ -92,6 +94,8 @@ function headline(r: Results): Record<string, unknown> {
     assumeWarmMs: r.switching?.ours.warmAssume.ms.median ?? null,
     assumeStsCalls: r.switching ? totalCalls(r.switching.ours.warmAssume.stsCalls) : null,
     firstSwitchColdMs: r.switching?.ours.coldProfileChain.ms.median ?? null,
+    switch10kProfilesMs: r.switchingLarge?.ours.ms.median ?? null,
+    switch10kProfilesSpeedupVsCliV1: r.switchingLarge?.speedupVsCliV1 ?? null,
     endpointP99Ms: oneClient?.p99Ms.median ?? null,
     endpointP99MsBasis: 'one keep-alive client (a terminal); other concurrency levels under endpoint.levels',
     endpointStsCallsPerRequest: r.endpoint ? r.endpoint.stsCallsDuringLoad / Math.max(1, r.endpoint.requestsServed) : null,
@@ -228,12 +232,20 @@ function markdown(r: Results): string {
           row('ours: `assumeRole(…, source: active)` (warm)', s.ours.warmAssume),
           row('AWS CLI v1: `sts assume-role … --profile base`', s.cliV1Assume),
           row('AWS CLI v2: `sts assume-role … --profile base --endpoint-url`', s.cliV2Assume),
+          ...(r.switchingLarge
+            ? [
+                row(`ours: \`useProfile(chain)\` in a ${r.switchingLarge.profiles.toLocaleString('en-US')}-profile config, with the extension's check first (warm)`, r.switchingLarge.ours),
+                row(`AWS CLI v1: \`sts get-caller-identity --profile chain\` in the same config (cache emptied first)`, r.switchingLarge.cliV1),
+              ]
+            : []),
         ],
       ),
     );
     out.push(
       '',
-      `Speed-up (CLI median / our warm median): assume ${s.speedupAssumeVsCliV1}x vs CLI v1, ${s.speedupAssumeVsCliV2}x vs CLI v2; profile chain ${s.speedupProfileChainVsCliV1}x vs CLI v1. ` +
+      `Speed-up (CLI median / our warm median): assume ${s.speedupAssumeVsCliV1}x vs CLI v1, ${s.speedupAssumeVsCliV2}x vs CLI v2; profile chain ${s.speedupProfileChainVsCliV1}x vs CLI v1` +
+        (r.switchingLarge ? `, ${r.switchingLarge.speedupVsCliV1}x vs CLI v1 in the ${r.switchingLarge.profiles.toLocaleString('en-US')}-profile config (${Math.round(r.switchingLarge.configBytes / 1024)} KiB)` : '') +
+        '. ' +
         `Budgets: one STS call per assume: ${verdict(b.assumeStsCalls!.met === true)}; ≥ ${BUDGETS.switchSpeedupVsCli}x faster than the CLI (assume, v1): ${verdict(b.switchSpeedupVsCli!.met === true)}.`,
     );
   }
@@ -303,7 +315,7 @@ async function main(): Promise<void> {
   let moto: MotoServer | undefined;
   let proxy: FaultProxy | undefined;
   const aws = await writeBenchAwsHome(credentialProcessScript(root));
-  const partial: { activation?: ActivationResult; config?: ScaleLevel[]; configInVsCode?: VsCodeScaleLevel[]; switching?: SwitchResult; endpoint?: EndpointResult } = {};
+  const partial: { activation?: ActivationResult; config?: ScaleLevel[]; configInVsCode?: VsCodeScaleLevel[]; switching?: SwitchResult; switchingLarge?: LargeConfigSwitchResult; endpoint?: EndpointResult } = {};
   try {
     moto = await startMoto();
     proxy = await FaultProxy.start(moto.endpoint);
@@ -315,7 +327,16 @@ async function main(): Promise<void> {
         partial.config = await measureConfigScale({ sizes: [10, 1_000, 10_000], processes: q ? 2 : 5, warmRuns: q ? 3 : 5 });
         partial.configInVsCode = await measureConfigInVsCode({ root, moto, sizes: q ? [10_000] : [10, 1_000, 10_000], loads: q ? 2 : 3 });
       }
-      if (args.only.has('switch')) partial.switching = await measureSwitching({ aws, proxy, manager, rounds: q ? 2 : 7, oursPerRound: 3, coldRuns: q ? 2 : 5 });
+      if (args.only.has('switch')) {
+        partial.switching = await measureSwitching({ aws, proxy, manager, rounds: q ? 2 : 7, oursPerRound: 3, coldRuns: q ? 2 : 5 });
+        partial.switchingLarge = await measureLargeConfigSwitch({
+          proxy,
+          padding: generateConfig(10_000),
+          profiles: 10_000,
+          rounds: q ? 2 : 5,
+          credentialProcessScript: credentialProcessScript(root),
+        });
+      }
       if (args.only.has('endpoint')) {
         partial.endpoint = await measureEndpoint({
           aws,

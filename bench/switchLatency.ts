@@ -19,7 +19,7 @@ import type { FaultProxy } from '../test/support/faultProxy';
 import type { IdentityManager } from '../src/identity/identityManager';
 import { timedRun } from './clients';
 import { nowMs, round, runWorker, say, summarize, type Summary } from './lib';
-import { ASSUME_ROLE_ARN, SESSION_NAME, type BenchAwsHome } from './switchSetup';
+import { ASSUME_ROLE_ARN, SESSION_NAME, benchManager, useBenchEnvironment, writeBenchAwsHome, type BenchAwsHome } from './switchSetup';
 
 export type StsCalls = Readonly<Record<string, number>>;
 
@@ -169,4 +169,59 @@ export async function measureSwitching(opts: {
     speedupProfileChainVsCliV1: round(result.cliV1ProfileChain.ms.median / result.ours.warmProfileChain.ms.median, 1),
     speedupAssumeVsCliV2: round(result.cliV2Assume.ms.median / result.ours.warmAssume.ms.median, 1),
   };
+}
+
+export interface LargeConfigSwitchResult {
+  readonly profiles: number;
+  readonly configBytes: number;
+  /** `useProfile('chain')` with the extension's check first, warm, in the large config. */
+  readonly ours: Measured;
+  /** The same profile chain with the CLI in the same large config (its cache emptied first). */
+  readonly cliV1: Measured;
+  readonly speedupVsCliV1: number;
+}
+
+/**
+ * A switch inside an organisation-wide config: the bench's `chain` profile after `profiles`
+ * generated ones (configGen.ts), so every reading of the files by us, by the SDK and by the CLI
+ * has the whole config to get through. Ours includes the check the extension runs before each
+ * switch (see benchManager's `withCheck`), since that reads the files too.
+ */
+export async function measureLargeConfigSwitch(opts: { proxy: FaultProxy; padding: { config: string; credentials: string }; profiles: number; rounds: number; credentialProcessScript: string }): Promise<LargeConfigSwitchResult> {
+  const { proxy } = opts;
+  const aws = await writeBenchAwsHome(opts.credentialProcessScript, opts.padding);
+  const previous = { ...process.env };
+  const manager = benchManager(aws, true);
+  try {
+    useBenchEnvironment(aws, proxy.endpoint);
+    const env = clientEnv(aws.home, { AWS_ENDPOINT_URL_STS: proxy.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });
+    const cliV1 = cliV1Path();
+    await manager.useProfile('chain'); // warm-up: the SDK is loaded and every path has run once
+    const ours = new Series(proxy);
+    const cli = new Series(proxy);
+    for (let r = 0; r < opts.rounds; r++) {
+      say(`switch in ${opts.profiles} profiles: round ${r + 1}/${opts.rounds}`);
+      for (let i = 0; i < 3; i++) {
+        await ours.time(async () => {
+          const id = await manager.useProfile('chain');
+          if (!id.arn.includes(':assumed-role/BenchDeploy/')) throw new Error(`useProfile(chain) gave ${id.arn}`);
+        });
+      }
+      await fsp.rm(path.join(aws.home, '.aws', 'cli', 'cache'), { recursive: true, force: true });
+      await cli.time(() => cliChain(cliV1, env));
+    }
+    const result = { ours: ours.result(), cliV1: cli.result() };
+    return {
+      profiles: opts.profiles,
+      configBytes: (await fsp.stat(aws.configFile)).size,
+      ...result,
+      speedupVsCliV1: round(result.cliV1.ms.median / result.ours.ms.median, 1),
+    };
+  } finally {
+    manager.dispose();
+    // Back to the small bench home for the sections that follow.
+    for (const key of Object.keys(process.env)) if (!(key in previous)) delete process.env[key];
+    Object.assign(process.env, previous);
+    await aws.dispose();
+  }
 }

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { IdentityManager } from '../src/identity/identityManager';
 import { silentLogger } from '../src/aws/types';
+import { loadProfileModel } from '../src/aws/configFiles';
 
 export const BENCH_ACCOUNT = '123456789012';
 export const CHAIN_ROLE_ARN = `arn:aws:iam::${BENCH_ACCOUNT}:role/BenchDeploy`;
@@ -26,7 +27,11 @@ export interface BenchAwsHome {
   dispose(): Promise<void>;
 }
 
-export async function writeBenchAwsHome(credentialProcessScript: string): Promise<BenchAwsHome> {
+/**
+ * `padding`: the text of a generated organisation-wide config (configGen.ts) put before the
+ * bench's own profiles, for switching inside a large config; its credentials text likewise.
+ */
+export async function writeBenchAwsHome(credentialProcessScript: string, padding?: { config: string; credentials: string }): Promise<BenchAwsHome> {
   const home = await fsp.mkdtemp(path.join(os.tmpdir(), 'ais-bench-home-'));
   const aws = path.join(home, '.aws');
   await fsp.mkdir(aws, { recursive: true, mode: 0o700 });
@@ -34,6 +39,7 @@ export async function writeBenchAwsHome(credentialProcessScript: string): Promis
   const credentialsFile = path.join(aws, 'credentials');
   await fsp.writeFile(
     configFile,
+    (padding ? `${padding.config}\n` : '') +
     [
       '[profile base]',
       'region = us-east-1',
@@ -53,6 +59,7 @@ export async function writeBenchAwsHome(credentialProcessScript: string): Promis
   );
   await fsp.writeFile(
     credentialsFile,
+    (padding ? `${padding.credentials}\n` : '') +
     ['[base]', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', ''].join('\n'),
     { mode: 0o600 },
   );
@@ -72,12 +79,20 @@ export function useBenchEnvironment(aws: BenchAwsHome, stsEndpoint: string): voi
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
 }
 
-/** An IdentityManager configured as the extension configures it, with production STS tuning. */
-export function benchManager(aws: BenchAwsHome): IdentityManager {
+/**
+ * An IdentityManager configured as the extension configures it, with production STS tuning.
+ * `withCheck`: each switch first asks why the profile cannot be used, as the extension's
+ * ProfileStore.problemOf does (the files read afresh, compared with the SDK's reading).
+ */
+export function benchManager(aws: BenchAwsHome, withCheck = false): IdentityManager {
+  const paths = { configFile: aws.configFile, credentialsFile: aws.credentialsFile };
   return new IdentityManager({
+    ...(withCheck
+      ? { profileProblem: async (name: string) => (await loadProfileModel(paths, { compareWithSdk: true, only: name })).profiles.find((p) => p.name === name)?.problem }
+      : {}),
     logger: silentLogger,
     mfaCodeProvider: () => Promise.reject(new Error('no MFA in the benchmark profiles')),
-    configPaths: () => ({ configFile: aws.configFile, credentialsFile: aws.credentialsFile }),
+    configPaths: () => paths,
     defaultRegion: () => undefined,
     environment: () => ({}),
     defaultSessionName: () => SESSION_NAME,
