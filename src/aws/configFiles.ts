@@ -13,7 +13,7 @@ import { externalDataInterceptor, parseKnownFiles } from '@smithy/shared-ini-fil
 import type { Logger, ProfileModel } from './types';
 import { type CliIniReading, decodeSharedFile, readIniAsCli, splitLines } from './cliIni';
 import { buildProfileModel, type SdkReading } from './profileModel';
-import { type ProfileTexts, type SdkSections, readProfileAsSdk, withInMemoryFiles } from './sdkSections';
+import { readProfileAsSdk, sdkParse } from './sdkSections';
 
 export interface ConfigPaths {
   readonly configFile: string;
@@ -119,8 +119,7 @@ function formatBytes(n: number): string {
  * sections that can define it and its chain are parsed (see sdkSections.ts).
  */
 async function readAsSdk(configText: string, credentialsText: string, only: string | undefined): Promise<SdkReading> {
-  const parse = (texts: ProfileTexts): Promise<SdkSections> =>
-    withInMemoryFiles(externalDataInterceptor, texts, (p) => parseKnownFiles({ configFilepath: p.configFile, filepath: p.credentialsFile, ignoreCache: true }));
+  const parse = sdkParse({ externalDataInterceptor, parseKnownFiles });
   const full = { config: configText, credentials: credentialsText };
   return (only === undefined ? await parse(full) : (await readProfileAsSdk(full, only, parse)).sections) as SdkReading;
 }

@@ -20,7 +20,7 @@ import { ClockSkew, DEFAULT_STS_TUNING, StsObservation, StsTuning, getSessionTok
 import { UserFacingError, toUserFacingError } from './errors';
 import { AwsCredentials, MfaCodeProvider, MfaPromptContext, systemClock } from './types';
 import type { ConfigPaths } from './configFiles';
-import { type SdkProfileReading, readProfileAsSdk, withInMemoryFiles } from './sdkSections';
+import { type SdkProfileReading, readProfileAsSdk, sdkParse, withInMemoryFiles } from './sdkSections';
 import { promises as fs } from 'node:fs';
 
 /** Where the shared config files are. */
@@ -80,11 +80,7 @@ async function readText(file: string): Promise<string> {
 async function readProfile(profile: string, paths: ConfigPaths): Promise<SdkProfileReading> {
   const sdk = loadSdk();
   const [config, credentials] = await Promise.all([readText(paths.configFile), readText(paths.credentialsFile)]);
-  return readProfileAsSdk({ config, credentials }, profile, (texts) =>
-    withInMemoryFiles(sdk.externalDataInterceptor, texts, (p) =>
-      sdk.parseKnownFiles({ configFilepath: p.configFile, filepath: p.credentialsFile, ignoreCache: true }),
-    ),
-  );
+  return readProfileAsSdk({ config, credentials }, profile, sdkParse(sdk));
 }
 
 /** Facts about `profile` from the config files, following its `source_profile` chain. */

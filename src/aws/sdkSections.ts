@@ -119,6 +119,20 @@ export interface FileInterceptor {
   getFileRecord(): Record<string, unknown>;
 }
 
+/** The two parts of a copy of smithy's loader this module needs (each bundle has its own copy). */
+export interface SdkIniLoader {
+  readonly externalDataInterceptor: FileInterceptor;
+  parseKnownFiles(init: { configFilepath: string; filepath: string; ignoreCache: boolean }): Promise<unknown>;
+}
+
+/** `parseKnownFiles` of `loader` on texts held in memory (see withInMemoryFiles). */
+export function sdkParse(loader: SdkIniLoader): SdkParse {
+  return (texts) =>
+    withInMemoryFiles(loader.externalDataInterceptor, texts, async (p) =>
+      (await loader.parseKnownFiles({ configFilepath: p.configFile, filepath: p.credentialsFile, ignoreCache: true })) as SdkSections,
+    );
+}
+
 let inMemoryCounter = 0;
 
 /**

@@ -13,13 +13,13 @@ import {
   type SdkSections,
   indexSdkSections,
   readProfileAsSdk,
+  sdkParse,
   sectionsMentioning,
   withInMemoryFiles,
 } from '../../src/aws/sdkSections';
 import { PROFILE_NAMES, configCase, renderCase } from '../support/configArbitraries';
 
-const parse = (texts: ProfileTexts): Promise<SdkSections> =>
-  withInMemoryFiles(externalDataInterceptor, texts, (p) => parseKnownFiles({ configFilepath: p.configFile, filepath: p.credentialsFile, ignoreCache: true }));
+const parse = sdkParse({ externalDataInterceptor, parseKnownFiles });
 
 const own = (s: SdkSections, key: string): unknown => (Object.prototype.hasOwnProperty.call(s, key) ? s[key] : undefined);
 
