@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { IdentityManager } from '../src/identity/identityManager';
 import { silentLogger } from '../src/aws/types';
-import { loadProfileModel } from '../src/aws/configFiles';
+import { profileProblem } from '../src/aws/configFiles';
 
 export const BENCH_ACCOUNT = '123456789012';
 export const CHAIN_ROLE_ARN = `arn:aws:iam::${BENCH_ACCOUNT}:role/BenchDeploy`;
@@ -82,13 +82,13 @@ export function useBenchEnvironment(aws: BenchAwsHome, stsEndpoint: string): voi
 /**
  * An IdentityManager configured as the extension configures it, with production STS tuning.
  * `withCheck`: each switch first asks why the profile cannot be used, as the extension's
- * ProfileStore.problemOf does (the files read afresh, compared with the SDK's reading).
+ * ProfileStore.problemOf does (profileProblem: the files read afresh, compared with the SDK's reading).
  */
 export function benchManager(aws: BenchAwsHome, withCheck = false): IdentityManager {
   const paths = { configFile: aws.configFile, credentialsFile: aws.credentialsFile };
   return new IdentityManager({
     ...(withCheck
-      ? { profileProblem: async (name: string) => (await loadProfileModel(paths, { compareWithSdk: true, only: name })).profiles.find((p) => p.name === name)?.problem }
+      ? { profileProblem: (name: string) => profileProblem(paths, name) }
       : {}),
     logger: silentLogger,
     mfaCodeProvider: () => Promise.reject(new Error('no MFA in the benchmark profiles')),

@@ -201,3 +201,13 @@ export async function loadProfileModel(
     };
   }
 }
+
+/**
+ * Why `name` cannot be used, read fresh and compared with the AWS SDK's reading of the files
+ * (the SDK resolves its credentials), or undefined when it can: the check before each switch.
+ * Only that profile is described; the files are still read whole, since its chain may be anywhere.
+ */
+export async function profileProblem(paths: ConfigPaths, name: string, logger?: Logger): Promise<string | undefined> {
+  const model = await loadProfileModel(paths, { ...(logger ? { logger } : {}), compareWithSdk: true, only: name });
+  return model.profiles.find((p) => p.name === name)?.problem;
+}

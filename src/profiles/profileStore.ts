@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Logger, ProfileModel } from '../aws/types';
-import { loadProfileModel, resolveConfigPaths, type ConfigPaths } from '../aws/configFiles';
+import { loadProfileModel, profileProblem, resolveConfigPaths, type ConfigPaths } from '../aws/configFiles';
 
 /**
  * The current reading of the shared config files. Reads lazily (the first time the tree or a
@@ -40,14 +40,9 @@ export class ProfileStore implements vscode.Disposable {
     return this.current;
   }
 
-  /**
-   * Why `name` cannot be used, read fresh and compared with the AWS SDK's reading of the files
-   * (the SDK resolves its credentials), or undefined when it can. Checked before each switch.
-   */
-  async problemOf(name: string): Promise<string | undefined> {
-    // Only that profile is described (the files are still read whole: its chain may be anywhere).
-    const model = await loadProfileModel(this.paths, { logger: this.log, compareWithSdk: true, only: name });
-    return model.profiles.find((p) => p.name === name)?.problem;
+  /** Why `name` cannot be used, or undefined when it can (see profileProblem). Checked before each switch. */
+  problemOf(name: string): Promise<string | undefined> {
+    return profileProblem(this.paths, name, this.log);
   }
 
   private async read(): Promise<ProfileModel> {
