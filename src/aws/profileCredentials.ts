@@ -20,7 +20,8 @@ import { ClockSkew, DEFAULT_STS_TUNING, StsObservation, StsTuning, getSessionTok
 import { UserFacingError, toUserFacingError } from './errors';
 import { AwsCredentials, MfaCodeProvider, MfaPromptContext, systemClock } from './types';
 import type { ConfigPaths } from './configFiles';
-import { type SdkProfileReading, readProfileAsSdk, sdkParse, withInMemoryFiles } from './sdkSections';
+import { type ProfileTexts, type SdkProfileReading, readProfileAsSdk, sdkParse, withInMemoryFiles } from './sdkSections';
+import { type SdkClientSettings, readSdkClientSettings } from './clientSettings';
 import { promises as fs } from 'node:fs';
 
 /** Where the shared config files are. */
@@ -77,15 +78,19 @@ async function readText(file: string): Promise<string> {
  * The SDK's reading of `profile` and its chain, from the files as they are now, and the reduced
  * texts it came from (see sdkSections.ts): one small parse per link instead of whole files.
  */
-async function readProfile(profile: string, paths: ConfigPaths): Promise<SdkProfileReading> {
-  const sdk = loadSdk();
+async function readProfile(profile: string, full: ProfileTexts): Promise<SdkProfileReading> {
+  return readProfileAsSdk(full, profile, sdkParse(loadSdk()));
+}
+
+/** Both files as they are now (a missing or unreadable one is empty, as for the SDK). */
+async function readFiles(paths: ConfigPaths): Promise<ProfileTexts> {
   const [config, credentials] = await Promise.all([readText(paths.configFile), readText(paths.credentialsFile)]);
-  return readProfileAsSdk({ config, credentials }, profile, sdkParse(sdk));
+  return { config, credentials };
 }
 
 /** Facts about `profile` from the config files, following its `source_profile` chain. */
 export async function inspectProfile(profile: string, paths: ConfigPaths): Promise<ProfileFacts> {
-  return factsFrom(profile, (await readProfile(profile, paths)).sections as Sections);
+  return factsFrom(profile, (await readProfile(profile, await readFiles(paths))).sections as Sections);
 }
 
 function factsFrom(profile: string, sections: Sections): ProfileFacts {
@@ -137,6 +142,8 @@ export interface ResolvedProfileCredentials {
   readonly facts: ProfileFacts;
   /** True when `credentials.expiration` is on the local clock (an STS clock offset was known). */
   readonly clockAdjusted: boolean;
+  /** The shared-config settings the SDK clients use, as read for this resolution (for the next STS call). */
+  readonly clientSettings: SdkClientSettings;
 }
 
 /**
@@ -157,7 +164,10 @@ export async function resolveProfileCredentials(req: ProfileCredentialsRequest):
     askForMfaCode(req.mfaCodeProvider, serial, { trigger: req.mfaTrigger, label, ...(req.currentExpiration ? { expiration: req.currentExpiration } : {}) });
 
   try {
-    const reading = await readProfile(profile, paths);
+    const full = await readFiles(paths);
+    const reading = await readProfile(profile, full);
+    // Read here from the same texts, so that neither client of this switch parses the files.
+    const clientSettings = await readSdkClientSettings(full, sdk);
     sections = reading.sections as Sections;
     facts = factsFrom(profile, sections);
     if (!facts.exists) {
@@ -175,7 +185,7 @@ export async function resolveProfileCredentials(req: ProfileCredentialsRequest):
 
     const tuning = { ...DEFAULT_STS_TUNING, ...req.tuning };
     // Retries/timeouts for the inner STS (and SSO) clients; the region travels separately, see the header.
-    const { region: _stsRegion, ...clientConfig } = stsClientConfig(req.region, tuning);
+    const { region: _stsRegion, ...clientConfig } = stsClientConfig(req.region, tuning, clientSettings);
     void _stsRegion;
     // fromIni / fromSSO read the same reduced texts the facts came from, not the whole files again.
     const sso = facts.kind === 'sso';
@@ -204,14 +214,14 @@ export async function resolveProfileCredentials(req: ProfileCredentialsRequest):
         credentials,
         { mfaSerial: facts.mfaSerial, tokenCode, durationSeconds: req.sessionDurationSeconds },
         req.region,
-        { skew, tuning, profile, sourceLabel: label },
+        { skew, tuning, profile, sourceLabel: label, clientSettings },
       );
-      return { credentials, facts, clockAdjusted: true };
+      return { credentials, facts, clockAdjusted: true, clientSettings };
     }
 
     const clockAdjusted = skew.isKnown;
     if (credentials.expiration && clockAdjusted) credentials = { ...credentials, expiration: skew.toLocal(credentials.expiration) };
-    return { credentials, facts, clockAdjusted };
+    return { credentials, facts, clockAdjusted, clientSettings };
   } catch (error) {
     if (isMfaPromptFailure(error) || error instanceof UserFacingError) throw error;
     // A service error came from the inner AssumeRole of a role profile: name the role.

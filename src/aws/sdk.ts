@@ -14,3 +14,9 @@ export { fromIni, fromSSO } from '@aws-sdk/credential-providers';
 // externalDataInterceptor: this bundle's own file cache, through which fromIni is handed the few
 // sections a profile needs instead of reading the whole files (see sdkSections.ts).
 export { parseKnownFiles, externalDataInterceptor } from '@smithy/shared-ini-file-loader';
+// The SDK's own reading of the settings its clients load from the shared config, used to read
+// them once per switch and hand them to the clients (see clientSettings.ts). Already in this
+// bundle through the clients, so exporting them adds nothing to its size.
+export { loadConfig, getProfileName, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS } from '@smithy/core/config';
+export { NODE_APP_ID_CONFIG_OPTIONS } from '@aws-sdk/core/client';
+export { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } from '@aws-sdk/core/httpAuthSchemes';

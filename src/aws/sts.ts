@@ -20,6 +20,7 @@ import { Emitter, Event } from './events';
 import { AwsCallContext, UserFacingError, errorCode, toUserFacingError } from './errors';
 import { AwsCredentials, Clock, systemClock } from './types';
 import { parseCallerArn } from './roleInput';
+import { type SdkClientSettings, sdkClientConfig } from './clientSettings';
 
 /** Retry and timeout settings for STS requests. */
 export interface StsTuning {
@@ -127,6 +128,8 @@ export interface StsCallOptions {
   /** Human label of the calling credentials ("profile dev"), named in ExpiredToken messages. */
   readonly sourceLabel?: string;
   readonly profile?: string;
+  /** The shared-config settings for the client, read already (see clientSettings.ts); else the client reads the files. */
+  readonly clientSettings?: SdkClientSettings;
 }
 
 // One keep-alive agent per scheme, shared by every short-lived client: connections are reused
@@ -141,10 +144,12 @@ function tuningOf(options: StsCallOptions | undefined): StsTuning {
 
 /**
  * SDK client configuration for STS: region (or us-east-1 + the global endpoint when none
- * applies), retries and timeouts. Also used as `clientConfig` of `fromIni`'s inner STS client.
+ * applies), retries and timeouts, and the shared-config settings when they have been read.
+ * Also used as `clientConfig` of `fromIni`'s inner STS client.
  */
-export function stsClientConfig(region: string | undefined, tuning: StsTuning): Record<string, unknown> {
+export function stsClientConfig(region: string | undefined, tuning: StsTuning, settings?: SdkClientSettings): Record<string, unknown> {
   return {
+    ...(settings ? sdkClientConfig(settings) : {}),
     region: region ?? 'us-east-1',
     // Only for the fallback: with an explicit region the regional endpoint is the right one
     // (and the SDK would send legacy "global" regions like eu-west-1 to sts.amazonaws.com too).
@@ -240,7 +245,7 @@ async function withClient<T>(
   const clock = options?.skew?.clock ?? systemClock;
   const observation: StsObservation = {};
   const client = new sdk.STSClient({
-    ...stsClientConfig(region, tuningOf(options)),
+    ...stsClientConfig(region, tuningOf(options), options?.clientSettings),
     credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
   });
   client.middlewareStack.use(stsObserverPlugin(observation, clock, options?.skew));

@@ -27,7 +27,8 @@ import {
   partitionOfRegion,
   sanitizeSessionName,
 } from '../aws/roleInput';
-import { AssumeRoleParams, AssumedRole, ClockSkew, StsTuning, assumeRole as stsAssumeRole, getCallerIdentity, getSessionToken } from '../aws/sts';
+import { AssumeRoleParams, AssumedRole, ClockSkew, StsCallOptions, StsTuning, assumeRole as stsAssumeRole, getCallerIdentity, getSessionToken } from '../aws/sts';
+import type { SdkClientSettings } from '../aws/clientSettings';
 import { AwsCredentials, Clock, Identity, IdentitySource, Logger, MfaCodeProvider, systemClock } from '../aws/types';
 import { IdentitySession } from './identitySession';
 
@@ -190,8 +191,10 @@ export class IdentityManager implements Disposable {
       const paths = this.options.configPaths();
       const facts = await inspectProfile(profile, paths);
       const region = this.resolveRegion(facts.region);
+      let clientSettings: SdkClientSettings | undefined;
       const fetchProfile = async (context: RefreshContext | undefined): Promise<AwsCredentials> => {
         const resolved = await this.resolveProfile(profile, paths, region.stsRegion, context);
+        clientSettings = resolved.clientSettings;
         return resolved.clockAdjusted || !resolved.credentials.expiration || !this.skew.isKnown
           ? resolved.credentials
           : { ...resolved.credentials, expiration: this.skew.toLocal(resolved.credentials.expiration) };
@@ -199,7 +202,8 @@ export class IdentityManager implements Disposable {
 
       let first = await fetchProfile(undefined);
       const skewKnownBefore = this.skew.isKnown;
-      const caller = await getCallerIdentity(first, region.stsRegion, this.stsOptions({ profile, sourceLabel: target }));
+      // The settings the credentials were resolved with, so this client does not read the files again.
+      const caller = await getCallerIdentity(first, region.stsRegion, this.stsOptions({ profile, sourceLabel: target, ...(clientSettings ? { clientSettings } : {}) }));
       // SSO / credential_process credentials arrive without an STS Date header; the first
       // GetCallerIdentity teaches us the clock offset, so convert their expiration now.
       if (!skewKnownBefore && this.skew.isKnown && first.expiration) first = { ...first, expiration: this.skew.toLocal(first.expiration) };
@@ -364,13 +368,7 @@ export class IdentityManager implements Disposable {
     }
   }
 
-  private stsOptions(extra: { callerArn?: string; sourceLabel?: string; profile?: string }): {
-    skew: ClockSkew;
-    tuning?: Partial<StsTuning>;
-    callerArn?: string;
-    sourceLabel?: string;
-    profile?: string;
-  } {
+  private stsOptions(extra: Omit<StsCallOptions, 'skew' | 'tuning'>): StsCallOptions {
     return { skew: this.skew, ...(this.options.stsTuning ? { tuning: this.options.stsTuning } : {}), ...extra };
   }
 

@@ -72,6 +72,8 @@ export interface ProxiedRequest {
   readonly action: string;
   /** True when a fault answered it instead of moto. */
   readonly faulted: boolean;
+  /** The request's User-Agent header (it carries the SDK's `app/ID` when an app id is set). */
+  readonly userAgent: string;
 }
 
 export class FaultProxy {
@@ -157,10 +159,11 @@ export class FaultProxy {
       const body = Buffer.concat(chunks);
       const params = new URLSearchParams(body.toString('utf8'));
       const action = params.get('Action') ?? '?';
+      const userAgent = req.headers['user-agent'] ?? '';
       const active = this.faults.find((f) => f.fault.action === action && f.remaining > 0);
       if (active) {
         active.remaining--;
-        this.requests.push({ action, faulted: true });
+        this.requests.push({ action, faulted: true, userAgent });
         if (active.fault.reply === 'stall') return; // never answered; stop() destroys the socket
         if ('raw' in active.fault.reply) {
           const { status, body: text } = active.fault.reply.raw;
@@ -173,7 +176,7 @@ export class FaultProxy {
         res.end(xml);
         return;
       }
-      this.requests.push({ action, faulted: false });
+      this.requests.push({ action, faulted: false, userAgent });
       const upstreamReq = http.request(
         // Headers unchanged, Host included: it is part of the SigV4 signature moto checks with IAM authorization on.
         { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
