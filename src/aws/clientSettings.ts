@@ -1,6 +1,7 @@
 /**
- * The shared-config settings every AWS SDK client reads before its first request, read once per
- * switch and handed to the clients, so that they do not read the files themselves.
+ * The shared-config settings every AWS SDK client reads before its first request, read once each
+ * time a profile's credentials are resolved (a switch, a renewal) and handed to the clients of
+ * that resolution and of the switch's GetCallerIdentity, so that they do not read the files.
  *
  * Why: a client reads `use_fips_endpoint`, `use_dualstack_endpoint`, `sdk_ua_app_id` and
  * `auth_scheme_preference` each through its own `loadConfig`, and each of those reads parses the
@@ -13,8 +14,8 @@
  * objects (environment variable, then the profile's setting, then the default), for the profile
  * the clients read them for (`getProfileName`: $AWS_PROFILE, else `default`: the clients are not
  * told the switched-to profile), from the sections that can define that profile (sdkSections.ts).
- * One difference, on purpose: the files are read afresh for each switch, where a client reads
- * them through smithy's per-process cache and so never saw an edit made after the first one.
+ * One difference, on purpose: the files are read afresh each time, where a client reads them
+ * through smithy's per-process cache and so never saw an edit made after the first reading.
  *
  * Pure: no `vscode`. The SDK is passed in (its bundle has its own copy of smithy's file record).
  */
