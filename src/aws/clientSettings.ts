@@ -19,7 +19,7 @@
  *
  * Pure: no `vscode`. The SDK is passed in (its bundle has its own copy of smithy's file record).
  */
-import { indexSdkSections, type ProfileTexts, sectionsMentioning, withInMemoryFiles, type FileInterceptor } from './sdkSections';
+import { type FileInterceptor, type IndexedTexts, textsMentioning, withInMemoryFiles } from './sdkSections';
 
 /** The four settings, as the SDK resolves them. */
 export interface SdkClientSettings {
@@ -48,13 +48,9 @@ export interface SdkSettingsLoader {
 }
 
 /** The settings as the SDK's clients would read them from these texts of the two files. */
-export async function readSdkClientSettings(full: ProfileTexts, sdk: SdkSettingsLoader): Promise<SdkClientSettings> {
+export async function readSdkClientSettings(full: IndexedTexts, sdk: SdkSettingsLoader): Promise<SdkClientSettings> {
   const profile = sdk.getProfileName({});
-  const texts = {
-    config: sectionsMentioning(indexSdkSections(full.config), [profile]),
-    credentials: sectionsMentioning(indexSdkSections(full.credentials), [profile]),
-  };
-  return withInMemoryFiles(sdk.externalDataInterceptor, texts, async (files) => {
+  return withInMemoryFiles(sdk.externalDataInterceptor, textsMentioning(full, [profile]), async (files) => {
     const init = { profile, configFilepath: files.configFile, filepath: files.credentialsFile };
     const [useFipsEndpoint, useDualstackEndpoint, userAgentAppId, authSchemePreference] = await Promise.all([
       sdk.loadConfig(sdk.NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, init)(),

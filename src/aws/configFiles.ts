@@ -13,7 +13,7 @@ import { externalDataInterceptor, parseKnownFiles } from '@smithy/shared-ini-fil
 import type { Logger, ProfileModel } from './types';
 import { type CliIniReading, decodeSharedFile, readIniAsCli, splitLines } from './cliIni';
 import { buildProfileModel, type SdkReading } from './profileModel';
-import { readProfileAsSdk, sdkParse } from './sdkSections';
+import { indexTexts, readProfileAsSdk, sdkParse } from './sdkSections';
 
 export interface ConfigPaths {
   readonly configFile: string;
@@ -121,7 +121,7 @@ function formatBytes(n: number): string {
 async function readAsSdk(configText: string, credentialsText: string, only: string | undefined): Promise<SdkReading> {
   const parse = sdkParse({ externalDataInterceptor, parseKnownFiles });
   const full = { config: configText, credentials: credentialsText };
-  return (only === undefined ? await parse(full) : (await readProfileAsSdk(full, only, parse)).sections) as SdkReading;
+  return (only === undefined ? await parse(full) : (await readProfileAsSdk(indexTexts(full), only, parse)).sections) as SdkReading;
 }
 
 /** smithy's parser throws on these section names, and the SDK then ignores the whole file. */

@@ -20,11 +20,10 @@ import { ClockSkew, DEFAULT_STS_TUNING, StsObservation, StsTuning, getSessionTok
 import { UserFacingError, toUserFacingError } from './errors';
 import { AwsCredentials, MfaCodeProvider, MfaPromptContext, systemClock } from './types';
 import type { ConfigPaths } from './configFiles';
-import { type ProfileTexts, type SdkProfileReading, readProfileAsSdk, sdkParse, withInMemoryFiles } from './sdkSections';
+import { type IndexedTexts, type SdkProfileReading, indexTexts, readProfileAsSdk, sdkParse, withInMemoryFiles } from './sdkSections';
 import { type SdkClientSettings, readSdkClientSettings } from './clientSettings';
 import { promises as fs } from 'node:fs';
 
-/** Where the shared config files are. */
 /** How a profile yields credentials, decided with the same rules and order as `fromIni`. */
 export type ProfileCredentialKind = 'assumeRole' | 'static' | 'webIdentity' | 'process' | 'sso' | 'login' | 'none';
 
@@ -78,14 +77,17 @@ async function readText(file: string): Promise<string> {
  * The SDK's reading of `profile` and its chain, from the files as they are now, and the reduced
  * texts it came from (see sdkSections.ts): one small parse per link instead of whole files.
  */
-async function readProfile(profile: string, full: ProfileTexts): Promise<SdkProfileReading> {
+async function readProfile(profile: string, full: IndexedTexts): Promise<SdkProfileReading> {
   return readProfileAsSdk(full, profile, sdkParse(loadSdk()));
 }
 
-/** Both files as they are now (a missing or unreadable one is empty, as for the SDK). */
-async function readFiles(paths: ConfigPaths): Promise<ProfileTexts> {
+/**
+ * Both files as they are now (a missing or unreadable one is empty, as for the SDK), with their
+ * section headers found once for every reading that picks sections out of them.
+ */
+async function readFiles(paths: ConfigPaths): Promise<IndexedTexts> {
   const [config, credentials] = await Promise.all([readText(paths.configFile), readText(paths.credentialsFile)]);
-  return { config, credentials };
+  return indexTexts({ config, credentials });
 }
 
 /** Facts about `profile` from the config files, following its `source_profile` chain. */

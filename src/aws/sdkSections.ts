@@ -80,6 +80,22 @@ export interface ProfileTexts {
   readonly credentials: string;
 }
 
+/** Both files with their section headers found once, for the readings that pick sections out. */
+export interface IndexedTexts {
+  readonly config: SdkSectionIndex;
+  readonly credentials: SdkSectionIndex;
+}
+
+export function indexTexts(full: ProfileTexts): IndexedTexts {
+  return { config: indexSdkSections(full.config), credentials: indexSdkSections(full.credentials) };
+}
+
+/** Both files reduced to the sections that mention one of `names` (see sectionsMentioning). */
+export function textsMentioning(indexed: IndexedTexts, names: Iterable<string>): ProfileTexts {
+  const wanted = [...names];
+  return { config: sectionsMentioning(indexed.config, wanted), credentials: sectionsMentioning(indexed.credentials, wanted) };
+}
+
 export interface SdkProfileReading {
   /** The texts the sections were read from (give these to `fromIni`). */
   readonly texts: ProfileTexts;
@@ -95,12 +111,10 @@ export type SdkParse = (texts: ProfileTexts) => Promise<SdkSections>;
  * links and sso_session, as the SDK itself reads them), from the sections that can define them.
  * One small parse per link of the chain instead of one parse of the whole files.
  */
-export async function readProfileAsSdk(full: ProfileTexts, profile: string, parse: SdkParse): Promise<SdkProfileReading> {
-  const config = indexSdkSections(full.config);
-  const credentials = indexSdkSections(full.credentials);
+export async function readProfileAsSdk(full: IndexedTexts, profile: string, parse: SdkParse): Promise<SdkProfileReading> {
   const names = new Set([profile]);
   for (;;) {
-    const texts = { config: sectionsMentioning(config, names), credentials: sectionsMentioning(credentials, names) };
+    const texts = textsMentioning(full, names);
     const sections = await parse(texts);
     const before = names.size;
     for (const name of [...names]) {

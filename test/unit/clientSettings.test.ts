@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { STSClient } from '@aws-sdk/client-sts';
 import { readSdkClientSettings, sdkClientConfig, type SdkClientSettings } from '../../src/aws/clientSettings';
 import { loadSdk } from '../../src/aws/sdkLoader';
+import { indexTexts } from '../../src/aws/sdkSections';
 import { IdentityManager } from '../../src/identity/identityManager';
 import { AMBIENT_AWS_ENV, setEnv, tempAwsFiles, type TempAwsFiles } from '../support/awsFiles';
 import { FaultProxy } from '../support/faultProxy';
@@ -134,7 +135,7 @@ describe('SDK client settings (read once, handed to the clients)', function () {
             const expected = await resolvedBy(oracle);
             oracle.destroy();
 
-            const ours = await readSdkClientSettings({ config: c.config, credentials: c.credentials }, loadSdk());
+            const ours = await readSdkClientSettings(indexTexts({ config: c.config, credentials: c.credentials }), loadSdk());
             assert.deepEqual(ours, expected);
 
             // Given them, a client resolves the same values without reading the files: these
@@ -157,7 +158,7 @@ describe('SDK client settings (read once, handed to the clients)', function () {
 
     it('no files, no environment: the SDK defaults', async () => {
       restore = setEnv({ ...AMBIENT_AWS_ENV, ...SETTINGS_ENV });
-      assert.deepEqual(await readSdkClientSettings({ config: '', credentials: '' }, loadSdk()), {
+      assert.deepEqual(await readSdkClientSettings(indexTexts({ config: '', credentials: '' }), loadSdk()), {
         useFipsEndpoint: false,
         useDualstackEndpoint: false,
         userAgentAppId: undefined,

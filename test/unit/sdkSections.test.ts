@@ -12,6 +12,7 @@ import {
   type ProfileTexts,
   type SdkSections,
   indexSdkSections,
+  indexTexts,
   readProfileAsSdk,
   sdkParse,
   sectionsMentioning,
@@ -85,7 +86,7 @@ describe('sdkSections: the SDK reading of one profile from the sections it needs
       'sso_region = us-east-1',
       '',
     ].join('\n');
-    const reading = await readProfileAsSdk({ config, credentials: '[other]\naws_access_key_id = A\n' }, 'top', parse);
+    const reading = await readProfileAsSdk(indexTexts({ config, credentials: '[other]\naws_access_key_id = A\n' }), 'top', parse);
     assert.deepEqual(Object.keys(reading.sections).sort(), ['mid', 'sso-session.org', 'top']);
     assert.equal(reading.sections.mid?.sso_session, 'org');
     assert.equal(reading.sections['sso-session.org']?.sso_region, 'us-east-1');
@@ -96,7 +97,7 @@ describe('sdkSections: the SDK reading of one profile from the sections it needs
   it('leaves nothing registered with the SDK reader once done, even when the reading throws', async () => {
     const before = Object.keys(externalDataInterceptor.getFileRecord()).length;
     await assert.rejects(withInMemoryFiles(externalDataInterceptor, { config: '', credentials: '[a]\naws_secret_access_key = s\n' }, () => Promise.reject(new Error('boom'))), /boom/);
-    await readProfileAsSdk({ config: '[profile a]\nregion = x\n', credentials: '' }, 'a', parse);
+    await readProfileAsSdk(indexTexts({ config: '[profile a]\nregion = x\n', credentials: '' }), 'a', parse);
     assert.equal(Object.keys(externalDataInterceptor.getFileRecord()).length, before);
   });
 
@@ -108,7 +109,7 @@ describe('sdkSections: the SDK reading of one profile from the sections it needs
         const whole = await parse(full);
         // Each profile the SDK sees, and one name it may not (a missing profile must stay missing).
         for (const profile of new Set([...Object.keys(whole).filter((k) => !k.startsWith('sso-session.')), extraName])) {
-          const { sections } = await readProfileAsSdk(full, profile, parse);
+          const { sections } = await readProfileAsSdk(indexTexts(full), profile, parse);
           for (const name of chainOf(whole, profile)) {
             for (const key of [name, `sso-session.${name}`]) {
               assert.deepEqual(own(sections, key), own(whole, key), `profile ${JSON.stringify(profile)}: ${JSON.stringify(key)} differs`);
