@@ -792,7 +792,16 @@ function sdkDifference(name: string, s: Settings, ix: Index, input: ProfileModel
   if (sessionName !== undefined && sdkProfile.sso_session === sessionName) {
     const cliSession = ix.ssoSessions.get(sessionName);
     const sdkSession = sdk[`sso-session.${sessionName}`];
-    for (const key of ['sso_start_url', 'sso_region']) compare(key, str(cliSession, key), sdkSession?.[key], `${key} of [sso-session ${sessionName}]`);
+    for (const key of ['sso_start_url', 'sso_region']) {
+      const label = `${key} of [sso-session ${sessionName}]`;
+      const cliValue = cliSession?.get(key);
+      // A block (indented sub-settings) is never what the SDK reads: its parser files the lines
+      // under `key.sub` names and leaves `key` itself unset or empty.
+      if (cliValue !== undefined && typeof cliValue !== 'string') {
+        const sdkValue = sdkSession?.[key];
+        differences.push(`${label} is ${showValue(key, cliValue)} for the CLI but ${sdkValue === undefined ? 'missing' : quote(sdkValue)} for the SDK`);
+      } else compare(key, cliValue, sdkSession?.[key], label);
+    }
   }
   if (differences.length === 0) return undefined;
   const shown = differences.slice(0, 3).join('; ') + (differences.length > 3 ? `; and ${differences.length - 3} more` : '');

@@ -540,6 +540,16 @@ describe('profile model (checked against botocore)', () => {
       assert.equal(sdk.r!.mfa_serial, undefined);
       assert.match(profile(m, 'r').problem!, /mfa_serial is "" for the CLI but missing for the SDK/);
     });
+    differs(
+      'an sso-session setting with indented sub-settings: a block for the CLI, unset for the SDK (found by the property test, seed 2109007767)',
+      { config: '[profile prod]\nregion = us-east-1\nsso_session = other\n[sso-session other]\nsso_region =\n  sub_setting = eu-west-1\n' },
+      ({ m, sdk, cli }) => {
+        assert.equal(cli.profiles!.prod!.verdict, 'none');
+        assert.deepEqual(cli.ssoSessionSettings!.other!.sso_region, { sub_setting: 'eu-west-1' });
+        assert.equal(sdk['sso-session.other']!.sso_region, undefined);
+        assert.match(profile(m, 'prod').problem!, /sso_region of \[sso-session other\] is a block of sub-settings for the CLI but missing for the SDK/);
+      },
+    );
     differs('a [__proto__] section: the SDK ignores the whole file, the CLI reads it', { credentials: `[__proto__]\nregion = us-east-1\n[dev]\n${keys}` }, ({ m, sdk, cli }) => {
       assert.equal(cli.profiles!.dev!.verdict, 'credentials');
       assert.deepEqual(sdk, {});
