@@ -39,6 +39,11 @@ export interface CliRefusal {
 export interface CliIniReading {
   /** Sections in file order. When the file is refused they are read leniently, for display. */
   readonly sections: ReadonlyArray<CliSection>;
+  /**
+   * False when no value in the file spans lines or is a block, so a reader need not look at
+   * every value to find one. Absent means not known (look).
+   */
+  readonly continuedValues?: boolean;
   /** Set when the CLI would refuse the file; the first reason it meets. */
   readonly refusal?: CliRefusal;
 }
@@ -196,7 +201,9 @@ const KNOWN_KEYS_BY_LENGTH: ReadonlyArray<ReadonlyArray<string> | undefined> = (
 /** text[start, end) as one of the known (lower-case) keys, if it is exactly one of them. */
 function knownKeyAt(text: string, start: number, end: number): string | undefined {
   const candidates = KNOWN_KEYS_BY_LENGTH[end - start];
-  if (candidates) for (const key of candidates) if (text.startsWith(key, start)) return key;
+  // Indexed, not for-of: run once per setting line, mostly before V8 optimises it, and an
+  // unoptimised for-of allocates an iterator and a result object per step.
+  if (candidates) for (let i = 0; i < candidates.length; i++) if (text.startsWith(candidates[i]!, start)) return candidates[i];
   return undefined;
 }
 
@@ -261,11 +268,15 @@ class SectionReader {
     const text = this.text;
     // Line n is text[lineStart, lineEnd); its stripped content is text[start, end).
     let lineStart = 0;
+    // The space tests here and in setting() decide the plain space and printable ASCII (nearly
+    // every character they meet) inline and call isPySpace only for the rest: they run several
+    // times per line, mostly before V8 has optimised this loop, when a call costs more than a test.
+    let c: number;
     for (let n = 0; lineStart <= text.length; n++) {
       let lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd < 0) lineEnd = text.length;
       let start = lineStart;
-      while (start < lineEnd && isPySpace(text.charCodeAt(start))) start++;
+      while (start < lineEnd && ((c = text.charCodeAt(start)) === 0x20 || ((c < 0x20 || c >= 0x85) && isPySpace(c)))) start++;
       const indent = start - lineStart;
       lineStart = lineEnd + 1;
       if (start === lineEnd) {
@@ -273,7 +284,7 @@ class SectionReader {
         continue;
       }
       let end = lineEnd;
-      while (isPySpace(text.charCodeAt(end - 1))) end--;
+      while ((c = text.charCodeAt(end - 1)) === 0x20 || ((c < 0x20 || c >= 0x85) && isPySpace(c))) end--;
       this.line(n, start, end, indent);
     }
     return this.finish();
@@ -347,19 +358,24 @@ class SectionReader {
       return;
     }
     let keyEnd = delimiter;
-    while (keyEnd > start && isPySpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+    let c: number;
+    while (keyEnd > start && ((c = text.charCodeAt(keyEnd - 1)) === 0x20 || ((c < 0x20 || c >= 0x85) && isPySpace(c)))) keyEnd--;
     const key = knownKeyAt(text, start, keyEnd) ?? text.slice(start, keyEnd).toLowerCase();
     if (key === '') this.badLines.push(n);
-    if (section.settings.has(key)) {
+    let valueStart = delimiter + 1;
+    while (valueStart < end && ((c = text.charCodeAt(valueStart)) === 0x20 || ((c < 0x20 || c >= 0x85) && isPySpace(c)))) valueStart++;
+    // A key seen before leaves the size as it was (the later value replaces the earlier, as a
+    // lenient reading keeps it): one hash lookup per setting instead of has() then set().
+    const { settings } = section;
+    const before = settings.size;
+    settings.set(key, text.slice(valueStart, end));
+    if (settings.size === before) {
       this.refuse({
         line: n,
         cause: `the setting ${key} appears twice in [${section.header}] (line ${n + 1})`,
         fix: 'keep only one of them',
       });
     }
-    let valueStart = delimiter + 1;
-    while (valueStart < end && isPySpace(text.charCodeAt(valueStart))) valueStart++;
-    section.settings.set(key, text.slice(valueStart, end));
     this.option = key;
   }
 
@@ -397,7 +413,8 @@ class SectionReader {
     }
     // Every value is joined now: the sections are what CliSection describes.
     const sections = this.ordered as ReadonlyArray<CliSection>;
-    return this.refusal ? { sections, refusal: this.refusal } : { sections };
+    const continuedValues = continued.size > 0;
+    return this.refusal ? { sections, continuedValues, refusal: this.refusal } : { sections, continuedValues };
   }
 }
 

@@ -137,7 +137,7 @@ function sdkRefusal(text: string): string | undefined {
   return undefined;
 }
 
-const EMPTY: CliIniReading = { sections: [] };
+const EMPTY: CliIniReading = { sections: [], continuedValues: false };
 
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

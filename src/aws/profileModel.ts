@@ -205,15 +205,14 @@ const CREDENTIALS = Object.fromEntries(
 const SHLEX_SPECIAL = /[ \t\r\n'"\\]/;
 
 /**
- * botocore's shlex.split of a `[profile ...]` header. The common `profile NAME` is read without
- * shlex (and without a capturing regex: at ten thousand headers both cost more than the rest).
+ * The NAME of the common `profile NAME` header, which botocore's shlex.split reads as the two
+ * words it looks like; undefined for any other header. Read without shlex and without a capturing
+ * regex (at ten thousand headers either costs more than the rest of the header's reading).
  */
-function profileHeaderWords(header: string): string[] | undefined {
-  if (header.startsWith('profile ')) {
-    const name = header.slice('profile '.length);
-    if (name !== '' && !SHLEX_SPECIAL.test(name)) return ['profile', name];
-  }
-  return shlexSplit(header);
+function plainProfileName(header: string): string | undefined {
+  if (!header.startsWith('profile ')) return undefined;
+  const name = header.slice('profile '.length);
+  return name !== '' && !SHLEX_SPECIAL.test(name) ? name : undefined;
 }
 
 /** Builds the model. Never throws on any input. */
@@ -241,10 +240,15 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
   const profiles = new Map<string, ProfileEntry>();
   const ssoSessions = new Map<string, Settings>();
   const misnamed: { header: string; section: Section; name?: string; why: string; fix: string }[] = [];
-  for (const section of config.cli.sections) {
+  // Indexed loops on the paths run once per profile: see knownKeyAt in cliIni.ts.
+  const configSections = config.cli.sections;
+  for (let i = 0; i < configSections.length; i++) {
+    const section = configSections[i]!;
     const h = section.header;
-    if (h.startsWith('profile')) {
-      const parts = profileHeaderWords(h);
+    const plainName = plainProfileName(h);
+    if (plainName !== undefined) profiles.set(plainName, { settings: section.settings, config: section });
+    else if (h.startsWith('profile')) {
+      const parts = shlexSplit(h);
       if (parts?.length === 2) profiles.set(parts[1]!, { settings: section.settings, config: section });
       else if (parts === undefined || parts.length > 2) {
         const name = parts ? parts.slice(1).join(' ') : h.slice('profile'.length).trim();
@@ -366,8 +370,7 @@ function lineOne(v: string): string {
 
 function describeProfile(name: string, entry: ProfileEntry, ix: Index, input: ProfileModelInput): ProfileInfo {
   const { settings: s, config: inConfig, credentials: inCredentials } = entry;
-  const definedIn: ProfileLocation[] = [];
-  if (inConfig) definedIn.push({ file: ix.configPath, line: inConfig.line });
+  const definedIn: ProfileLocation[] = inConfig ? [{ file: ix.configPath, line: inConfig.line }] : [];
   if (inCredentials) definedIn.push({ file: ix.credentialsPath, line: inCredentials.line });
   const sessionName = str(s, 'sso_session');
   const info = infoFields(s, sessionName !== undefined ? ix.ssoSessions.get(sessionName) : undefined);
@@ -403,8 +406,10 @@ function firstProblem(
     return { cause: `The AWS CLI cannot read ${refused.path}, which defines this profile: ${r.cause}`, next: r.fix };
   }
   // 2. A value the CLI reads as an indented block, or continued on indented lines (rare: the
-  // settings are looked at one by one only when some value is either).
-  if (hasContinuedValue(s)) for (const key of ONE_LINE_KEYS) {
+  // settings are looked at one by one only when some value is either, and a profile's values only
+  // when its files have such a value at all).
+  const someContinued = input.config.cli.continuedValues !== false || input.credentials.cli.continuedValues !== false;
+  if (someContinued && hasContinuedValue(s)) for (const key of ONE_LINE_KEYS) {
     const v = s.get(key);
     if (v === undefined) continue;
     if (typeof v !== 'string') {
@@ -712,7 +717,8 @@ function ssoCheck(name: string, s: Settings, ix: Index): ChainResult | undefined
     if (conflict) return ssoFailure(conflict);
   }
   const required = session ? SSO_REQUIRED_WITH_SESSION : SSO_REQUIRED;
-  for (const key of required) {
+  for (let i = 0; i < required.length; i++) {
+    const key = required[i]!;
     if (!s.has(key) && !session?.has(key)) {
       const missing = required.filter((k) => !s.has(k) && !session?.has(k));
       return ssoFailure({
@@ -730,8 +736,16 @@ function ssoFailure(problem: Problem): ChainResult {
 
 /** A setting the profile gives a value other than its sso-session's (botocore refuses those). */
 function sessionConflict(name: string, s: Settings, sessionName: string, session: Settings): Problem | undefined {
-  // In the session's order, as botocore compares them.
-  for (const [k, theirs] of session) {
+  // In the session's order, as botocore compares them. The session's entries are listed once:
+  // thousands of profiles share a session, and iterating a Map allocates on every step until V8
+  // has optimised the loop, which a first listing mostly runs without.
+  let entries = SESSION_ENTRIES.get(session);
+  if (!entries) SESSION_ENTRIES.set(session, (entries = [...session]));
+  for (let i = 0; i < entries.length; i++) {
+    // Indexed, not destructured: unoptimised array destructuring steps an iterator too.
+    const entry = entries[i]!;
+    const k = entry[0];
+    const theirs = entry[1];
     const own = s.get(k);
     if (own !== undefined && !sameValue(own, theirs)) {
       return {
@@ -742,6 +756,8 @@ function sessionConflict(name: string, s: Settings, sessionName: string, session
   }
   return undefined;
 }
+
+const SESSION_ENTRIES = new WeakMap<Settings, ReadonlyArray<readonly [string, IniValue]>>();
 
 const SSO_REQUIRED = ['sso_role_name', 'sso_account_id', 'sso_start_url', 'sso_region'];
 const SSO_REQUIRED_WITH_SESSION = [...SSO_REQUIRED, 'sso_session'];
