@@ -37,14 +37,19 @@ export interface ScaleLevel {
   readonly warmViewMs: Summary;
   /** What the model and the rows keep alive (settled heapUsed held minus dropped), over the processes. */
   readonly heapDeltaBytes: Summary;
+  /** The floor, cold: the same files split bare into sections and Maps (see bareSplit in the worker). */
+  readonly floorColdMs: Summary;
 }
 
 export async function measureConfigScale(opts: { sizes: readonly number[]; processes: number; warmRuns: number }): Promise<ScaleLevel[]> {
   const levels: ScaleLevel[] = [];
   for (const size of opts.sizes) {
     const results: WorkerResult[] = [];
+    const floors: number[] = [];
+    // Interleaved, so that a slower spell of the machine weighs on both alike.
     for (let i = 0; i < opts.processes; i++) {
       results.push(await runWorker<WorkerResult>('worker-config-scale', [String(size), String(opts.warmRuns)], { nodeArgs: ['--expose-gc'] }));
+      floors.push((await runWorker<{ floorMs: number }>('worker-config-scale', [String(size), '0', 'floor'], { nodeArgs: ['--expose-gc'] })).floorMs);
     }
     const first = results[0]!;
     const warm = results.flatMap((r) => r.warm);
@@ -59,8 +64,9 @@ export async function measureConfigScale(opts: { sizes: readonly number[]; proce
       warmLoadMs: summarize(warm.map((r) => r.loadMs)),
       warmViewMs: summarize(warm.map((r) => r.viewMs)),
       heapDeltaBytes: summarize(results.map((r) => r.heapDeltaBytes)),
+      floorColdMs: summarize(floors),
     };
-    say(`config: ${size} profiles: cold ${level.coldMs.median} ms, warm ${level.warmMs.median} ms`);
+    say(`config: ${size} profiles: cold ${level.coldMs.median} ms (floor ${level.floorColdMs.median} ms), warm ${level.warmMs.median} ms`);
     levels.push(level);
   }
   return levels;

@@ -2,7 +2,7 @@
  * Worker: config scale for one profile count, in a fresh Node process (so the first run is the
  * cold one the extension host sees when the Profiles view first opens).
  *
- *   node --expose-gc .bench/worker-config-scale.js <profiles> <warmRuns>
+ *   node --expose-gc .bench/worker-config-scale.js <profiles> <warmRuns> [floor]
  *
  * Times what the Profiles view does before it can draw its first level: read and model both
  * files (`loadProfileModel(resolveConfigPaths(env), { compareWithSdk: false })`, as ProfileStore does) and turn every
@@ -86,9 +86,46 @@ async function heldBytes(holder: { benchKept?: unknown }, gc: () => void): Promi
   return held - (await settledHeapUsed(gc));
 }
 
+/**
+ * The floor: the least any reading of these files must do, timed cold like firstLevel. Each
+ * line found with indexOf, each header, key and value sliced, each section's settings put in a
+ * Map; none of the CLI's rules, no model, no rows. What firstLevel costs above this is the
+ * extension's own work; the floor itself is V8 making the strings and Maps of the data.
+ */
+async function bareSplit(env: { AWS_CONFIG_FILE: string; AWS_SHARED_CREDENTIALS_FILE: string }): Promise<{ ms: number; sections: number }> {
+  const t0 = nowMs();
+  const texts = await Promise.all([fsp.readFile(env.AWS_CONFIG_FILE, 'utf8'), fsp.readFile(env.AWS_SHARED_CREDENTIALS_FILE, 'utf8')]);
+  const sections: { header: string; settings: Map<string, string> }[] = [];
+  for (const text of texts) {
+    let settings = new Map<string, string>();
+    for (let i = 0; i < text.length; ) {
+      let end = text.indexOf('\n', i);
+      if (end < 0) end = text.length;
+      const first = text.charCodeAt(i);
+      if (first === 0x5b /* [ */) {
+        settings = new Map();
+        sections.push({ header: text.slice(i + 1, text.lastIndexOf(']', end)), settings });
+      } else if (end > i && first !== 0x23 /* # */) {
+        const equals = text.indexOf('=', i);
+        if (equals < end) {
+          // The generated files write `key = value`: one space each side, none at the line's end.
+          let keyEnd = equals;
+          while (text.charCodeAt(keyEnd - 1) === 0x20) keyEnd--;
+          let valueStart = equals + 1;
+          while (text.charCodeAt(valueStart) === 0x20) valueStart++;
+          settings.set(text.slice(i, keyEnd), text.slice(valueStart, end));
+        }
+      }
+      i = end + 1;
+    }
+  }
+  return { ms: nowMs() - t0, sections: sections.length };
+}
+
 async function main(): Promise<void> {
   const total = Number(process.argv[2]);
   const warmRuns = Number(process.argv[3] ?? 10);
+  const floorOnly = process.argv[4] === 'floor';
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc (the memory figure needs it)');
   const files = generateConfig(total);
@@ -98,6 +135,15 @@ async function main(): Promise<void> {
     await fsp.writeFile(env.AWS_CONFIG_FILE, files.config, { mode: 0o600 });
     await fsp.writeFile(env.AWS_SHARED_CREDENTIALS_FILE, files.credentials, { mode: 0o600 });
     const active = files.samples.chain;
+    if (floorOnly) {
+      gc();
+      gc();
+      const floor = await bareSplit(env);
+      // Every profile's section was split (sso-sessions and [default] come on top).
+      if (floor.sections < total) throw new Error(`floor split ${floor.sections} sections of ${total} profiles`);
+      emit({ floorMs: round(floor.ms) });
+      return;
+    }
 
     const cold = await coldRun(env, active, total, gc);
     const warm: Run[] = [];
