@@ -268,15 +268,11 @@ class SectionReader {
     const text = this.text;
     // Line n is text[lineStart, lineEnd); its stripped content is text[start, end).
     let lineStart = 0;
-    // The space tests here and in setting() decide the plain space and printable ASCII (nearly
-    // every character they meet) inline and call isPySpace only for the rest: they run several
-    // times per line, mostly before V8 has optimised this loop, when a call costs more than a test.
-    let c: number;
     for (let n = 0; lineStart <= text.length; n++) {
       let lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd < 0) lineEnd = text.length;
       let start = lineStart;
-      while (start < lineEnd && ((c = text.charCodeAt(start)) === 0x20 || ((c < 0x20 || c >= 0x85) && isPySpace(c)))) start++;
+      while (start < lineEnd && isPySpace(text.charCodeAt(start))) start++;
       const indent = start - lineStart;
       lineStart = lineEnd + 1;
       if (start === lineEnd) {
@@ -284,7 +280,7 @@ class SectionReader {
         continue;
       }
       let end = lineEnd;
-      while ((c = text.charCodeAt(end - 1)) === 0x20 || ((c < 0x20 || c >= 0x85) && isPySpace(c))) end--;
+      while (isPySpace(text.charCodeAt(end - 1))) end--;
       this.line(n, start, end, indent);
     }
     return this.finish();
@@ -358,12 +354,11 @@ class SectionReader {
       return;
     }
     let keyEnd = delimiter;
-    let c: number;
-    while (keyEnd > start && ((c = text.charCodeAt(keyEnd - 1)) === 0x20 || ((c < 0x20 || c >= 0x85) && isPySpace(c)))) keyEnd--;
+    while (keyEnd > start && isPySpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
     const key = knownKeyAt(text, start, keyEnd) ?? text.slice(start, keyEnd).toLowerCase();
     if (key === '') this.badLines.push(n);
     let valueStart = delimiter + 1;
-    while (valueStart < end && ((c = text.charCodeAt(valueStart)) === 0x20 || ((c < 0x20 || c >= 0x85) && isPySpace(c)))) valueStart++;
+    while (valueStart < end && isPySpace(text.charCodeAt(valueStart))) valueStart++;
     // A key seen before leaves the size as it was (the later value replaces the earlier, as a
     // lenient reading keeps it): one hash lookup per setting instead of has() then set().
     const { settings } = section;

@@ -179,6 +179,8 @@ interface Index {
   /** session.full_config['profiles'], with the sections each profile comes from. */
   readonly profiles: Map<string, ProfileEntry>;
   readonly ssoSessions: Map<string, Settings>;
+  /** Whether either file may hold a value that spans lines or is a block (CliIniReading.continuedValues). */
+  readonly someContinued: boolean;
 }
 
 /** One profile: one map entry holds all of it, since every lookup by name costs a hash. */
@@ -292,7 +294,8 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
     fromConfig.credentials = section;
   }
 
-  const index: Index = { configPath: config.path, credentialsPath: credentials.path, profiles, ssoSessions };
+  const someContinued = config.cli.continuedValues !== false || credentials.cli.continuedValues !== false;
+  const index: Index = { configPath: config.path, credentialsPath: credentials.path, profiles, ssoSessions, someContinued };
   const out: ProfileInfo[] = [];
   const { only } = input;
   if (only === undefined) profiles.forEach((entry, name) => out.push(describeProfile(name, entry, index, input)));
@@ -408,8 +411,7 @@ function firstProblem(
   // 2. A value the CLI reads as an indented block, or continued on indented lines (rare: the
   // settings are looked at one by one only when some value is either, and a profile's values only
   // when its files have such a value at all).
-  const someContinued = input.config.cli.continuedValues !== false || input.credentials.cli.continuedValues !== false;
-  if (someContinued && hasContinuedValue(s)) for (const key of ONE_LINE_KEYS) {
+  if (ix.someContinued && hasContinuedValue(s)) for (const key of ONE_LINE_KEYS) {
     const v = s.get(key);
     if (v === undefined) continue;
     if (typeof v !== 'string') {
