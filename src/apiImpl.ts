@@ -33,7 +33,13 @@ export function registerInspectCommand(presenter: IdentityPresenter, tree: Profi
     tree: await Promise.all(
       (await tree.getChildren()).map((node) => {
         const item = tree.getTreeItem(node);
-        return { label: String(item.label), description: String(item.description ?? ''), contextValue: item.contextValue ?? '', icon: (item.iconPath as vscode.ThemeIcon | undefined)?.id };
+        return {
+          label: String(item.label),
+          description: String(item.description ?? ''),
+          contextValue: item.contextValue ?? '',
+          icon: (item.iconPath as vscode.ThemeIcon | undefined)?.id,
+          command: item.command && { command: item.command.command, arguments: item.command.arguments?.length ?? 0 },
+        };
       }),
     ),
   }));

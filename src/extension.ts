@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       () => manager.activeProfile,
       // The region a profile without one gets when used, so the row says what a switch will do.
       () => manager.resolveRegion(undefined).region,
+      log,
     );
     const treeView = vscode.window.createTreeView('awsIdentity.profiles', { treeDataProvider: tree });
     const terminals = new Terminals(context.environmentVariableCollection, manager, settings, log, { profiles });

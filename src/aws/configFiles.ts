@@ -10,9 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { externalDataInterceptor, parseKnownFiles } from '@smithy/shared-ini-file-loader';
-import type { Logger, ProfileModel } from './types';
+import type { Logger, ProfileListing, ProfileModel } from './types';
 import { type CliIniReading, decodeSharedFile, readIniAsCli, splitLines } from './cliIni';
-import { buildProfileModel, type SdkReading } from './profileModel';
+import { buildProfileModel, listingOf, listProfiles, type ProfileModelInput, type SdkReading } from './profileModel';
 import { indexTexts, readProfileAsSdk, sdkParse } from './sdkSections';
 
 export interface ConfigPaths {
@@ -141,6 +141,8 @@ const EMPTY: CliIniReading = { sections: [], continuedValues: false };
 
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+type LoadOptions = { logger?: Logger; maxFileBytes?: number; compareWithSdk?: boolean; only?: string };
+
 /**
  * Reads both files and builds the model. Never throws and never hangs: a missing file is empty,
  * an unreadable, oversized or non-regular one is reported in `fileProblems`, and the other
@@ -150,56 +152,76 @@ const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resol
  * then says what the CLI makes of each profile, and the comparison waits until one is used.
  * `only` describes just that profile (see ProfileModelInput.only), for the check before a switch.
  */
-export async function loadProfileModel(
-  paths: ConfigPaths,
-  opts: { logger?: Logger; maxFileBytes?: number; compareWithSdk?: boolean; only?: string } = {},
-): Promise<ProfileModel> {
-  const maxBytes = opts.maxFileBytes ?? MAX_SHARED_FILE_BYTES;
+export async function loadProfileModel(paths: ConfigPaths, opts: LoadOptions = {}): Promise<ProfileModel> {
   try {
-    const [configRead, credentialsRead] = await Promise.all([readSharedFile(paths.configFile, maxBytes), readSharedFile(paths.credentialsFile, maxBytes)]);
-    const fileProblems = [configRead.problem, credentialsRead.problem].filter((p): p is string => p !== undefined);
-    // Parsing is synchronous; on a huge file, let the extension host breathe between the steps.
-    const cliConfig = configRead.bytes ? readIniAsCli(decodeSharedFile(configRead.bytes)) : EMPTY;
-    await breathe();
-    const cliCredentials = credentialsRead.bytes ? readIniAsCli(decodeSharedFile(credentialsRead.bytes)) : EMPTY;
-    await breathe();
-    // The SDK reads with Node's utf8 decoding (invalid bytes become U+FFFD, a BOM stays and is
-    // trimmed by its parser); the CLI with Python's strict UTF-8.
-    const compare = opts.compareWithSdk !== false;
-    const sdkConfigText = compare ? (configRead.bytes?.toString('utf8') ?? '') : '';
-    const sdkCredentialsText = compare ? (credentialsRead.bytes?.toString('utf8') ?? '') : '';
-    let sdk: SdkReading | undefined;
-    try {
-      // The SDK's reading only matters for a profile about to be used (fromIni reads the files
-      // itself then); skipping it halves the time to list a large config.
-      if (compare) sdk = await readAsSdk(sdkConfigText, sdkCredentialsText, opts.only);
-    } catch (e) {
-      // Not expected (the SDK swallows its own parse errors); the CLI reading still stands.
-      opts.logger?.error('Reading the shared config files as the AWS SDK does failed; profiles are not compared with its reading.', e);
-    }
-    await breathe();
-    const configIgnored = sdk ? sdkRefusal(sdkConfigText) : undefined;
-    const credentialsIgnored = sdk ? sdkRefusal(sdkCredentialsText) : undefined;
-    return buildProfileModel({
-      config: { path: paths.configFile, cli: cliConfig },
-      credentials: { path: paths.credentialsFile, cli: cliCredentials },
-      ...(sdk ? { sdk } : {}),
-      sdkIgnores: { ...(configIgnored ? { config: configIgnored } : {}), ...(credentialsIgnored ? { credentials: credentialsIgnored } : {}) },
-      fileProblems,
-      ...(opts.only !== undefined ? { only: opts.only } : {}),
-    });
+    return buildProfileModel(await readBothFiles(paths, opts));
   } catch (e) {
-    opts.logger?.error('Reading the AWS shared config files failed unexpectedly.', e);
-    return {
-      profiles: [],
-      ssoSessions: [],
-      configFile: paths.configFile,
-      credentialsFile: paths.credentialsFile,
-      fileProblems: [
-        `The profiles could not be read because of an unexpected error (${e instanceof Error ? e.message : String(e)}). Next step: run "Reload Profiles"; if it persists, report it with the log.`,
-      ],
-    };
+    return unreadable(paths, e, opts.logger);
   }
+}
+
+/**
+ * Reads and indexes both files as loadProfileModel does, but describes each profile only when
+ * the listing is asked for it: what the Profiles view needs to show its first rows.
+ */
+export async function loadProfileListing(paths: ConfigPaths, opts: Omit<LoadOptions, 'only'> = {}): Promise<ProfileListing> {
+  try {
+    return listProfiles(await readBothFiles(paths, opts));
+  } catch (e) {
+    return listingOf(unreadable(paths, e, opts.logger));
+  }
+}
+
+async function readBothFiles(paths: ConfigPaths, opts: LoadOptions): Promise<ProfileModelInput> {
+  const maxBytes = opts.maxFileBytes ?? MAX_SHARED_FILE_BYTES;
+  const [configRead, credentialsRead] = await Promise.all([readSharedFile(paths.configFile, maxBytes), readSharedFile(paths.credentialsFile, maxBytes)]);
+  const fileProblems = [configRead.problem, credentialsRead.problem].filter((p): p is string => p !== undefined);
+  // Parsing is synchronous; on a huge file, let the extension host breathe between the steps.
+  const cliConfig = configRead.bytes ? readIniAsCli(decodeSharedFile(configRead.bytes)) : EMPTY;
+  await breathe();
+  const cliCredentials = credentialsRead.bytes ? readIniAsCli(decodeSharedFile(credentialsRead.bytes)) : EMPTY;
+  await breathe();
+  // The SDK reads with Node's utf8 decoding (invalid bytes become U+FFFD, a BOM stays and is
+  // trimmed by its parser); the CLI with Python's strict UTF-8.
+  const compare = opts.compareWithSdk !== false;
+  const sdkConfigText = compare ? (configRead.bytes?.toString('utf8') ?? '') : '';
+  const sdkCredentialsText = compare ? (credentialsRead.bytes?.toString('utf8') ?? '') : '';
+  let sdk: SdkReading | undefined;
+  try {
+    // The SDK's reading only matters for a profile about to be used (fromIni reads the files
+    // itself then); skipping it halves the time to list a large config.
+    if (compare) {
+      sdk = await readAsSdk(sdkConfigText, sdkCredentialsText, opts.only);
+      await breathe();
+    }
+  } catch (e) {
+    // Not expected (the SDK swallows its own parse errors); the CLI reading still stands.
+    opts.logger?.error('Reading the shared config files as the AWS SDK does failed; profiles are not compared with its reading.', e);
+  }
+  const configIgnored = sdk ? sdkRefusal(sdkConfigText) : undefined;
+  const credentialsIgnored = sdk ? sdkRefusal(sdkCredentialsText) : undefined;
+  return {
+    config: { path: paths.configFile, cli: cliConfig },
+    credentials: { path: paths.credentialsFile, cli: cliCredentials },
+    ...(sdk ? { sdk } : {}),
+    sdkIgnores: { ...(configIgnored ? { config: configIgnored } : {}), ...(credentialsIgnored ? { credentials: credentialsIgnored } : {}) },
+    fileProblems,
+    ...(opts.only !== undefined ? { only: opts.only } : {}),
+  };
+}
+
+/** The model when reading failed in a way nothing above expects: no profiles, and why. */
+function unreadable(paths: ConfigPaths, e: unknown, logger: Logger | undefined): ProfileModel {
+  logger?.error('Reading the AWS shared config files failed unexpectedly.', e);
+  return {
+    profiles: [],
+    ssoSessions: [],
+    configFile: paths.configFile,
+    credentialsFile: paths.credentialsFile,
+    fileProblems: [
+      `The profiles could not be read because of an unexpected error (${e instanceof Error ? e.message : String(e)}). Next step: run "Reload Profiles"; if it persists, report it with the log.`,
+    ],
+  };
 }
 
 /**

@@ -13,7 +13,7 @@
  * and the profiles that the AWS SDK for JavaScript (which this extension uses to get
  * credentials, through `fromIni`) would read differently from the CLI.
  */
-import type { ProfileInfo, ProfileKind, ProfileLocation, ProfileModel } from './types';
+import type { ProfileInfo, ProfileKind, ProfileListing, ProfileLocation, ProfileModel } from './types';
 import { type CliIniReading, type IniValue, pyStrip, shlexSplit } from './cliIni';
 import { CHAINED_ROLE_MAX_DURATION_SECONDS, MAX_ROLE_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS } from './roleInput';
 
@@ -217,8 +217,78 @@ function plainProfileName(header: string): string | undefined {
   return name !== '' && !SHLEX_SPECIAL.test(name) ? name : undefined;
 }
 
-/** Builds the model. Never throws on any input. */
+/** Builds the model: every profile, or only `input.only`. Never throws on any input. */
 export function buildProfileModel(input: ProfileModelInput): ProfileModel {
+  if (input.only === undefined) return listProfiles(input).model();
+  const indexed = indexFiles(input);
+  const entry = indexed.index.profiles.get(input.only);
+  const listed = entry ? describeProfile(input.only, entry, indexed.index, input) : indexed.misnamed.find((p) => p.name === input.only);
+  return { ...indexed.header, profiles: listed ? [listed] : [] };
+}
+
+/**
+ * Indexes both files as botocore does and describes each profile only when it is first asked for
+ * (see ProfileListing). Never throws on any input.
+ */
+export function listProfiles(input: ProfileModelInput): ProfileListing {
+  const { index, misnamed, header } = indexFiles(input);
+  const count = index.profiles.size;
+  const total = count + misnamed.length;
+  const described: ProfileInfo[] = [];
+  // What describing needs; let go once every profile is described, so a held model does not
+  // also hold the files' settings. (The closures below reach the input only through this.)
+  let source: { readonly index: Index; readonly input: ProfileModelInput; rest?: Iterator<[string, ProfileEntry]> } | undefined = { index, input };
+  // Describes profiles in listing order until `upTo` of the indexed ones are.
+  const describe = (upTo: number): void => {
+    if (!source) return;
+    const { index: ix, input: files } = source;
+    if (described.length === 0 && upTo >= count) {
+      // All at once: forEach, since in code V8 has not optimised yet an iterator allocates per step.
+      ix.profiles.forEach((entry, name) => described.push(describeProfile(name, entry, ix, files)));
+    } else {
+      const rest = (source.rest ??= ix.profiles.entries());
+      while (described.length < upTo && described.length < count) {
+        const [name, entry] = rest.next().value as [string, ProfileEntry];
+        described.push(describeProfile(name, entry, ix, files));
+      }
+    }
+    if (described.length === count) source = undefined;
+  };
+  let model: ProfileModel | undefined;
+  return {
+    ...header,
+    total,
+    first(n) {
+      if (n >= total) return this.model().profiles;
+      describe(n);
+      return n <= count ? described.slice(0, n) : [...described, ...misnamed.slice(0, n - count)];
+    },
+    model() {
+      if (!model) {
+        describe(count);
+        model = { ...header, profiles: misnamed.length > 0 ? [...described, ...misnamed] : described };
+      }
+      return model;
+    },
+  };
+}
+
+/** A listing of a model already complete (when the files could not be read at all). */
+export function listingOf(model: ProfileModel): ProfileListing {
+  const { profiles, ...header } = model;
+  return { ...header, total: profiles.length, first: (count) => profiles.slice(0, count), model: () => model };
+}
+
+interface IndexedFiles {
+  readonly index: Index;
+  /** Sections the CLI ignores but listed as profiles (each with its problem), after the others. */
+  readonly misnamed: ReadonlyArray<ProfileInfo>;
+  /** Everything of the model but its profiles. */
+  readonly header: Omit<ProfileModel, 'profiles'>;
+}
+
+/** The sections of both files as botocore indexes them (configloader.build_profile_map, session.full_config). */
+function indexFiles(input: ProfileModelInput): IndexedFiles {
   const { config, credentials } = input;
   const fileProblems: string[] = [...(input.fileProblems ?? [])];
   for (const f of [config, credentials]) {
@@ -296,15 +366,9 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
 
   const someContinued = config.cli.continuedValues !== false || credentials.cli.continuedValues !== false;
   const index: Index = { configPath: config.path, credentialsPath: credentials.path, profiles, ssoSessions, someContinued };
-  const out: ProfileInfo[] = [];
-  const { only } = input;
-  if (only === undefined) profiles.forEach((entry, name) => out.push(describeProfile(name, entry, index, input)));
-  else {
-    const entry = profiles.get(only);
-    if (entry) out.push(describeProfile(only, entry, index, input));
-  }
 
   // A misnamed section is listed as a profile unless a real profile (or an earlier one) has its name.
+  const listedMisnamed: ProfileInfo[] = [];
   const listed = new Set(misnamed.length > 0 ? profiles.keys() : []);
   for (const m of misnamed) {
     const problem = { cause: `The AWS CLI ignores the section [${m.header}] in ${config.path}: ${m.why}`, next: m.fix };
@@ -313,21 +377,18 @@ export function buildProfileModel(input: ProfileModelInput): ProfileModel {
       continue;
     }
     listed.add(m.name);
-    if (only !== undefined && m.name !== only) continue;
     const info = infoFields(m.section.settings, undefined);
     info.name = m.name;
     info.kind = claimingKind(m.section.settings);
     info.definedIn = [{ file: config.path, line: m.section.line }];
     info.problem = render(problem);
-    out.push(info as ProfileInfo);
+    listedMisnamed.push(info as ProfileInfo);
   }
 
   return {
-    profiles: out,
-    ssoSessions: [...ssoSessions.keys()],
-    configFile: config.path,
-    credentialsFile: credentials.path,
-    fileProblems,
+    index,
+    misnamed: listedMisnamed,
+    header: { ssoSessions: [...ssoSessions.keys()], configFile: config.path, credentialsFile: credentials.path, fileProblems },
   };
 }
 

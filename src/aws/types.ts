@@ -53,6 +53,19 @@ export interface ProfileModel {
   readonly fileProblems: ReadonlyArray<string>;
 }
 
+/**
+ * The files read and indexed, each profile described when it is first asked for: a view can show
+ * the first profiles of a ten-thousand-profile config without describing all of them.
+ */
+export interface ProfileListing extends Omit<ProfileModel, 'profiles'> {
+  /** How many profiles `model()` lists. */
+  readonly total: number;
+  /** The first `count` profiles of `model()`, in the same order and equal to them. */
+  first(count: number): ReadonlyArray<ProfileInfo>;
+  /** Every profile. Built once; descriptions already made by `first` are reused. */
+  model(): ProfileModel;
+}
+
 /** Credentials as held in memory. Never logged, persisted or shown. */
 export interface AwsCredentials {
   readonly accessKeyId: string;

@@ -1,17 +1,18 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { Logger, ProfileModel } from '../aws/types';
-import { loadProfileModel, profileProblem, resolveConfigPaths, type ConfigPaths } from '../aws/configFiles';
+import type { Logger, ProfileListing, ProfileModel } from '../aws/types';
+import { loadProfileListing, profileProblem, resolveConfigPaths, type ConfigPaths } from '../aws/configFiles';
 
 /**
  * The current reading of the shared config files. Reads lazily (the first time the tree or a
  * command needs it, never at activation) and again when either file is created, changed or
- * deleted, so edits show without reloading the window.
+ * deleted, so edits show without reloading the window. Each profile is described when first
+ * asked for (see ProfileListing), so the view's first rows do not wait for all of them.
  */
 export class ProfileStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ProfileModel>();
+  private readonly changed = new vscode.EventEmitter<ProfileListing>();
   readonly onDidChange = this.changed.event;
-  private current: Promise<ProfileModel> | undefined;
+  private current: Promise<ProfileListing> | undefined;
   private watchers: vscode.Disposable[] = [];
   private debounce: NodeJS.Timeout | undefined;
 
@@ -24,8 +25,8 @@ export class ProfileStore implements vscode.Disposable {
     return resolveConfigPaths(this.env);
   }
 
-  /** The model, reading the files on first use. */
-  model(): Promise<ProfileModel> {
+  /** The files as read and indexed, reading them on first use. */
+  listing(): Promise<ProfileListing> {
     if (!this.current) {
       this.watch();
       this.current = this.read();
@@ -33,11 +34,18 @@ export class ProfileStore implements vscode.Disposable {
     return this.current;
   }
 
+  /** Every profile described (the pickers, the API). */
+  async model(): Promise<ProfileModel> {
+    return (await this.listing()).model();
+  }
+
   /** Re-reads the files now (the "Reload Profiles" command and file events). */
-  reload(): Promise<ProfileModel> {
-    this.current = this.read();
-    void this.current.then((m) => this.changed.fire(m));
-    return this.current;
+  async reload(): Promise<ProfileListing> {
+    const next = this.read();
+    this.current = next;
+    const listing = await next;
+    this.changed.fire(listing);
+    return listing;
   }
 
   /** Why `name` cannot be used, or undefined when it can (see profileProblem). Checked before each switch. */
@@ -45,13 +53,13 @@ export class ProfileStore implements vscode.Disposable {
     return profileProblem(this.paths, name, this.log);
   }
 
-  private async read(): Promise<ProfileModel> {
+  private async read(): Promise<ProfileListing> {
     const started = performance.now();
     // The listing follows the AWS CLI's reading; the SDK comparison waits for a switch (problemOf).
-    const model = await loadProfileModel(this.paths, { logger: this.log, compareWithSdk: false });
-    this.log.info(`Read ${model.profiles.length} profiles from ${model.configFile} and ${model.credentialsFile} in ${(performance.now() - started).toFixed(1)} ms`);
-    for (const problem of model.fileProblems) this.log.warn(problem);
-    return model;
+    const listing = await loadProfileListing(this.paths, { logger: this.log, compareWithSdk: false });
+    this.log.info(`Read ${listing.total} profiles from ${listing.configFile} and ${listing.credentialsFile} in ${(performance.now() - started).toFixed(1)} ms`);
+    for (const problem of listing.fileProblems) this.log.warn(problem);
+    return listing;
   }
 
   private watch(): void {

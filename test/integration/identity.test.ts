@@ -12,7 +12,7 @@ const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
 interface Inspection {
   status: { text: string; tooltip: string; severity: string };
-  tree: { label: string; description: string; contextValue: string; icon?: string }[];
+  tree: { label: string; description: string; contextValue: string; icon?: string; command?: { command: string; arguments: number } }[];
 }
 
 async function api(): Promise<AwsIdentityApi> {
@@ -23,6 +23,12 @@ async function api(): Promise<AwsIdentityApi> {
 
 const inspect = async (): Promise<Inspection> => (await vscode.commands.executeCommand<Inspection>('awsIdentity.internal.inspect'))!;
 const row = (i: Inspection, name: string) => i.tree.find((r) => r.label === name);
+/** The first inspection that satisfies `ready`, polled. */
+async function inspectUntil(ready: (i: Inspection) => boolean, what: string): Promise<Inspection> {
+  let last: Inspection | undefined;
+  await waitFor(async () => ready((last = await inspect())), what, 20_000, 100);
+  return last!;
+}
 
 describe('profiles, status bar and switching in the real VS Code', function () {
   this.timeout(60_000);
@@ -209,5 +215,37 @@ describe('profiles, status bar and switching in the real VS Code', function () {
       fs.writeFileSync(configFile, original);
     }
     await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'ops-admin'), 'the recreated file to be read', 20_000, 100);
+  });
+
+  it('a large config lists its first 500 profiles and a "Show all" row that lists the rest', async () => {
+    const configFile = process.env.AWS_CONFIG_FILE!;
+    const original = fs.readFileSync(configFile, 'utf8');
+    const added = 700;
+    const bulk = Array.from({ length: added }, (_, i) => `[profile bulk-${String(i).padStart(4, '0')}]\nregion = eu-north-1\n`).join('');
+    try {
+      fs.appendFileSync(configFile, `\n${bulk}`);
+      await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'bulk-0699'), 'the added profiles to be read', 20_000, 100);
+      const total = (await ext.listProfiles()).length;
+      assert.ok(total > 500 + 10, `expected over 510 profiles, got ${total}`);
+      const first = await inspectUntil((i) => i.tree.some((r) => r.contextValue === 'awsIdentity.moreProfiles'), 'the tree to show the "Show all" row');
+      const profileRows = first.tree.filter((r) => r.contextValue.startsWith('awsIdentity.profile.'));
+      assert.equal(profileRows.length, 500, 'the first level lists 500 profiles');
+      const more = first.tree[first.tree.length - 1]!;
+      assert.equal(more.contextValue, 'awsIdentity.moreProfiles', 'the "Show all" row comes last');
+      assert.equal(more.label, `Show all ${total.toLocaleString('en-US')} profiles`);
+      assert.equal(more.description, `${(total - 500).toLocaleString('en-US')} more`);
+      assert.equal(row(first, 'bulk-0699'), undefined, 'the last profile is not listed yet');
+
+      // What clicking the row runs.
+      assert.ok(more.command, 'the "Show all" row has no command');
+      await vscode.commands.executeCommand(more.command.command);
+      const all = await inspectUntil((i) => row(i, 'bulk-0699') !== undefined, 'the tree to list every profile');
+      assert.equal(all.tree.filter((r) => r.contextValue.startsWith('awsIdentity.profile.')).length, total);
+      assert.ok(!all.tree.some((r) => r.contextValue === 'awsIdentity.moreProfiles'), 'the "Show all" row is still there');
+      assert.match(row(all, 'bulk-0699')!.description, /eu-north-1/);
+    } finally {
+      fs.writeFileSync(configFile, original);
+    }
+    await waitFor(async () => !(await ext.listProfiles()).some((p) => p.name === 'bulk-0000'), 'the restored file to be read', 20_000, 100);
   });
 });

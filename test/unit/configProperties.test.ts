@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { parseKnownFiles } from '@smithy/shared-ini-file-loader';
-import { loadProfileModel } from '../../src/aws/configFiles';
+import { loadProfileListing, loadProfileModel } from '../../src/aws/configFiles';
 import type { ProfileKind, ProfileModel } from '../../src/aws/types';
 import { type OracleProfile, type OracleReading, type OracleValue, readWithBotocore } from '../support/botocore';
 import { SECRET_MARK, configCase, renderCase } from '../support/configArbitraries';
@@ -239,6 +239,14 @@ describe('config model vs the AWS CLI (botocore) on generated files', function (
               `${(e as Error).message}\n--- config ---\n${c.config ?? '(no file)'}\n--- credentials ---\n${c.credentials ?? '(no file)'}\n--- model ---\n${JSON.stringify(model, null, 1)}\n--- botocore ---\n${JSON.stringify(reading, null, 1)}`,
             );
           }
+          // The Profiles view's listing describes profiles page by page: each page is the model's
+          // start, and the model it then completes is the one loadProfileModel builds.
+          const listing = await loadProfileListing({ configFile: files.config, credentialsFile: files.credentials });
+          assert.equal(listing.total, model.profiles.length, 'the listing counts a different number of profiles than the model lists');
+          for (const count of [1, Math.ceil(model.profiles.length / 2), model.profiles.length + 1]) {
+            assert.deepEqual(listing.first(count), model.profiles.slice(0, count), `listing.first(${count}) is not the start of the model`);
+          }
+          assert.deepEqual(listing.model(), model, 'the model completed from a partly described listing differs');
           // The check before a switch describes one profile only: exactly as the full model does.
           for (const p of model.profiles) {
             const one = await loadProfileModel({ configFile: files.config, credentialsFile: files.credentials }, { only: p.name });

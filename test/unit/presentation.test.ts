@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { profileRowView, profileTooltip, statusView, formatRemaining, md } from '../../src/views/presentation';
+import { moreProfilesRowView, profileRowView, profileTooltip, statusView, formatRemaining, md } from '../../src/views/presentation';
 import type { Identity, ProfileInfo } from '../../src/aws/types';
 
 const base: ProfileInfo = { name: 'dev', kind: 'static', definedIn: [{ file: '/home/u/.aws/credentials', line: 3 }] };
@@ -40,6 +40,16 @@ describe('presentation: profile rows', () => {
   });
   it('escapes Markdown in user data', () => {
     assert.equal(md('a*b_[c]'), 'a\\*b\\_\\[c\\]');
+  });
+});
+
+describe('presentation: the row after the first profiles', () => {
+  it('says how many profiles there are and how many are not listed, and how to find one', () => {
+    const view = moreProfilesRowView(10_000, 9_500);
+    assert.equal(view.label, 'Show all 10,000 profiles');
+    assert.equal(view.description, '9,500 more');
+    assert.match(view.tooltip, /first 500 profiles/);
+    assert.match(view.tooltip, /Switch Identity/);
   });
 });
 

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseKnownFiles } from '@smithy/shared-ini-file-loader';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { loadProfileModel, resolveConfigPaths } from '../../src/aws/configFiles';
-import { buildProfileModel, describeProfileKind, isRoleArn, MAX_ROLE_CHAIN } from '../../src/aws/profileModel';
+import { buildProfileModel, describeProfileKind, isRoleArn, listingOf, listProfiles, MAX_ROLE_CHAIN } from '../../src/aws/profileModel';
 import { readIniAsCli, shlexSplit } from '../../src/aws/cliIni';
 import type { ProfileInfo, ProfileKind, ProfileModel } from '../../src/aws/types';
 import { type OracleReading, readWithBotocore } from '../support/botocore';
@@ -338,6 +338,53 @@ describe('profile model (checked against botocore)', () => {
       const m = buildProfileModel({ config: { path: 'config', cli: readIniAsCli(text) }, credentials: { path: 'credentials', cli: { sections: [] } } });
       assert.match(profile(m, 'p0').problem ?? '', /more than 300 roles long/);
       assert.equal(profile(m, 'p2').problem, undefined);
+    });
+  });
+
+  describe('the listing: profiles described page by page, for the Profiles view', () => {
+    const text = ['[profile a]', 'region = eu-west-1', '[profile b]', 'role_arn = arn:aws:iam::123456789012:role/B', 'source_profile = a', '[c]', 'aws_access_key_id = AKIAEXAMPLE', '[profile d]', 'region = us-east-1'].join('\n');
+    const input = { config: { path: 'config', cli: readIniAsCli(text) }, credentials: { path: 'credentials', cli: readIniAsCli('[a]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n') } };
+
+    it('gives the profiles of the model in its order, the misnamed section last, and counts them all', () => {
+      const model = buildProfileModel(input);
+      assert.deepEqual(
+        model.profiles.map((p) => p.name),
+        ['a', 'b', 'd', 'c'],
+      );
+      const listing = listProfiles(input);
+      assert.equal(listing.total, 4);
+      assert.deepEqual(listing.fileProblems, model.fileProblems);
+      assert.deepEqual(listing.first(2), model.profiles.slice(0, 2));
+      assert.deepEqual(listing.first(4), model.profiles);
+      assert.deepEqual(listing.first(10), model.profiles);
+      assert.deepEqual(listing.first(0), []);
+      assert.deepEqual(listing.model(), model);
+      assert.equal(listing.model(), listing.model(), 'the model is built once');
+    });
+
+    it('describes no profile past the page asked for', () => {
+      // A profile whose settings cannot be read at all: describing it throws, so a listing that
+      // gets past first(2) without throwing has not described it.
+      const unreadable = new Map<string, string>();
+      unreadable.get = () => {
+        throw new Error('profile e was described');
+      };
+      const sections = [...input.config.cli.sections, { header: 'profile e', line: 99, settings: unreadable }];
+      const listing = listProfiles({ ...input, config: { path: 'config', cli: { sections } } });
+      assert.equal(listing.total, 5);
+      assert.deepEqual(
+        listing.first(3).map((p) => p.name),
+        ['a', 'b', 'd'],
+      );
+      assert.throws(() => listing.first(4), /profile e was described/);
+    });
+
+    it('a model read without a listing (files that could not be read) lists as itself', () => {
+      const model = buildProfileModel(input);
+      const listing = listingOf(model);
+      assert.equal(listing.total, 4);
+      assert.deepEqual(listing.first(1), model.profiles.slice(0, 1));
+      assert.equal(listing.model(), model);
     });
   });
 
