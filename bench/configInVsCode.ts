@@ -2,9 +2,11 @@
  * Section 2b, config scale in the real VS Code: the same generated configs opened by the packaged
  * extension in code-server, the Profiles view opened from the activity bar in headless Chromium.
  *
- * Two figures per workbench load (each a new window, so a new extension host, so cold code):
- * - read + model inside the extension host, from the extension's own log line
- *   `Read N profiles from … in X ms` (ProfileStore times loadProfileModel);
+ * Three figures per workbench load (each a new window, so a new extension host, so cold code):
+ * - read + index inside the extension host, from the extension's own log line
+ *   `Read N profiles from … in X ms` (ProfileStore times loadProfileListing);
+ * - the first level inside the extension host, from `Profiles view: listed K of N profiles in X ms`
+ *   (getChildren times itself: the files' reading it started, then its profiles described);
  * - click on the activity bar item → first row of the tree visible: what the user waits for,
  *   including VS Code's own work (getTreeItem for every row, the transfer to the workbench, the
  *   tree widget).
@@ -17,31 +19,42 @@ import { extensionId } from '../test/support/codeServer';
 import { waitFor, type MotoServer } from '../test/support/moto';
 import { withBenchWorkbench } from './benchWorkbench';
 import { generateConfig } from './configGen';
+import { PROFILES_SHOWN_FIRST } from '../src/views/presentation';
 import { newLogMatches, nowMs, say, summarize, type Summary } from './lib';
 
 export interface VsCodeScaleLevel {
   readonly profiles: number;
-  /** read + model in the extension host, as the extension logs it (first listing, cold). */
+  /** read + index in the extension host, as the extension logs it (first listing, cold). */
   readonly readMs: Summary;
+  /** getChildren of the first level in the extension host, the reading included, as the extension logs it. */
+  readonly listedMs: Summary;
   /** Click on the activity bar item until the first row of the Profiles tree is visible. */
   readonly firstRowMs: Summary;
 }
 
 const ACTIVATED = /Activated in [\d.]+ ms/;
 const READ = /Read (\d+) profiles from .* in ([\d.]+) ms/;
+const LISTED = /Profiles view: listed (\d+) of (\d+) profiles in ([\d.]+) ms/;
 
 export async function measureConfigInVsCode(opts: { root: string; moto: MotoServer; sizes: readonly number[]; loads: number }): Promise<VsCodeScaleLevel[]> {
   const levels: VsCodeScaleLevel[] = [];
   for (const size of opts.sizes) {
     const samples = await loadsWithProfiles(opts, size);
-    const level = { profiles: size, readMs: summarize(samples.map((s) => s.readMs)), firstRowMs: summarize(samples.map((s) => s.firstRowMs)) };
-    say(`config in VS Code: ${size} profiles: read ${level.readMs.median} ms, click → first row ${level.firstRowMs.median} ms`);
+    const level = {
+      profiles: size,
+      readMs: summarize(samples.map((s) => s.readMs)),
+      listedMs: summarize(samples.map((s) => s.listedMs)),
+      firstRowMs: summarize(samples.map((s) => s.firstRowMs)),
+    };
+    say(`config in VS Code: ${size} profiles: read ${level.readMs.median} ms, first level ${level.listedMs.median} ms, click → first row ${level.firstRowMs.median} ms`);
     levels.push(level);
   }
   return levels;
 }
 
-async function loadsWithProfiles(opts: { root: string; moto: MotoServer; loads: number }, size: number): Promise<Array<{ readMs: number; firstRowMs: number }>> {
+type Sample = { readMs: number; listedMs: number; firstRowMs: number };
+
+async function loadsWithProfiles(opts: { root: string; moto: MotoServer; loads: number }, size: number): Promise<Sample[]> {
   say(`config in VS Code: ${size} profiles: starting code-server with the packaged .vsix installed`);
   const awsDir = async (tmp: string): Promise<string> => {
     const generated = path.join(tmp, 'aws');
@@ -53,7 +66,7 @@ async function loadsWithProfiles(opts: { root: string; moto: MotoServer; loads: 
   };
   return withBenchWorkbench({ root: opts.root, moto: opts.moto, name: 'config-vscode', awsDir }, async ({ cs, browser }) => {
     const seen = new Set<string>();
-    const samples: Array<{ readMs: number; firstRowMs: number }> = [];
+    const samples: Sample[] = [];
     for (let i = 0; i < opts.loads; i++) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(cs.workbenchUrl(), { waitUntil: 'domcontentloaded', timeout: 90_000 });
@@ -78,18 +91,23 @@ async function loadsWithProfiles(opts: { root: string; moto: MotoServer; loads: 
       await page.locator('.part.sidebar').getByRole('treeitem').first().waitFor({ state: 'visible', timeout: 60_000 });
       const firstRowMs = nowMs() - t0;
       let read: RegExpExecArray | undefined;
+      let listed: RegExpExecArray | undefined;
       await waitFor(
         () => {
-          read = READ.exec(fs.readFileSync(log, 'utf8')) ?? undefined;
-          return read !== undefined;
+          const text = fs.readFileSync(log, 'utf8');
+          read = READ.exec(text) ?? undefined;
+          listed = LISTED.exec(text) ?? undefined;
+          return read !== undefined && listed !== undefined;
         },
-        `the "Read N profiles" line in ${log}`,
+        `the "Read N profiles" and "Profiles view: listed" lines in ${log}`,
         30_000,
       );
       const [, count, ms] = read!;
-      if (Number(count) !== size) throw new Error(`The extension read ${count} profiles, not the ${size} generated.`);
-      samples.push({ readMs: Number(ms), firstRowMs });
-      say(`config in VS Code: ${size} profiles, load ${i + 1}/${opts.loads}: read ${ms} ms, click → first row ${firstRowMs.toFixed(0)} ms`);
+      const [, shown, total, listedMs] = listed!;
+      if (Number(count) !== size || Number(total) !== size) throw new Error(`The extension read ${count} and listed ${total} profiles, not the ${size} generated.`);
+      if (Number(shown) !== Math.min(size, PROFILES_SHOWN_FIRST)) throw new Error(`The view's first level has ${shown} profiles, not ${Math.min(size, PROFILES_SHOWN_FIRST)}.`);
+      samples.push({ readMs: Number(ms), listedMs: Number(listedMs), firstRowMs });
+      say(`config in VS Code: ${size} profiles, load ${i + 1}/${opts.loads}: read ${ms} ms, first level ${listedMs} ms, click → first row ${firstRowMs.toFixed(0)} ms`);
       await page.close();
     }
     return samples;

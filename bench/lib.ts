@@ -71,13 +71,17 @@ export function say(line: string): void {
 export const BUNDLE_DIR = __dirname;
 
 /**
- * Runs a bench worker (`.bench/<name>.js`) in a fresh Node process and returns the JSON it prints
- * as its last stdout line. A fresh process is how "cold" (first use after start) is measured.
+ * Runs a bench worker (`.bench/<name>.js`) in a fresh Node process (this one's binary unless
+ * `node` names another) and returns the JSON it prints as its last stdout line. A fresh process is how "cold" (first use after start) is measured.
  */
-export function runWorker<T>(name: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[]; timeoutMs?: number } = {}): Promise<T> {
+export function runWorker<T>(
+  name: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[]; timeoutMs?: number; node?: string } = {},
+): Promise<T> {
   const file = path.join(BUNDLE_DIR, `${name}.js`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), file, ...args], {
+    const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), file, ...args], {
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

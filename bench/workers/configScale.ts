@@ -2,19 +2,22 @@
  * Worker: config scale for one profile count, in a fresh Node process (so the first run is the
  * cold one the extension host sees when the Profiles view first opens).
  *
- *   node --expose-gc .bench/worker-config-scale.js <profiles> <warmRuns> [floor]
+ *   node --expose-gc .bench/worker-config-scale.js <profiles> <warmRuns> [cold | all | floor]
  *
- * Times what the Profiles view does before it can draw its first level: read and model both
- * files (`loadProfileModel(resolveConfigPaths(env), { compareWithSdk: false })`, as ProfileStore does) and turn every
- * profile into its row (`profileRowView`, what getTreeItem does minus the vscode wrapper; tooltips are built on hover).
+ * Times what the Profiles view does before it can draw its first level: read and index both
+ * files (`loadProfileListing(resolveConfigPaths(env), { compareWithSdk: false })`, as ProfileStore does),
+ * describe the profiles of the first level (`listing.first(PROFILES_SHOWN_FIRST)`, as getChildren does) and turn
+ * each into its row (`profileRowView`, what getTreeItem does minus the vscode wrapper; tooltips are built on hover).
+ * `cold`: the first level, cold only. `all`: the same with every profile described (`listing.model()`: the pickers, the API, and the view
+ * after "Show all"), cold only. `floor`: see bareSplit.
  */
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { loadProfileModel, resolveConfigPaths } from '../../src/aws/configFiles';
-import type { ProfileModel } from '../../src/aws/types';
-import { profileRowView, type ProfileRowView } from '../../src/views/presentation';
+import { loadProfileListing, resolveConfigPaths } from '../../src/aws/configFiles';
+import type { ProfileInfo, ProfileListing } from '../../src/aws/types';
+import { PROFILES_SHOWN_FIRST, profileRowView, type ProfileRowView } from '../../src/views/presentation';
 import { generateConfig } from '../configGen';
 import { emit, nowMs, round } from '../lib';
 
@@ -24,15 +27,19 @@ interface Run {
   readonly viewMs: number;
 }
 
-async function firstLevel(env: NodeJS.ProcessEnv, active: string): Promise<{ run: Run; model: ProfileModel; views: ProfileRowView[] }> {
+type Listed = { run: Run; listing: ProfileListing; profiles: ReadonlyArray<ProfileInfo>; views: ProfileRowView[] };
+
+/** The first level (`all`: every profile) from the files: read, index, describe, rows. */
+async function firstLevel(env: NodeJS.ProcessEnv, active: string, all = false): Promise<Listed> {
   const t0 = nowMs();
   // As ProfileStore lists profiles: the CLI's reading; the SDK comparison waits for a switch.
-  const model = await loadProfileModel(resolveConfigPaths(env), { compareWithSdk: false });
-  const t1 = nowMs();
+  const listing = await loadProfileListing(resolveConfigPaths(env), { compareWithSdk: false });
   // getChildren's list, then getTreeItem's view for each row.
-  const views = model.profiles.map((p) => profileRowView(p, p.name === active, 'us-east-1'));
+  const profiles = all ? listing.model().profiles : listing.first(PROFILES_SHOWN_FIRST);
+  const t1 = nowMs();
+  const views = profiles.map((p) => profileRowView(p, p.name === active, 'us-east-1'));
   const t2 = nowMs();
-  return { run: { totalMs: t2 - t0, loadMs: t1 - t0, viewMs: t2 - t1 }, model, views };
+  return { run: { totalMs: t2 - t0, loadMs: t1 - t0, viewMs: t2 - t1 }, listing, profiles, views };
 }
 
 /**
@@ -46,36 +53,40 @@ async function settledHeapUsed(gc: () => void): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
-/** The first run in this process, checked (every generated profile is in the model, none flagged). */
-async function coldRun(env: NodeJS.ProcessEnv, active: string, total: number, gc: () => void): Promise<{ run: Run; kinds: Record<string, number> }> {
+/** The first run in this process, checked (every generated profile is counted, none listed is flagged). */
+async function coldRun(env: NodeJS.ProcessEnv, active: string, total: number, gc: () => void, all = false): Promise<{ run: Run; kinds: Record<string, number> }> {
   gc();
   gc();
-  return checked(await firstLevel(env, active), total);
+  return checked(await firstLevel(env, active, all), total);
 }
 
 /**
- * The memory one listing's model and rows hold, as the view holds them: settled heapUsed while
- * they are held minus the same once they are dropped (compiled code and the harness are in both
- * and cancel out). Measured last: the heap snapshots it takes would change the timed runs' heap.
+ * The memory one listing and its first level's rows hold, as the view holds them, then the same
+ * with every profile described: settled heapUsed while they are held minus the same once they are
+ * dropped (compiled code and the harness are in both and cancel out). Measured last: the heap
+ * snapshots it takes would change the timed runs' heap.
  */
-async function heldByOneListing(env: NodeJS.ProcessEnv, active: string, gc: () => void): Promise<number> {
+async function heldByOneListing(env: NodeJS.ProcessEnv, active: string, gc: () => void): Promise<{ firstLevel: number; all: number }> {
   const holder = globalThis as { benchKept?: unknown };
   // Held in a global, not in a local of this frame, so that dropping it really releases it.
   holder.benchKept = await firstLevel(env, active);
-  return heldBytes(holder, gc);
+  const first = await heldBytes(holder, gc);
+  holder.benchKept = await firstLevel(env, active, true);
+  return { firstLevel: first, all: await heldBytes(holder, gc) };
 }
 
 /** The run's timing and the kinds of its profiles, once every profile is known to be there and usable. */
-function checked({ run, model }: Awaited<ReturnType<typeof firstLevel>>, total: number): { run: Run; kinds: Record<string, number> } {
-  const flagged = model.profiles.filter((p) => p.problem);
-  if (model.profiles.length !== total || model.fileProblems.length > 0 || flagged.length > 0) {
+function checked({ run, listing, profiles }: Listed, total: number): { run: Run; kinds: Record<string, number> } {
+  const flagged = profiles.filter((p) => p.problem);
+  const expected = Math.min(total, PROFILES_SHOWN_FIRST);
+  if (listing.total !== total || profiles.length < expected || listing.fileProblems.length > 0 || flagged.length > 0) {
     throw new Error(
-      `model mismatch: ${model.profiles.length} profiles of ${total}, file problems ${JSON.stringify(model.fileProblems)}, ` +
+      `listing mismatch: ${listing.total} profiles of ${total}, ${profiles.length} described, file problems ${JSON.stringify(listing.fileProblems)}, ` +
         `flagged ${flagged.slice(0, 3).map((p) => `${p.name}: ${p.problem ?? ''}`).join('; ')}`,
     );
   }
   const kinds: Record<string, number> = {};
-  for (const p of model.profiles) kinds[p.kind] = (kinds[p.kind] ?? 0) + 1;
+  for (const p of profiles) kinds[p.kind] = (kinds[p.kind] ?? 0) + 1;
   return { run, kinds };
 }
 
@@ -125,7 +136,7 @@ async function bareSplit(env: { AWS_CONFIG_FILE: string; AWS_SHARED_CREDENTIALS_
 async function main(): Promise<void> {
   const total = Number(process.argv[2]);
   const warmRuns = Number(process.argv[3] ?? 10);
-  const floorOnly = process.argv[4] === 'floor';
+  const mode = process.argv[4];
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc (the memory figure needs it)');
   const files = generateConfig(total);
@@ -135,7 +146,17 @@ async function main(): Promise<void> {
     await fsp.writeFile(env.AWS_CONFIG_FILE, files.config, { mode: 0o600 });
     await fsp.writeFile(env.AWS_SHARED_CREDENTIALS_FILE, files.credentials, { mode: 0o600 });
     const active = files.samples.chain;
-    if (floorOnly) {
+    if (mode === 'cold') {
+      emit({ coldMs: round((await coldRun(env, active, total, gc)).run.totalMs), node: process.version });
+      return;
+    }
+    if (mode === 'all') {
+      // Cold, every profile described: the kinds are of the whole config.
+      const all = await coldRun(env, active, total, gc, true);
+      emit({ allMs: round(all.run.totalMs), kinds: all.kinds });
+      return;
+    }
+    if (mode === 'floor') {
       gc();
       gc();
       const floor = await bareSplit(env);
@@ -155,13 +176,14 @@ async function main(): Promise<void> {
 
     emit({
       profiles: total,
+      node: process.version,
       shape: files.shape,
       configBytes: Buffer.byteLength(files.config),
       credentialsBytes: Buffer.byteLength(files.credentials),
-      kinds: cold.kinds,
       cold: roundRun(cold.run),
       warm: warm.map(roundRun),
-      heapDeltaBytes,
+      heapDeltaBytes: heapDeltaBytes.firstLevel,
+      heapDeltaAllBytes: heapDeltaBytes.all,
     });
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
