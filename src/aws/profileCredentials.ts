@@ -90,9 +90,26 @@ async function readFiles(paths: ConfigPaths): Promise<IndexedTexts> {
   return indexTexts({ config, credentials });
 }
 
+/** One reading of the files for a profile: the texts, the SDK's reading of its chain, and the facts from it. */
+export interface ProfileRead {
+  readonly full: IndexedTexts;
+  readonly reading: SdkProfileReading;
+  readonly facts: ProfileFacts;
+}
+
+/**
+ * Reads the files for `profile` (see inspectProfile). A switch hands the result to its first
+ * resolveProfileCredentials, which then does not read and parse the same files again.
+ */
+export async function readProfileFacts(profile: string, paths: ConfigPaths): Promise<ProfileRead> {
+  const full = await readFiles(paths);
+  const reading = await readProfile(profile, full);
+  return { full, reading, facts: factsFrom(profile, reading.sections as Sections) };
+}
+
 /** Facts about `profile` from the config files, following its `source_profile` chain. */
 export async function inspectProfile(profile: string, paths: ConfigPaths): Promise<ProfileFacts> {
-  return factsFrom(profile, (await readProfile(profile, await readFiles(paths))).sections as Sections);
+  return (await readProfileFacts(profile, paths)).facts;
 }
 
 function factsFrom(profile: string, sections: Sections): ProfileFacts {
@@ -137,6 +154,11 @@ export interface ProfileCredentialsRequest {
   readonly sessionDurationSeconds?: number;
   readonly skew?: ClockSkew;
   readonly tuning?: Partial<StsTuning>;
+  /**
+   * The files as the switch read them a moment ago (readProfileFacts), used instead of reading
+   * them again; absent for a renewal, which reads them afresh so that edits count.
+   */
+  readonly read?: ProfileRead;
 }
 
 export interface ResolvedProfileCredentials {
@@ -166,12 +188,11 @@ export async function resolveProfileCredentials(req: ProfileCredentialsRequest):
     askForMfaCode(req.mfaCodeProvider, serial, { trigger: req.mfaTrigger, label, ...(req.currentExpiration ? { expiration: req.currentExpiration } : {}) });
 
   try {
-    const full = await readFiles(paths);
-    const reading = await readProfile(profile, full);
+    const { full, reading, facts: factsRead } = req.read ?? (await readProfileFacts(profile, paths));
+    facts = factsRead;
+    sections = reading.sections as Sections;
     // Read here from the same texts, so that neither client of this switch parses the files.
     const clientSettings = await readSdkClientSettings(full, sdk);
-    sections = reading.sections as Sections;
-    facts = factsFrom(profile, sections);
     if (!facts.exists) {
       throw new UserFacingError(
         'profileNotFound',

@@ -16,7 +16,7 @@ import { Disposable, Emitter, Event } from '../aws/events';
 import { UserFacingError, toUserFacingError, ALWAYS_ALLOWED_DURATION_SECONDS } from '../aws/errors';
 import { askForMfaCode, isMfaPromptFailure } from '../aws/mfa';
 import type { ConfigPaths } from '../aws/configFiles';
-import { ProfileFacts, inspectProfile, resolveProfileCredentials } from '../aws/profileCredentials';
+import { type ProfileRead, readProfileFacts, resolveProfileCredentials } from '../aws/profileCredentials';
 import { RefreshBackoff, RefreshContext, RefreshWindows, RefreshingCredentials } from '../aws/refreshingCredentials';
 import {
   CHAINED_ROLE_MAX_DURATION_SECONDS,
@@ -189,18 +189,20 @@ export class IdentityManager implements Disposable {
       const problem = await this.options.profileProblem?.(profile);
       if (problem) throw new UserFacingError('profileInvalid', `Profile "${profile}" cannot be used: ${problem}`);
       const paths = this.options.configPaths();
-      const facts = await inspectProfile(profile, paths);
+      const read = await readProfileFacts(profile, paths);
+      const { facts } = read;
       const region = this.resolveRegion(facts.region);
       let clientSettings: SdkClientSettings | undefined;
-      const fetchProfile = async (context: RefreshContext | undefined): Promise<AwsCredentials> => {
-        const resolved = await this.resolveProfile(profile, paths, region.stsRegion, context);
+      const fetchProfile = async (context: RefreshContext | undefined, alreadyRead?: ProfileRead): Promise<AwsCredentials> => {
+        const resolved = await this.resolveProfile(profile, paths, region.stsRegion, context, alreadyRead);
         clientSettings = resolved.clientSettings;
         return resolved.clockAdjusted || !resolved.credentials.expiration || !this.skew.isKnown
           ? resolved.credentials
           : { ...resolved.credentials, expiration: this.skew.toLocal(resolved.credentials.expiration) };
       };
 
-      let first = await fetchProfile(undefined);
+      // The first resolution uses the files as just read; renewals (fetchProfile(context)) read them afresh.
+      let first = await fetchProfile(undefined, read);
       const skewKnownBefore = this.skew.isKnown;
       // The settings the credentials were resolved with, so this client does not read the files again.
       const caller = await getCallerIdentity(first, region.stsRegion, this.stsOptions({ profile, sourceLabel: target, ...(clientSettings ? { clientSettings } : {}) }));
@@ -261,18 +263,19 @@ export class IdentityManager implements Disposable {
       } else {
         const profile = req.source.profile;
         const paths = this.options.configPaths();
-        const facts: ProfileFacts = await inspectProfile(profile, paths);
+        const read = await readProfileFacts(profile, paths);
+        const { facts } = read;
         region = this.resolveRegion(facts.region);
         sourceLabel = `profile "${profile}"`;
         sourceProfile = profile;
         chained = facts.yieldsRoleSession;
         const stsRegion = region.stsRegion;
-        const fetchProfile = async (context: RefreshContext | undefined): Promise<AwsCredentials> =>
-          (await this.resolveProfile(profile, paths, stsRegion, context)).credentials;
+        const fetchProfile = async (context: RefreshContext | undefined, alreadyRead?: ProfileRead): Promise<AwsCredentials> =>
+          (await this.resolveProfile(profile, paths, stsRegion, context, alreadyRead)).credentials;
         // The source is only used to renew the role: no timer of its own, renewed on demand.
         ownedSource = new RefreshingCredentials({
           ...this.refreshOptions(sourceLabel, facts.needsMfa),
-          initial: await fetchProfile(undefined),
+          initial: await fetchProfile(undefined, read),
           fetch: fetchProfile,
           proactive: false,
         });
@@ -429,11 +432,21 @@ export class IdentityManager implements Disposable {
     return ticket;
   }
 
-  /** A profile's credentials (fromIni, or fromSSO), for a switch (`context` undefined) or a renewal. */
-  private resolveProfile(profile: string, paths: ConfigPaths, stsRegion: string | undefined, context: RefreshContext | undefined): ReturnType<typeof resolveProfileCredentials> {
+  /**
+   * A profile's credentials (fromIni, or fromSSO), for a switch (`context` undefined; `read`: the
+   * files as the switch read them) or a renewal.
+   */
+  private resolveProfile(
+    profile: string,
+    paths: ConfigPaths,
+    stsRegion: string | undefined,
+    context: RefreshContext | undefined,
+    read?: ProfileRead,
+  ): ReturnType<typeof resolveProfileCredentials> {
     return resolveProfileCredentials({
       profile,
       paths,
+      ...(read ? { read } : {}),
       region: stsRegion,
       mfaCodeProvider: this.options.mfaCodeProvider,
       mfaTrigger: !context || context.reason === 'user' ? 'user' : 'renewal',
