@@ -72,7 +72,8 @@ export const BUNDLE_DIR = __dirname;
 
 /**
  * Runs a bench worker (`.bench/<name>.js`) in a fresh Node process (this one's binary unless
- * `node` names another) and returns the JSON it prints as its last stdout line. A fresh process is how "cold" (first use after start) is measured.
+ * `node` names another) and returns the JSON it prints as its last stdout line. A fresh process
+ * is how "cold" (first use after start) is measured.
  */
 export function runWorker<T>(
   name: string,

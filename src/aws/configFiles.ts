@@ -13,7 +13,7 @@ import { externalDataInterceptor, parseKnownFiles } from '@smithy/shared-ini-fil
 import type { Logger, ProfileListing, ProfileModel } from './types';
 import { type CliIniReading, decodeSharedFile, readIniAsCli, splitLines } from './cliIni';
 import { buildProfileModel, listingOf, listProfiles, type ProfileModelInput, type SdkReading } from './profileModel';
-import { indexTexts, readProfileAsSdk, sdkParse } from './sdkSections';
+import { indexTexts, readProfileAsSdk, sdkLineContent, sdkParse } from './sdkSections';
 
 export interface ConfigPaths {
   readonly configFile: string;
@@ -129,7 +129,7 @@ function sdkRefusal(text: string): string | undefined {
   if (!text.includes('__proto__')) return undefined; // nearly always: skip the line-by-line scan
   const lines = splitLines(text);
   for (let n = 0; n < lines.length; n++) {
-    const trimmed = (lines[n]!.split(/(^|\s)[;#]/)[0] ?? '').trim();
+    const trimmed = sdkLineContent(lines[n]!);
     if (trimmed === '[__proto__]' || trimmed === '[profile __proto__]') {
       return `its parser throws on the section name ${trimmed} (line ${n + 1}), a name JavaScript reserves`;
     }

@@ -32,9 +32,14 @@ export interface SdkSectionIndex {
 // A header line has only whitespace before its `[` (\s without \n: a line ends at \n for smithy).
 const HEADER_START = /[^\S\n]*\[/y;
 
-/** smithy's test for a section header: cut at the first comment, trimmed, `[...]`. */
+/** A line as smithy's parser reads it: cut at the first `;` or `#` that starts it or follows whitespace, trimmed. */
+export function sdkLineContent(line: string): string {
+  return (line.split(/(^|\s)[;#]/)[0] ?? '').trim();
+}
+
+/** smithy's test for a section header: the line's content is `[...]`. */
 function isSdkHeader(line: string): boolean {
-  const t = (line.split(/(^|\s)[;#]/)[0] ?? '').trim();
+  const t = sdkLineContent(line);
   return t.startsWith('[') && t.endsWith(']');
 }
 
