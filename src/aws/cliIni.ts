@@ -46,6 +46,11 @@ export interface CliIniReading {
   readonly continuedValues?: boolean;
   /** Set when the CLI would refuse the file; the first reason it meets. */
   readonly refusal?: CliRefusal;
+  /**
+   * The sections by header (a header written twice: its one, merged section), so that a reader
+   * can look a section up without indexing them all again.
+   */
+  readonly byHeader?: ReadonlyMap<string, CliSection>;
 }
 
 /** What the caller learnt while decoding the bytes (see `decodeSharedFile`). */
@@ -215,20 +220,98 @@ function knownKeyAt(text: string, start: number, end: number): string | undefine
 export function readIniAsCli(decoded: DecodedText | string): CliIniReading {
   const d: DecodedText = typeof decoded === 'string' ? { text: decoded, hadByteOrderMark: false } : decoded;
   // Python's text mode turns \r\n and a lone \r into \n; after that a line ends at \n only.
-  const reader = new SectionReader(d.text.includes('\r') ? d.text.replace(/\r\n?/g, '\n') : d.text);
-  // The decoder fails before the parser sees the text, and a BOM makes the first line a
-  // "line outside any section" (Python's utf-8 codec keeps U+FEFF; strip() does not remove it).
-  if (d.invalidUtf8Line !== undefined) {
-    reader.refuse({
-      line: d.invalidUtf8Line,
-      cause: `it is not valid UTF-8 (line ${d.invalidUtf8Line + 1} has bytes in another encoding)`,
-      fix: 'save the file as UTF-8',
-    });
+  const text = d.text.includes('\r') ? d.text.replace(/\r\n?/g, '\n') : d.text;
+  const readWith = (lazy: boolean): CliIniReading | undefined => {
+    const reader = new SectionReader(text, lazy);
+    // The decoder fails before the parser sees the text, and a BOM makes the first line a
+    // "line outside any section" (Python's utf-8 codec keeps U+FEFF; strip() does not remove it).
+    if (d.invalidUtf8Line !== undefined) {
+      reader.refuse({
+        line: d.invalidUtf8Line,
+        cause: `it is not valid UTF-8 (line ${d.invalidUtf8Line + 1} has bytes in another encoding)`,
+        fix: 'save the file as UTF-8',
+      });
+    }
+    if (d.hadByteOrderMark) {
+      reader.refuse({ line: 0, cause: 'it starts with a byte-order mark (BOM)', fix: 'save the file as UTF-8 without a BOM' });
+    }
+    return reader.read();
+  };
+  // Nearly every file is read lazily; one with [DEFAULT], a value continued on indented lines or
+  // a section written twice is read again, eagerly (see SectionReader).
+  return readWith(true) ?? readWith(false)!;
+}
+
+/**
+ * A section whose settings are sliced from the text only when first asked for. Listing ten
+ * thousand profiles describes a few hundred; making a Map and a string per value for the rest
+ * was a third of the first reading's time, and most of what its young-generation collections
+ * had to copy. Only made when every line of the body is a `key = value`, a comment or blank.
+ */
+class LazySection implements CliSection {
+  private made: Map<string, IniValue> | undefined;
+  /** True while every setting line of the body has an `=` before any `:` (so indexOf finds its delimiter). */
+  equalsOnly = true;
+
+  constructor(
+    readonly header: string,
+    readonly line: number,
+    private readonly text: string,
+    /** The body: text[from, to), from the end of the header line to the start of the next. */
+    private readonly from: number,
+    public to: number,
+  ) {}
+
+  get settings(): ReadonlyMap<string, IniValue> {
+    return (this.made ??= settingsIn(this.text, this.from, this.to, this.equalsOnly));
   }
-  if (d.hadByteOrderMark) {
-    reader.refuse({ line: 0, cause: 'it starts with a byte-order mark (BOM)', fix: 'save the file as UTF-8 without a BOM' });
+}
+
+/** The settings of a body of only settings, comments and blank lines, as SectionReader.setting reads them. */
+function settingsIn(text: string, from: number, to: number, equalsOnly: boolean): Map<string, IniValue> {
+  const settings = new Map<string, IniValue>();
+  for (let lineStart = from; lineStart < to; ) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0 || lineEnd > to) lineEnd = to;
+    let start = lineStart;
+    while (start < lineEnd && isPySpace(text.charCodeAt(start))) start++;
+    lineStart = lineEnd + 1;
+    const first = text.charCodeAt(start);
+    if (start === lineEnd || first === 0x23 /* # */ || first === 0x3b /* ; */) continue;
+    let end = lineEnd;
+    while (isPySpace(text.charCodeAt(end - 1))) end--;
+    // Native search when the reading found every line's delimiter to be its first `=`.
+    const delimiter = equalsOnly ? text.indexOf('=', start) : delimiterIn(text, start, end);
+    // Lines without one were refused by the reading; they hold no setting.
+    if (delimiter < end) settings.set(keyBefore(text, start, delimiter), valueAfter(text, delimiter, end));
   }
-  return reader.read();
+  return settings;
+}
+
+/**
+ * OPTCRE: a setting's key ends at the first `=` or `:` of its line; end when there is neither.
+ * Scanned along the line: an indexOf could run far past it (to the file's next `:`).
+ */
+function delimiterIn(text: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3d /* = */ || c === 0x3a /* : */) return i;
+  }
+  return end;
+}
+
+/** The key of a setting line starting at `start`, lower-cased as configparser's optionxform does. */
+function keyBefore(text: string, start: number, delimiter: number): string {
+  let keyEnd = delimiter;
+  while (keyEnd > start && isPySpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+  return knownKeyAt(text, start, keyEnd) ?? text.slice(start, keyEnd).toLowerCase();
+}
+
+/** The value of a setting line, stripped (its end is already stripped). */
+function valueAfter(text: string, delimiter: number, end: number): string {
+  let valueStart = delimiter + 1;
+  while (valueStart < end && isPySpace(text.charCodeAt(valueStart))) valueStart++;
+  return text.slice(valueStart, end);
 }
 
 /**
@@ -239,6 +322,10 @@ export function readIniAsCli(decoded: DecodedText | string): CliIniReading {
  * optimised the loop (see README, Figures).
  */
 class SectionReader {
+  /** Set when a lazy reading meets what only the eager one handles; read() then gives up. */
+  private gaveUp = false;
+  /** Keys of the current section so far (a lazy reading keeps no Map to find a repeated one in). */
+  private readonly keys: string[] = [];
   private refusal: CliRefusal | undefined;
   private readonly byName = new Map<string, MutableSection>();
   private readonly ordered: MutableSection[] = [];
@@ -257,14 +344,22 @@ class SectionReader {
   private nextEquals = -1;
   private nextColon = -1;
 
-  constructor(private readonly text: string) {}
+  /**
+   * `lazy`: sections are LazySections, their settings left in the text. Gives up (read() returns
+   * undefined) on [DEFAULT], a continued value or a repeated section: their settings are merged
+   * across lines or sections, which only the eager reading does.
+   */
+  constructor(
+    private readonly text: string,
+    private readonly lazy: boolean,
+  ) {}
 
   /** Keeps the first reason the CLI would refuse the file. */
   refuse(r: CliRefusal): void {
     this.refusal ??= r;
   }
 
-  read(): CliIniReading {
+  read(): CliIniReading | undefined {
     const text = this.text;
     // Line n is text[lineStart, lineEnd); its stripped content is text[start, end).
     let lineStart = 0;
@@ -282,7 +377,9 @@ class SectionReader {
       let end = lineEnd;
       while (isPySpace(text.charCodeAt(end - 1))) end--;
       this.line(n, start, end, indent);
+      if (this.gaveUp) return undefined;
     }
+    if (this.current instanceof LazySection) this.current.to = text.length;
     return this.finish();
   }
 
@@ -293,7 +390,8 @@ class SectionReader {
     const first = text.charCodeAt(start);
     if (first === 0x23 /* # */ || first === 0x3b /* ; */) return;
     if (indent > this.indentLevel && this.current && this.option) {
-      this.extend(this.current, this.option, text.slice(start, end));
+      if (this.lazy) this.gaveUp = true;
+      else this.extend(this.current, this.option, text.slice(start, end));
       return;
     }
     this.blanks = 0;
@@ -303,7 +401,7 @@ class SectionReader {
     if (first === 0x5b /* [ */) {
       const close = text.lastIndexOf(']', end - 1);
       if (close > start + 1) {
-        this.openSection(n, text.slice(start + 1, close));
+        this.openSection(n, text.slice(start + 1, close), start, end);
         return;
       }
     }
@@ -317,14 +415,19 @@ class SectionReader {
     }
   }
 
-  private openSection(n: number, name: string): void {
+  /** The header line's stripped content is text[start, end). */
+  private openSection(n: number, name: string, start: number, end: number): void {
     this.option = undefined;
+    this.keys.length = 0;
+    if (this.current instanceof LazySection) this.current.to = start;
     if (name === 'DEFAULT') {
+      if (this.lazy) this.gaveUp = true;
       this.current = this.defaults;
       return;
     }
     const existing = this.byName.get(name);
-    if (existing) {
+    if (existing && this.lazy) this.gaveUp = true;
+    else if (existing) {
       this.refuse({
         line: n,
         cause: `the section [${name}] appears twice (lines ${existing.line + 1} and ${n + 1})`,
@@ -333,7 +436,8 @@ class SectionReader {
       this.current = existing;
       return;
     }
-    const created: MutableSection = { header: name, line: n, settings: new Map() };
+    // The rest of the header line is blank, or ignored text after the last `]`: from its end on.
+    const created: MutableSection = this.lazy ? (new LazySection(name, n, this.text, end, end) as unknown as MutableSection) : { header: name, line: n, settings: new Map() };
     this.byName.set(name, created);
     this.ordered.push(created);
     this.current = created;
@@ -347,24 +451,29 @@ class SectionReader {
     if (this.nextEquals < start) this.nextEquals = indexOrEnd(text, '=', start);
     if (this.nextColon < start) this.nextColon = indexOrEnd(text, ':', start);
     const delimiter = Math.min(this.nextEquals, this.nextColon);
+    if (this.lazy && (delimiter !== this.nextEquals || delimiter >= end)) (section as unknown as LazySection).equalsOnly = false;
     if (delimiter >= end) {
       // Not fatal at once: configparser collects such lines and refuses the file at the end.
       // It also leaves `optname` alone, so indented lines below still extend the last value.
       this.badLines.push(n);
       return;
     }
-    let keyEnd = delimiter;
-    while (keyEnd > start && isPySpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
-    const key = knownKeyAt(text, start, keyEnd) ?? text.slice(start, keyEnd).toLowerCase();
+    const key = keyBefore(text, start, delimiter);
     if (key === '') this.badLines.push(n);
-    let valueStart = delimiter + 1;
-    while (valueStart < end && isPySpace(text.charCodeAt(valueStart))) valueStart++;
-    // A key seen before leaves the size as it was (the later value replaces the earlier, as a
-    // lenient reading keeps it): one hash lookup per setting instead of has() then set().
-    const { settings } = section;
-    const before = settings.size;
-    settings.set(key, text.slice(valueStart, end));
-    if (settings.size === before) {
+    let repeated: boolean;
+    if (this.lazy) {
+      // A handful of keys per section: a scan of them costs less than a Map.
+      repeated = this.keys.includes(key);
+      this.keys.push(key);
+    } else {
+      // A key seen before leaves the size as it was (the later value replaces the earlier, as a
+      // lenient reading keeps it): one hash lookup per setting instead of has() then set().
+      const { settings } = section;
+      const before = settings.size;
+      settings.set(key, valueAfter(text, delimiter, end));
+      repeated = settings.size === before;
+    }
+    if (repeated) {
       this.refuse({
         line: n,
         cause: `the setting ${key} appears twice in [${section.header}] (line ${n + 1})`,
@@ -409,7 +518,8 @@ class SectionReader {
     // Every value is joined now: the sections are what CliSection describes.
     const sections = this.ordered as ReadonlyArray<CliSection>;
     const continuedValues = continued.size > 0;
-    return this.refusal ? { sections, continuedValues, refusal: this.refusal } : { sections, continuedValues };
+    const byHeader = this.byName as ReadonlyMap<string, CliSection>;
+    return this.refusal ? { sections, continuedValues, refusal: this.refusal, byHeader } : { sections, continuedValues, byHeader };
   }
 }
 

@@ -137,7 +137,7 @@ function sdkRefusal(text: string): string | undefined {
   return undefined;
 }
 
-const EMPTY: CliIniReading = { sections: [], continuedValues: false };
+const EMPTY: CliIniReading = { sections: [], continuedValues: false, byHeader: new Map() };
 
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -172,25 +172,116 @@ function pythonInt(raw: string): number | 'other' | undefined {
   return undefined;
 }
 
+/** session.full_config['profiles'], with the sections each profile comes from: a Map, or a HeaderIndex. */
+interface ProfileIndex {
+  readonly size: number;
+  get(name: string): ProfileEntry | undefined;
+  /** Every profile, in botocore's order. */
+  forEach(each: (entry: ProfileEntry, name: string) => void): void;
+  entries(): Iterator<[string, ProfileEntry]>;
+}
+
 /** Everything the resolution needs, indexed the way botocore indexes it. */
 interface Index {
   readonly configPath: string;
   readonly credentialsPath: string;
-  /** session.full_config['profiles'], with the sections each profile comes from. */
-  readonly profiles: Map<string, ProfileEntry>;
+  readonly profiles: ProfileIndex;
   readonly ssoSessions: Map<string, Settings>;
   /** Whether either file may hold a value that spans lines or is a block (CliIniReading.continuedValues). */
   readonly someContinued: boolean;
 }
 
-/** One profile: one map entry holds all of it, since every lookup by name costs a hash. */
-interface ProfileEntry {
+/**
+ * One profile: one map entry holds all of it, since every lookup by name costs a hash. Its
+ * settings are asked of its sections only when it is described (or is in a chain being
+ * resolved): a section's settings are read from the text on first use (see cliIni's LazySection).
+ */
+class ProfileEntry {
+  private merged: Settings | undefined;
+
+  constructor(
+    /** Its section in the config file, if it has one. */
+    readonly config: Section | undefined,
+    /** Its section in the credentials file, if it has one. */
+    public credentials?: Section,
+  ) {}
+
   /** Its settings: the config file's, with the credentials file's values over them. */
-  settings: Settings;
-  /** Its section in the config file, if it has one. */
-  readonly config?: Section;
-  /** Its section in the credentials file, if it has one. */
-  credentials?: Section;
+  get settings(): Settings {
+    const { config, credentials } = this;
+    if (!config) return credentials!.settings;
+    if (!credentials) return config.settings;
+    if (!this.merged) {
+      const merged = new Map(config.settings);
+      for (const [k, v] of credentials.settings) merged.set(k, v);
+      this.merged = merged;
+    }
+    return this.merged;
+  }
+}
+
+/** The profile a plain `[profile NAME]` or `[default]` header names. */
+const nameOfPlain = (header: string): string => (header === 'default' ? 'default' : header.slice('profile '.length));
+
+/**
+ * The profiles of a config whose profile headers are all plain `[profile NAME]`s and one
+ * `[default]` (what generators write), looked up through the two readings' header maps instead
+ * of a Map of its own: indexing ten thousand names again took longer than describing the
+ * profiles the Profiles view shows first. An entry is made when a profile is first looked up.
+ */
+class HeaderIndex implements ProfileIndex {
+  readonly size: number;
+  private readonly made = new Map<string, ProfileEntry>();
+  /** Credentials-file sections of profiles the config file does not have: listed after its own. */
+  private readonly credentialsOnly: ReadonlyArray<Section>;
+
+  constructor(
+    /** The config file's profile sections, in order. */
+    private readonly listed: ReadonlyArray<Section>,
+    private readonly config: ReadonlyMap<string, Section>,
+    private readonly credentials: { readonly sections: ReadonlyArray<Section>; readonly byHeader?: ReadonlyMap<string, Section> },
+  ) {
+    this.credentialsOnly = credentials.sections.filter((s) => !this.inConfig(s.header));
+    this.size = listed.length + this.credentialsOnly.length;
+  }
+
+  /** The config section of profile `name` (a plain NAME: any other header sent indexFiles to its Map). */
+  private inConfig(name: string): Section | undefined {
+    return name === 'default' ? (this.config.get('default') ?? this.config.get('profile default')) : this.config.get(`profile ${name}`);
+  }
+
+  get(name: string): ProfileEntry | undefined {
+    let entry = this.made.get(name);
+    if (!entry) {
+      const config = this.inConfig(name);
+      const credentials = this.credentials.byHeader!.get(name);
+      if (!config && !credentials) return undefined;
+      entry = new ProfileEntry(config, credentials);
+      this.made.set(name, entry);
+    }
+    return entry;
+  }
+
+  forEach(each: (entry: ProfileEntry, name: string) => void): void {
+    const credentials = this.credentials.byHeader!;
+    // Indexed loops: see knownKeyAt in cliIni.ts. Each config section is at hand here, so its
+    // entry is made without looking the section up by a `profile NAME` string made for the purpose,
+    // and not kept: only profiles looked up by name (chains) are.
+    for (let i = 0; i < this.listed.length; i++) {
+      const section = this.listed[i]!;
+      const name = nameOfPlain(section.header);
+      each(this.made.get(name) ?? new ProfileEntry(section, credentials.size > 0 ? credentials.get(name) : undefined), name);
+    }
+    for (let i = 0; i < this.credentialsOnly.length; i++) {
+      const name = this.credentialsOnly[i]!.header;
+      each(this.get(name)!, name);
+    }
+  }
+
+  *entries(): Iterator<[string, ProfileEntry]> {
+    for (const section of this.listed) yield [nameOfPlain(section.header), this.get(nameOfPlain(section.header))!];
+    for (const section of this.credentialsOnly) yield [section.header, this.get(section.header)!];
+  }
 }
 
 type ChainResult =
@@ -312,16 +403,36 @@ function indexFiles(input: ProfileModelInput): IndexedFiles {
   const profiles = new Map<string, ProfileEntry>();
   const ssoSessions = new Map<string, Settings>();
   const misnamed: { header: string; section: Section; name?: string; why: string; fix: string }[] = [];
+  // While every profile header is plain and names its profile alone, the profiles are only
+  // collected here and looked up later through the readings' own header maps (see HeaderIndex);
+  // at the first header that is not, those collected so far go into `profiles` and it is used.
+  let plain: Section[] | undefined = config.cli.byHeader && credentials.cli.byHeader ? [] : undefined;
+  let sawDefault = false;
+  const indexAll = (): void => {
+    for (const section of plain ?? []) profiles.set(nameOfPlain(section.header), new ProfileEntry(section));
+    plain = undefined;
+  };
   // Indexed loops on the paths run once per profile: see knownKeyAt in cliIni.ts.
   const configSections = config.cli.sections;
   for (let i = 0; i < configSections.length; i++) {
     const section = configSections[i]!;
     const h = section.header;
     const plainName = plainProfileName(h);
-    if (plainName !== undefined) profiles.set(plainName, { settings: section.settings, config: section });
-    else if (h.startsWith('profile')) {
+    if (plainName !== undefined || h === 'default') {
+      // [default] and [profile default] both name `default`: the second one needs the Map.
+      if (plainName === 'default' || plainName === undefined) {
+        if (sawDefault) indexAll();
+        sawDefault = true;
+      }
+      if (plain) plain.push(section);
+      else profiles.set(plainName ?? 'default', new ProfileEntry(section));
+      continue;
+    }
+    const namesSession = h.startsWith('sso-session');
+    if (!namesSession && !h.startsWith('services')) indexAll();
+    if (h.startsWith('profile')) {
       const parts = shlexSplit(h);
-      if (parts?.length === 2) profiles.set(parts[1]!, { settings: section.settings, config: section });
+      if (parts?.length === 2) profiles.set(parts[1]!, new ProfileEntry(section));
       else if (parts === undefined || parts.length > 2) {
         const name = parts ? parts.slice(1).join(' ') : h.slice('profile'.length).trim();
         misnamed.push({
@@ -334,13 +445,11 @@ function indexFiles(input: ProfileModelInput): IndexedFiles {
       } else if (h === 'profile') {
         misnamed.push({ header: h, section, why: 'it has no profile name', fix: 'write the header as [profile NAME]' });
       }
-    } else if (h.startsWith('sso-session')) {
+    } else if (namesSession) {
       const parts = shlexSplit(h);
       if (parts?.length === 2) ssoSessions.set(parts[1]!, section.settings);
     } else if (h.startsWith('services')) {
       // Service-specific endpoint settings: not profiles.
-    } else if (h === 'default') {
-      profiles.set('default', { settings: section.settings, config: section });
     } else if (CREDENTIAL_KEYS.some((k) => section.settings.has(k))) {
       misnamed.push({
         header: h,
@@ -352,20 +461,22 @@ function indexFiles(input: ProfileModelInput): IndexedFiles {
     }
   }
   // Credentials-file sections are profiles too, their values over the config's.
-  for (const section of credentials.cli.sections) {
-    const fromConfig = profiles.get(section.header);
-    if (!fromConfig) {
-      profiles.set(section.header, { settings: section.settings, credentials: section });
-      continue;
+  if (!plain) {
+    for (const section of credentials.cli.sections) {
+      const fromConfig = profiles.get(section.header);
+      if (fromConfig) fromConfig.credentials = section;
+      else profiles.set(section.header, new ProfileEntry(undefined, section));
     }
-    const merged = new Map(fromConfig.settings);
-    for (const [k, v] of section.settings) merged.set(k, v);
-    fromConfig.settings = merged;
-    fromConfig.credentials = section;
   }
 
   const someContinued = config.cli.continuedValues !== false || credentials.cli.continuedValues !== false;
-  const index: Index = { configPath: config.path, credentialsPath: credentials.path, profiles, ssoSessions, someContinued };
+  const index: Index = {
+    configPath: config.path,
+    credentialsPath: credentials.path,
+    profiles: plain ? new HeaderIndex(plain, config.cli.byHeader!, credentials.cli) : profiles,
+    ssoSessions,
+    someContinued,
+  };
 
   // A misnamed section is listed as a profile unless a real profile (or an earlier one) has its name.
   const listedMisnamed: ProfileInfo[] = [];

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as fc from 'fast-check';
 import { parseKnownFiles } from '@smithy/shared-ini-file-loader';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { loadProfileModel, resolveConfigPaths } from '../../src/aws/configFiles';
@@ -377,6 +378,40 @@ describe('profile model (checked against botocore)', () => {
         ['a', 'b', 'd'],
       );
       assert.throws(() => listing.first(4), /profile e was described/);
+    });
+
+    it('looks plain headers up through the readings (HeaderIndex) exactly as through a Map of its own', () => {
+      // The same files indexed both ways: without the readings' header maps, every profile goes
+      // into indexFiles' Map (the reading botocore checks above); with them, a config whose
+      // profile headers are all plain is looked up through them instead.
+      const names = ['a', 'b', 'default', 'c-1', 'x@y.z'];
+      const header = fc.oneof(
+        fc.constantFrom(...names).map((n) => (n === 'default' ? fc.constantFrom('[default]', '[profile default]') : fc.constant(`[profile ${n}]`))).chain((h) => h),
+        fc.constantFrom('[sso-session s]', '[services svc]', '[profile "q r"]', '[plugins]', '[profilex]'),
+      );
+      const setting = fc.oneof(
+        fc.constantFrom(...names).map((n) => `source_profile = ${n}`),
+        fc.constantFrom(`role_arn = ${ARN}`, 'region = eu-west-1', `aws_access_key_id = ${KEY}`, 'sso_session = s', 'sso_account_id = 123456789012', 'sso_role_name = R', 'sso_start_url = https://x.example/start', 'sso_region = us-east-1'),
+      );
+      const file = (headers: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+        fc.array(fc.tuple(headers, fc.uniqueArray(setting, { maxLength: 4, selector: (l) => l.split(' =')[0] })), { maxLength: 6 }).map((ss) => ss.flatMap(([h, b]) => [h, ...b]).join('\n'));
+      const withoutHeaderMaps = (input: Parameters<typeof buildProfileModel>[0]): Parameters<typeof buildProfileModel>[0] => ({
+        ...input,
+        config: { ...input.config, cli: { ...input.config.cli, byHeader: undefined } },
+        credentials: { ...input.credentials, cli: { ...input.credentials.cli, byHeader: undefined } },
+      });
+      fc.assert(
+        fc.property(file(header), file(fc.constantFrom(...names.map((n) => `[${n}]`))), (configText, credentialsText) => {
+          const input = { config: { path: 'config', cli: readIniAsCli(configText) }, credentials: { path: 'credentials', cli: readIniAsCli(credentialsText) } };
+          const listing = listProfiles(input);
+          const expected = buildProfileModel(withoutHeaderMaps(input));
+          assert.equal(listing.total, expected.profiles.length);
+          assert.deepEqual(listing.first(2), expected.profiles.slice(0, 2));
+          assert.deepEqual(listing.model(), expected);
+          for (const name of names) assert.deepEqual(buildProfileModel({ ...input, only: name }), buildProfileModel({ ...withoutHeaderMaps(input), only: name }));
+        }),
+        { numRuns: 1500 },
+      );
     });
 
     it('a model read without a listing (files that could not be read) lists as itself', () => {
