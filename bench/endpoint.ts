@@ -5,6 +5,7 @@
  * take to have credentials through it, beside a profile whose credential_process runs a program
  * on every fetch (bench/credential-process.mjs).
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -26,6 +27,8 @@ interface LoadRun {
   readonly p99Ms: number;
   readonly maxMs: number;
   readonly statuses: Record<string, number>;
+  /** Share of the machine's CPU time the hypervisor took (steal) during the run, in %; null off Linux. */
+  readonly stealPct: number | null;
 }
 
 export interface LoadLevel {
@@ -34,11 +37,16 @@ export interface LoadLevel {
    * The same load against a plain node:http server in the same process answering a fixed body of
    * the same size with no checks and no work: what this machine and Node cost on their own.
    */
-  readonly baseline: { readonly p50Ms: Summary; readonly p99Ms: Summary; readonly requestsPerSecond: Summary };
+  readonly baseline: { readonly p50Ms: Summary; readonly p99Ms: Summary; readonly requestsPerSecond: Summary; readonly stealPct: Summary | null };
   /** Across runs: the median, min and max of each run's own p50 / p99 / requests per second. */
   readonly p50Ms: Summary;
   readonly p99Ms: Summary;
   readonly requestsPerSecond: Summary;
+  /**
+   * CPU steal during our runs, in %. On a virtual machine a request that arrives while the
+   * hypervisor has taken a vCPU waits for it: with one client, most of the p99 tail.
+   */
+  readonly stealPct: Summary | null;
   readonly requestsPerRun: number;
   readonly runs: readonly LoadRun[];
   readonly stsCallsPerRequest: number;
@@ -100,8 +108,19 @@ export async function measureEndpoint(opts: {
   const empty = emptyHome();
   let baseline: { url: string; close(): Promise<void> } | undefined;
   try {
-    const load = (url: string, clients: number, requests: number): Promise<LoadRun & { meanBodyBytes: number }> =>
-      runWorker<LoadRun & { meanBodyBytes: number }>('worker-load-client', [url, grant.token, String(clients), String(requests), String(opts.maxMsPerRun)]);
+    const load = async (url: string, clients: number, requests: number): Promise<LoadRun & { meanBodyBytes: number }> => {
+      const before = cpuTimes();
+      const run = await runWorker<Omit<LoadRun, 'stealPct'> & { meanBodyBytes: number }>('worker-load-client', [
+        url,
+        grant.token,
+        String(clients),
+        String(requests),
+        String(opts.maxMsPerRun),
+      ]);
+      return { ...run, stealPct: stealBetween(before, cpuTimes()) };
+    };
+    const steal = (runs: readonly LoadRun[]): Summary | null =>
+      runs.every((r) => r.stealPct !== null) ? summarize(runs.map((r) => r.stealPct!)) : null;
     const warmUp = await load(grant.url, 10, 500); // JIT, sockets; and the size of our answer
     baseline = await startBaseline(warmUp.meanBodyBytes);
     await load(baseline.url, 10, 500);
@@ -129,10 +148,12 @@ export async function measureEndpoint(opts: {
         p50Ms: summarize(runs.map((r) => r.p50Ms)),
         p99Ms: summarize(runs.map((r) => r.p99Ms)),
         requestsPerSecond: summarize(runs.map((r) => r.requestsPerSecond)),
+        stealPct: steal(runs),
         baseline: {
           p50Ms: summarize(baselineRuns.map((r) => r.p50Ms)),
           p99Ms: summarize(baselineRuns.map((r) => r.p99Ms)),
           requestsPerSecond: summarize(baselineRuns.map((r) => r.requestsPerSecond)),
+          stealPct: steal(baselineRuns),
         },
         requestsPerRun: opts.requestsPerRun,
         runs,
@@ -203,6 +224,23 @@ export async function measureEndpoint(opts: {
     await endpoint.dispose();
     empty.cleanup();
   }
+}
+
+/** The machine's CPU time so far, in clock ticks: all of it, and what the hypervisor stole (Linux's /proc/stat). */
+function cpuTimes(): { total: number; steal: number } | undefined {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is in user)
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 8 || fields.some((n) => !Number.isFinite(n))) return undefined;
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7]! };
+  } catch {
+    return undefined;
+  }
+}
+
+function stealBetween(a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof cpuTimes>): number | null {
+  if (!a || !b || b.total <= a.total) return null;
+  return round(((b.steal - a.steal) / (b.total - a.total)) * 100, 2);
 }
 
 /** A plain node:http server on loopback answering every request with `bytes` of fixed JSON. */

@@ -106,6 +106,8 @@ function headline(r: Results): Record<string, unknown> {
     switch10kProfilesSpeedupVsCliV1: r.switchingLarge?.speedupVsCliV1 ?? null,
     endpointP99Ms: oneClient?.p99Ms.median ?? null,
     endpointP99MsBasis: 'one keep-alive client (a terminal); other concurrency levels under endpoint.levels',
+    endpointBaselineP99Ms: oneClient?.baseline.p99Ms.median ?? null,
+    endpointStealPct: oneClient?.stealPct?.median ?? null,
     endpointStsCallsPerRequest: r.endpoint ? r.endpoint.stsCallsDuringLoad / Math.max(1, r.endpoint.requestsServed) : null,
   };
 }
@@ -278,18 +280,20 @@ function markdown(r: Results): string {
     out.push(
       'CredentialEndpoint serving the active identity (a role session, credentials cached by the session) to keep-alive clients in a separate process on loopback. ' +
         'Each run is bounded by its request count and 3 s; p50/p99 are per run, then median (min–max) over the runs. ' +
-          'Reference: the same load, alternating run by run, against a plain node:http server in the same process answering a fixed body of the same size with no checks (medians): the machine’s own floor.',
+          'Reference: the same load, alternating run by run, against a plain node:http server in the same process answering a fixed body of the same size with no checks (medians): the machine’s own floor. ' +
+          'CPU steal: the share of the machine’s CPU time the hypervisor took during the runs (/proc/stat, medians); with one client, a request that arrives while a vCPU is taken waits for it.',
       '',
     );
     out.push(
       table(
-        ['clients', 'p50', 'p99', 'requests/s', 'plain node:http p50 / p99 / req/s', 'runs × requests', 'non-200', 'STS calls / request'],
+        ['clients', 'p50', 'p99', 'requests/s', 'plain node:http p50 / p99 / req/s', 'CPU steal: ours / plain', 'runs × requests', 'non-200', 'STS calls / request'],
         e.levels.map((l) => [
           String(l.clients),
           cell(l.p50Ms, 'ms', 3),
           cell(l.p99Ms, 'ms', 3),
           cell(l.requestsPerSecond, '/s', 0),
           `${l.baseline.p50Ms.median.toFixed(3)} / ${l.baseline.p99Ms.median.toFixed(3)} ms / ${l.baseline.requestsPerSecond.median.toFixed(0)}`,
+          l.stealPct && l.baseline.stealPct ? `${l.stealPct.median.toFixed(2)} % / ${l.baseline.stealPct.median.toFixed(2)} %` : 'n/a',
           `${l.runs.length} × ${l.requestsPerRun}`,
           String(l.non200),
           String(l.stsCallsPerRequest),
