@@ -188,7 +188,7 @@ function markdown(r: Results): string {
         `First level: what the Profiles view does before it can draw: \`loadProfileListing(resolveConfigPaths(env), { compareWithSdk: false })\` (read both files, index every profile), \`first(${PROFILES_SHOWN_FIRST})\` (describe the profiles the first level lists; a larger config gets a "Show all" row after them), then \`profileRowView\` for each (tooltips are built on hover). ` +
         'Every profile: the same with `model()` describing all of them (the pickers, the API, the view after "Show all"), cold, in its own fresh processes. ' +
         'Cold: the first run in a fresh process (opening the view after start), one per process. Warm: later runs in the same process (a reload after an edit). ' +
-        'Floor: the least any reading of the same files must do, cold, in its own fresh processes interleaved with the others: each line found, each header, key and value sliced, each section’s settings put in a Map, and nothing else (no CLI rules, no model, no rows). ' +
+        'Floor: the least an eager reading of the same files does, cold, in its own fresh processes interleaved with the others: each line found, each header, key and value sliced, each section’s settings put in a Map, and nothing else (no CLI rules, no model, no rows); the extension’s reading checks every line but leaves the settings of profiles not yet described in the text. ' +
         'Heap held: what the listing and the rows keep alive, as `heapUsed` while they are held minus `heapUsed` once they are dropped, each after the full collection of a heap snapshot (within about 0.2 MiB; plain `gc()` left the figure bimodal).',
       '',
     );

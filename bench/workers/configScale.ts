@@ -98,7 +98,7 @@ async function heldBytes(holder: { benchKept?: unknown }, gc: () => void): Promi
 }
 
 /**
- * The floor: the least any reading of these files must do, timed cold like firstLevel. Each
+ * The floor: the least an eager reading of these files does, timed cold like firstLevel. Each
  * line found with indexOf, each header, key and value sliced, each section's settings put in a
  * Map; none of the CLI's rules, no model, no rows. What firstLevel costs above this is the
  * extension's own work; the floor itself is V8 making the strings and Maps of the data.
