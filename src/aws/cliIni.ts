@@ -246,7 +246,8 @@ export function readIniAsCli(decoded: DecodedText | string): CliIniReading {
  * A section whose settings are sliced from the text only when first asked for. Listing ten
  * thousand profiles describes a few hundred; making a Map and a string per value for the rest
  * was a third of the first reading's time, and most of what its young-generation collections
- * had to copy. Only made when every line of the body is a `key = value`, a comment or blank.
+ * had to copy. Only kept when no value of the file continues on indented lines and it has no
+ * [DEFAULT] or repeated section, so each setting is one line of its own body.
  */
 class LazySection implements CliSection {
   private made: Map<string, IniValue> | undefined;
