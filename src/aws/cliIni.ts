@@ -452,7 +452,7 @@ class SectionReader {
     if (this.nextEquals < start) this.nextEquals = indexOrEnd(text, '=', start);
     if (this.nextColon < start) this.nextColon = indexOrEnd(text, ':', start);
     const delimiter = Math.min(this.nextEquals, this.nextColon);
-    if (this.lazy && (delimiter !== this.nextEquals || delimiter >= end)) (section as unknown as LazySection).equalsOnly = false;
+    if (section instanceof LazySection && (delimiter !== this.nextEquals || delimiter >= end)) section.equalsOnly = false;
     if (delimiter >= end) {
       // Not fatal at once: configparser collects such lines and refuses the file at the end.
       // It also leaves `optname` alone, so indented lines below still extend the last value.

@@ -74,14 +74,6 @@ async function readText(file: string): Promise<string> {
 }
 
 /**
- * The SDK's reading of `profile` and its chain, from the files as they are now, and the reduced
- * texts it came from (see sdkSections.ts): one small parse per link instead of whole files.
- */
-async function readProfile(profile: string, full: IndexedTexts): Promise<SdkProfileReading> {
-  return readProfileAsSdk(full, profile, sdkParse(loadSdk()));
-}
-
-/**
  * Both files as they are now (a missing or unreadable one is empty, as for the SDK), with their
  * section headers found once for every reading that picks sections out of them.
  */
@@ -103,7 +95,9 @@ export interface ProfileRead {
  */
 export async function readProfileFacts(profile: string, paths: ConfigPaths): Promise<ProfileRead> {
   const full = await readFiles(paths);
-  const reading = await readProfile(profile, full);
+  // The SDK's reading of the profile and its chain, and the reduced texts it came from (see
+  // sdkSections.ts): one small parse per link instead of whole files.
+  const reading = await readProfileAsSdk(full, profile, sdkParse(loadSdk()));
   return { full, reading, facts: factsFrom(profile, reading.sections as Sections) };
 }
 

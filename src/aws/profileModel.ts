@@ -238,10 +238,13 @@ class HeaderIndex implements ProfileIndex {
   constructor(
     /** The config file's profile sections, in order. */
     private readonly listed: ReadonlyArray<Section>,
+    /** The config file's sections by header. */
     private readonly config: ReadonlyMap<string, Section>,
-    private readonly credentials: { readonly sections: ReadonlyArray<Section>; readonly byHeader?: ReadonlyMap<string, Section> },
+    credentialsSections: ReadonlyArray<Section>,
+    /** The credentials file's sections by header (there, the header is the profile's name). */
+    private readonly credentials: ReadonlyMap<string, Section>,
   ) {
-    this.credentialsOnly = credentials.sections.filter((s) => !this.inConfig(s.header));
+    this.credentialsOnly = credentialsSections.filter((s) => !this.inConfig(s.header));
     this.size = listed.length + this.credentialsOnly.length;
   }
 
@@ -254,7 +257,7 @@ class HeaderIndex implements ProfileIndex {
     let entry = this.made.get(name);
     if (!entry) {
       const config = this.inConfig(name);
-      const credentials = this.credentials.byHeader!.get(name);
+      const credentials = this.credentials.get(name);
       if (!config && !credentials) return undefined;
       entry = new ProfileEntry(config, credentials);
       this.made.set(name, entry);
@@ -263,7 +266,7 @@ class HeaderIndex implements ProfileIndex {
   }
 
   forEach(each: (entry: ProfileEntry, name: string) => void): void {
-    const credentials = this.credentials.byHeader!;
+    const { credentials } = this;
     // Indexed loops: see knownKeyAt in cliIni.ts. Each config section is at hand here, so its
     // entry is made without looking the section up by a `profile NAME` string made for the purpose,
     // and not kept: only profiles looked up by name (chains) are.
@@ -278,8 +281,12 @@ class HeaderIndex implements ProfileIndex {
     }
   }
 
+  /** Stepped a page at a time: each name is made only when its profile is reached. */
   *entries(): Iterator<[string, ProfileEntry]> {
-    for (const section of this.listed) yield [nameOfPlain(section.header), this.get(nameOfPlain(section.header))!];
+    for (const section of this.listed) {
+      const name = nameOfPlain(section.header);
+      yield [name, this.get(name)!];
+    }
     for (const section of this.credentialsOnly) yield [section.header, this.get(section.header)!];
   }
 }
@@ -417,15 +424,15 @@ function indexFiles(input: ProfileModelInput): IndexedFiles {
   for (let i = 0; i < configSections.length; i++) {
     const section = configSections[i]!;
     const h = section.header;
-    const plainName = plainProfileName(h);
-    if (plainName !== undefined || h === 'default') {
+    const plainName = h === 'default' ? 'default' : plainProfileName(h);
+    if (plainName !== undefined) {
       // [default] and [profile default] both name `default`: the second one needs the Map.
-      if (plainName === 'default' || plainName === undefined) {
+      if (plainName === 'default') {
         if (sawDefault) indexAll();
         sawDefault = true;
       }
       if (plain) plain.push(section);
-      else profiles.set(plainName ?? 'default', new ProfileEntry(section));
+      else profiles.set(plainName, new ProfileEntry(section));
       continue;
     }
     const namesSession = h.startsWith('sso-session');
@@ -473,7 +480,7 @@ function indexFiles(input: ProfileModelInput): IndexedFiles {
   const index: Index = {
     configPath: config.path,
     credentialsPath: credentials.path,
-    profiles: plain ? new HeaderIndex(plain, config.cli.byHeader!, credentials.cli) : profiles,
+    profiles: plain ? new HeaderIndex(plain, config.cli.byHeader!, credentials.cli.sections, credentials.cli.byHeader!) : profiles,
     ssoSessions,
     someContinued,
   };
