@@ -57,8 +57,8 @@ export async function restoreLastProfile(ctx: CommandContext): Promise<void> {
   }
   if (ctx.manager.identity) return;
   ctx.log.info(`Restoring profile "${name}", last used in this workspace.`);
-  const model = await ctx.profiles.model();
-  const profile = model.profiles.find((p) => p.name === name);
+  // Only this profile is described: restoring must not wait for ten thousand others.
+  const profile = await ctx.profiles.profile(name);
   if (!profile || profile.problem) {
     ctx.log.warn(`Not restoring profile "${name}": ${profile ? profile.problem : 'it is no longer in the config files'}.`);
     return;

@@ -319,9 +319,14 @@ function plainProfileName(header: string): string | undefined {
 export function buildProfileModel(input: ProfileModelInput): ProfileModel {
   if (input.only === undefined) return listProfiles(input).model();
   const indexed = indexFiles(input);
-  const entry = indexed.index.profiles.get(input.only);
-  const listed = entry ? describeProfile(input.only, entry, indexed.index, input) : indexed.misnamed.find((p) => p.name === input.only);
+  const listed = describeNamed(input.only, indexed, input);
   return { ...indexed.header, profiles: listed ? [listed] : [] };
+}
+
+/** Profile `name` described on its own (its chain resolved through the index), as the model lists it. */
+function describeNamed(name: string, { index, misnamed }: Omit<IndexedFiles, 'header'>, input: ProfileModelInput): ProfileInfo | undefined {
+  const entry = index.profiles.get(name);
+  return entry ? describeProfile(name, entry, index, input) : misnamed.find((p) => p.name === name);
 }
 
 /**
@@ -368,13 +373,16 @@ export function listProfiles(input: ProfileModelInput): ProfileListing {
       }
       return model;
     },
+    profile(name) {
+      return source ? describeNamed(name, { index: source.index, misnamed }, source.input) : this.model().profiles.find((p) => p.name === name);
+    },
   };
 }
 
 /** A listing of a model already complete (when the files could not be read at all). */
 export function listingOf(model: ProfileModel): ProfileListing {
   const { profiles, ...header } = model;
-  return { ...header, total: profiles.length, first: (count) => profiles.slice(0, count), model: () => model };
+  return { ...header, total: profiles.length, first: (count) => profiles.slice(0, count), model: () => model, profile: (name) => profiles.find((p) => p.name === name) };
 }
 
 interface IndexedFiles {

@@ -64,6 +64,8 @@ export interface ProfileListing extends Omit<ProfileModel, 'profiles'> {
   first(count: number): ReadonlyArray<ProfileInfo>;
   /** Every profile. Built once; descriptions already made by `first` are reused. */
   model(): ProfileModel;
+  /** The profile of this name as `model()` lists it, describing only that one; undefined when there is none. */
+  profile(name: string): ProfileInfo | undefined;
 }
 
 /** Credentials as held in memory. Never logged, persisted or shown. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { Logger, ProfileListing, ProfileModel } from '../aws/types';
+import type { Logger, ProfileInfo, ProfileListing, ProfileModel } from '../aws/types';
 import { loadProfileListing, profileProblem, resolveConfigPaths, type ConfigPaths } from '../aws/configFiles';
 
 /**
@@ -37,6 +37,11 @@ export class ProfileStore implements vscode.Disposable {
   /** Every profile described (the pickers, the API). */
   async model(): Promise<ProfileModel> {
     return (await this.listing()).model();
+  }
+
+  /** One profile, described on its own (see ProfileListing.profile); undefined when there is none. */
+  async profile(name: string): Promise<ProfileInfo | undefined> {
+    return (await this.listing()).profile(name);
   }
 
   /** Re-reads the files now (the "Reload Profiles" command and file events). */

@@ -380,6 +380,22 @@ describe('profile model (checked against botocore)', () => {
       assert.throws(() => listing.first(4), /profile e was described/);
     });
 
+    it('describes one profile by name on its own, as the model lists it', () => {
+      const model = buildProfileModel(input);
+      const unreadable = new Map<string, string>();
+      unreadable.get = () => {
+        throw new Error('profile e was described');
+      };
+      const sections = [...input.config.cli.sections, { header: 'profile e', line: 99, settings: unreadable }];
+      const listing = listProfiles({ ...input, config: { path: 'config', cli: { sections } } });
+      for (const name of ['b', 'd', 'c']) assert.deepEqual(listing.profile(name), model.profiles.find((p) => p.name === name), name);
+      assert.equal(listing.profile('nope'), undefined);
+      const complete = listProfiles(input);
+      complete.model();
+      assert.deepEqual(complete.profile('b'), model.profiles.find((p) => p.name === 'b'), 'after every profile is described');
+      assert.deepEqual(listingOf(model).profile('a'), model.profiles[0]);
+    });
+
     it('looks plain headers up through the readings (HeaderIndex) exactly as through a Map of its own', () => {
       // The same files indexed both ways: without the readings' header maps, every profile goes
       // into indexFiles' Map (the reading botocore checks above); with them, a config whose
