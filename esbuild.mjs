@@ -1,7 +1,7 @@
 // Bundles the extension into dist/. Two outputs on purpose:
 //  - dist/extension.js: what VS Code loads at activation; kept small (no AWS SDK).
-//  - dist/sdk.js: the AWS SDK facade (src/aws/sdk.ts), required on first use only.
-// Any `require('./sdk')` in src/aws stays a runtime require of the sibling dist/sdk.js.
+//  - dist/sdk.js: the AWS SDK facade (src/credentials/sdk.ts), required on first use only.
+// Any `require('./sdk')` in src/credentials stays a runtime require of the sibling dist/sdk.js.
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -29,7 +29,7 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazySdk], metafile: true },
   // The SDK's ES module builds tree-shake far better than its CommonJS ones (459 -> 301 KiB minified).
-  { ...common, entryPoints: ['src/aws/sdk.ts'], outfile: 'dist/sdk.js', metafile: true, mainFields: ['module', 'main'] },
+  { ...common, entryPoints: ['src/credentials/sdk.ts'], outfile: 'dist/sdk.js', metafile: true, mainFields: ['module', 'main'] },
 ];
 
 if (watch) {

@@ -19,7 +19,7 @@ import { extensionId } from '../test/support/codeServer';
 import { waitFor, type MotoServer } from '../test/support/moto';
 import { withBenchWorkbench } from './benchWorkbench';
 import { generateConfig } from './configGen';
-import { PROFILES_SHOWN_FIRST } from '../src/views/presentation';
+import { PROFILES_SHOWN_FIRST } from '../src/vscode/views/presentation';
 import { newLogMatches, nowMs, say, summarize, type Summary } from './lib';
 
 export interface VsCodeScaleLevel {

@@ -101,7 +101,7 @@ export async function measureEndpoint(opts: {
   await manager.useProfile('chain');
   const session = manager.session;
   if (!session) throw new Error('no active session after useProfile(chain)');
-  // What the extension grants (terminalEnvironment.ts GrantedIdentity): the session's exportable credentials.
+  // What the extension grants (environmentCollection.ts GrantedIdentity): the session's exportable credentials.
   const source: CredentialSource = { label: `${session.identity.name} (${session.identity.account})`, getCredentials: () => session.getExportableCredentials() };
   const endpoint = await CredentialEndpoint.start();
   const grant = endpoint.grant(source);

@@ -17,7 +17,7 @@ import { measureActivation, type ActivationResult } from './activation';
 import { measureConfigInVsCode, type VsCodeScaleLevel } from './configInVsCode';
 import { measureConfigScale, type ScaleLevel } from './configScale';
 import { generateConfig } from './configGen';
-import { PROFILES_SHOWN_FIRST } from '../src/views/presentation';
+import { PROFILES_SHOWN_FIRST } from '../src/vscode/views/presentation';
 import { credentialProcessScript, measureEndpoint, type EndpointResult } from './endpoint';
 import { bytesCell, cell, machine, round, say, table, verdict, type Machine } from './lib';
 import { benchManager, useBenchEnvironment, writeBenchAwsHome } from './switchSetup';

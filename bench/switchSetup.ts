@@ -10,8 +10,8 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IdentityManager } from '../src/identity/identityManager';
-import { silentLogger } from '../src/aws/types';
-import { profileProblem } from '../src/aws/configFiles';
+import { silentLogger } from '../src/shared/types';
+import { profileProblem } from '../src/config/configFiles';
 
 export const BENCH_ACCOUNT = '123456789012';
 export const CHAIN_ROLE_ARN = `arn:aws:iam::${BENCH_ACCOUNT}:role/BenchDeploy`;

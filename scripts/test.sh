@@ -2,7 +2,8 @@
 # `npm test`: everything from a fresh clone to a verdict.
 #   prepare  npm ci (if needed), test tools (code-server, Chromium), moto_server check
 #   checks   lint (when an eslint config exists), build, compile-tests (= strict typecheck)
-#   suites   unit (plain mocha), integration (real VS Code: code-server + Chromium + moto),
+#   suites   unit (plain mocha, no Python or moto), conformance (moto, botocore and real AWS
+#            clients as peers), integration (real VS Code: code-server + Chromium + moto),
 #            vsix (smoke tests against the packaged extension), e2e (hook), sandbox --check
 # Ends with one line "N passed, N failed" summing every suite (a failed check counts as one
 # failure) and exits non-zero on any failure. Artifacts of failed integration runs: artifacts/.
@@ -90,6 +91,7 @@ check typecheck npm run --silent compile-tests
 
 # --- suites ---------------------------------------------------------------------------------
 suite unit npx mocha --config .mocharc.unit.json --no-color
+suite conformance npx mocha --config .mocharc.conformance.json --no-color
 suite integration node out/test/runIntegration.js
 
 # --- the packaged extension -----------------------------------------------------------------

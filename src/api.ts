@@ -1,7 +1,12 @@
-import type * as vscode from 'vscode';
-import type { AwsCredentials, Identity, ProfileInfo } from './aws/types';
+import type { AwsCredentials, Identity, ProfileInfo } from './shared/types';
 
-export type { AwsCredentials, Identity, ProfileInfo, ProfileKind, IdentitySource } from './aws/types';
+export type { AwsCredentials, Identity, ProfileInfo, ProfileKind, IdentitySource } from './shared/types';
+
+/**
+ * An event as VS Code declares one (`vscode.Event<T>`), spelled out so that this file, which
+ * other extensions may copy, needs no import of `vscode`.
+ */
+export type Event<T> = (listener: (e: T) => unknown, thisArgs?: unknown, disposables?: { dispose(): unknown }[]) => { dispose(): unknown };
 
 /** Options for {@link AwsIdentityApi.assumeRole}. Unset fields take the user's settings. */
 export interface AssumeRoleOptions {
@@ -27,7 +32,7 @@ export interface AwsIdentityApi {
    * renewals: the identity stays the same; getActiveIdentity() then has the new expiration and
    * getCredentials() the new credentials.
    */
-  readonly onDidChangeIdentity: vscode.Event<Identity | undefined>;
+  readonly onDidChangeIdentity: Event<Identity | undefined>;
   /** Makes a profile the active identity. Rejects with a message naming cause and next step; the previous identity stays active. */
   useProfile(name: string): Promise<Identity>;
   /** Assumes a role (from the active identity, or from `options.sourceProfile`) and makes it active. */

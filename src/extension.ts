@@ -1,17 +1,17 @@
 import * as vscode from 'vscode';
 import type { AwsIdentityApi } from './api';
 import { IdentityManager } from './identity/identityManager';
-import { ProfileStore } from './profiles/profileStore';
-import { Log } from './util/log';
-import { Settings } from './util/settings';
-import { ProfilesTreeProvider } from './views/profilesTree';
-import { IdentityStatusBar } from './views/statusBar';
-import { IdentityPresenter } from './views/identityPresenter';
-import { createMfaPrompt } from './views/mfaPrompt';
-import { registerCommands } from './commands';
-import { IdentityMemory } from './commands/context';
-import { Terminals } from './terminal/terminals';
-import { createApi, registerInspectCommand, restoreLastProfile } from './apiImpl';
+import { ProfileStore } from './vscode/profileStore';
+import { Log } from './vscode/log';
+import { Settings } from './vscode/settings';
+import { ProfilesTreeProvider } from './vscode/views/profilesTree';
+import { IdentityStatusBar } from './vscode/views/statusBar';
+import { IdentityPresenter } from './vscode/views/identityPresenter';
+import { createMfaPrompt } from './vscode/views/mfaPrompt';
+import { registerCommands } from './vscode/commands';
+import { IdentityMemory } from './vscode/commands/context';
+import { Terminals } from './vscode/terminals/terminals';
+import { createApi, registerInspectCommand, restoreLastProfile } from './vscode/apiProvider';
 
 /**
  * Composition root. Activation only constructs objects and registers contributions: no file is

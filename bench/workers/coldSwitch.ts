@@ -9,7 +9,7 @@
  */
 import { emit, nowMs, round } from '../lib';
 import { benchManager, useBenchEnvironment, type BenchAwsHome } from '../switchSetup';
-import { isSdkLoaded } from '../../src/aws/sdkLoader';
+import { isSdkLoaded } from '../../src/credentials/sdkLoader';
 
 async function main(): Promise<void> {
   const [home, configFile, credentialsFile, sts] = process.argv.slice(2);

@@ -15,9 +15,9 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { loadProfileListing, resolveConfigPaths } from '../../src/aws/configFiles';
-import type { ProfileInfo, ProfileListing } from '../../src/aws/types';
-import { PROFILES_SHOWN_FIRST, profileRowView, type ProfileRowView } from '../../src/views/presentation';
+import { loadProfileListing, resolveConfigPaths } from '../../src/config/configFiles';
+import type { ProfileInfo, ProfileListing } from '../../src/shared/types';
+import { PROFILES_SHOWN_FIRST, profileRowView, type ProfileRowView } from '../../src/vscode/views/presentation';
 import { generateConfig } from '../configGen';
 import { emit, nowMs, round } from '../lib';
 

@@ -12,12 +12,12 @@
  * Switches: the last one requested wins. An older switch that finishes later is discarded (its
  * promise rejects with kind `superseded`) and a failed switch leaves the previous identity active.
  */
-import { Disposable, Emitter, Event } from '../aws/events';
-import { UserFacingError, toUserFacingError, ALWAYS_ALLOWED_DURATION_SECONDS } from '../aws/errors';
-import { askForMfaCode, isMfaPromptFailure } from '../aws/mfa';
-import type { ConfigPaths } from '../aws/configFiles';
-import { type ProfileRead, readProfileFacts, resolveProfileCredentials } from '../aws/profileCredentials';
-import { RefreshBackoff, RefreshContext, RefreshWindows, RefreshingCredentials } from '../aws/refreshingCredentials';
+import { Disposable, Emitter, Event } from '../shared/events';
+import { UserFacingError, toUserFacingError, ALWAYS_ALLOWED_DURATION_SECONDS } from '../credentials/errors';
+import { askForMfaCode, isMfaPromptFailure } from '../credentials/mfa';
+import type { ConfigPaths } from '../config/configFiles';
+import { type ProfileRead, readProfileFacts, resolveProfileCredentials } from '../credentials/profileCredentials';
+import { RefreshBackoff, RefreshContext, RefreshWindows, RefreshingCredentials } from '../credentials/refreshingCredentials';
 import {
   CHAINED_ROLE_MAX_DURATION_SECONDS,
   clampDuration,
@@ -26,10 +26,10 @@ import {
   parseRoleInput,
   partitionOfRegion,
   sanitizeSessionName,
-} from '../aws/roleInput';
-import { AssumeRoleParams, AssumedRole, ClockSkew, StsCallOptions, StsTuning, assumeRole as stsAssumeRole, getCallerIdentity, getSessionToken } from '../aws/sts';
-import type { SdkClientSettings } from '../aws/clientSettings';
-import { AwsCredentials, Clock, Identity, IdentitySource, Logger, MfaCodeProvider, systemClock } from '../aws/types';
+} from '../shared/roleInput';
+import { AssumeRoleParams, AssumedRole, ClockSkew, StsCallOptions, StsTuning, assumeRole as stsAssumeRole, getCallerIdentity, getSessionToken } from '../credentials/sts';
+import type { SdkClientSettings } from '../credentials/clientSettings';
+import { AwsCredentials, Clock, Identity, IdentitySource, Logger, MfaCodeProvider, systemClock } from '../shared/types';
 import { IdentitySession } from './identitySession';
 
 export interface IdentityManagerOptions {

@@ -7,9 +7,9 @@
  *    long-lived keys are wrapped once with GetSessionToken (then renewed like any other
  *    temporary credentials) and never served raw.
  */
-import { Disposable, Emitter, Event } from '../aws/events';
-import { RefreshingCredentials, RefreshEvent, RefreshFailureEvent } from '../aws/refreshingCredentials';
-import type { AwsCredentials, Identity } from '../aws/types';
+import { Disposable, Emitter, Event } from '../shared/events';
+import { RefreshingCredentials, RefreshEvent, RefreshFailureEvent } from '../credentials/refreshingCredentials';
+import type { AwsCredentials, Identity } from '../shared/types';
 
 export interface IdentitySessionOptions {
   readonly identity: Identity;

@@ -23,8 +23,8 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { rememberSecret } from '../util/redact';
-import { AwsCredentials, Clock, Logger, silentLogger, systemClock } from '../aws/types';
+import { rememberSecret } from '../shared/redact';
+import { AwsCredentials, Clock, Logger, silentLogger, systemClock } from '../shared/types';
 
 /** Something that can hand out the current credentials of one identity. */
 export interface CredentialSource {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentials } from '../../src/aws/types';
+import type { AwsCredentials } from '../../src/shared/types';
 
 export type ClientName = 'cli-v1' | 'cli-v2' | 'boto3' | 'js-sdk';
 export const ALL_CLIENTS: readonly ClientName[] = ['cli-v1', 'cli-v2', 'boto3', 'js-sdk'];

@@ -1,5 +1,5 @@
 /** Waiting on the core's events in tests: resolves with the next event, or fails after a (real-time) timeout. */
-import type { Event } from '../../src/aws/events';
+import type { Event } from '../../src/shared/events';
 
 export function nextEvent<T>(event: Event<T>, what: string, timeoutMs = 10_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {

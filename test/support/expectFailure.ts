@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { UserFacingError, type ErrorKind } from '../../src/aws/errors';
+import { UserFacingError, type ErrorKind } from '../../src/credentials/errors';
 
 /** Awaits `p`, which must reject with a UserFacingError of `kind`; returns that error. */
 export async function failure(p: Promise<unknown>, kind: ErrorKind): Promise<UserFacingError> {

@@ -3,7 +3,7 @@
  * `advance()`, with the promise queue drained after each, so async work they start can settle
  * before the next one fires. Tests that use it never sleep.
  */
-import type { Clock } from '../../src/aws/types';
+import type { Clock } from '../../src/shared/types';
 
 interface Timer {
   readonly id: number;

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/aws/types';
+import type { Logger } from '../../src/shared/types';
 
 /** A Logger that keeps every line, so a test can prove no secret was ever logged. */
 export function recordingLogger(): Logger & { lines: string[] } {

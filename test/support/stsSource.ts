@@ -4,7 +4,7 @@
  * of expiring. `lifetimeMs` shortens the lifetime it reports, so refresh can be exercised in
  * seconds instead of the 15 minutes STS allows at minimum.
  */
-import type { AwsCredentials } from '../../src/aws/types';
+import type { AwsCredentials } from '../../src/shared/types';
 import type { CredentialSource } from '../../src/terminal/credentialEndpoint';
 import { assumeRole } from './awsClients';
 

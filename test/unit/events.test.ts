@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Disposable, Emitter } from '../../src/aws/events';
+import { Disposable, Emitter } from '../../src/shared/events';
 
 describe('events.Emitter (vscode.Event-shaped)', () => {
   it('delivers to listeners in order, honours thisArgs and the disposables array', () => {

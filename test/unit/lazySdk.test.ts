@@ -13,7 +13,7 @@ describe('lazy SDK loading', () => {
   it('importing the core and constructing IdentityManager loads no @aws-sdk module', () => {
     const script = `
       const { IdentityManager } = require(${JSON.stringify(path.join(outRoot, 'src/identity/identityManager.js'))});
-      const { isSdkLoaded } = require(${JSON.stringify(path.join(outRoot, 'src/aws/sdkLoader.js'))});
+      const { isSdkLoaded } = require(${JSON.stringify(path.join(outRoot, 'src/credentials/sdkLoader.js'))});
       const m = new IdentityManager({ logger: { info() {}, warn() {}, error() {} }, mfaCodeProvider: async () => '000000',
         configPaths: () => ({ configFile: '/nonexistent/config', credentialsFile: '/nonexistent/credentials' }),
         defaultSessionName: () => 'x', defaultDurationSeconds: () => 3600 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { moreProfilesRowView, profileRowView, profileTooltip, statusView, formatRemaining, md } from '../../src/views/presentation';
-import type { Identity, ProfileInfo } from '../../src/aws/types';
+import { moreProfilesRowView, profileRowView, profileTooltip, statusView, formatRemaining, md } from '../../src/vscode/views/presentation';
+import type { Identity, ProfileInfo } from '../../src/shared/types';
 
 const base: ProfileInfo = { name: 'dev', kind: 'static', definedIn: [{ file: '/home/u/.aws/credentials', line: 3 }] };
 const identity: Identity = {

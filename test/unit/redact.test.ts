@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { redact, rememberSecrets } from '../../src/util/redact';
+import { redact, rememberSecrets } from '../../src/shared/redact';
 
 describe('log redaction', () => {
   it('masks remembered secrets and anything shaped like an access key ID', () => {

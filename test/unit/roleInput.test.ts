@@ -9,7 +9,7 @@ import {
   sanitizeSessionName,
   SESSION_NAME_PATTERN,
   validateSessionName,
-} from '../../src/aws/roleInput';
+} from '../../src/shared/roleInput';
 
 function ok(input: string, partition?: Parameters<typeof parseRoleInput>[1]): { arn: string; account: string; roleName: string } {
   const r = parseRoleInput(input, partition);

@@ -2,7 +2,7 @@
  * What `applyAtShellIntegration: true` buys: VS Code's own bash shell-integration script (the copy
  * shipped in code-server, installed by scripts/install-test-tools.sh) re-applies the collection's
  * values AFTER ~/.bashrc ran, so an rc file that exports keys or a region cannot override ours.
- * It can only set, never unset: an rc-exported AWS_PROFILE survives (see terminalExports.ts).
+ * It can only set, never unset: an rc-exported AWS_PROFILE survives (see terminalRules.ts).
  *
  * VS Code hands the values to the script in VSCODE_ENV_REPLACE as `NAME=value` pairs joined by
  * ':' with ':' inside values written as `\x3a` (EnvironmentVariableCollection
@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { terminalVariables } from '../../src/terminal/terminalExports';
+import { terminalVariables } from '../../src/terminal/terminalRules';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const SCRIPT = path.join(

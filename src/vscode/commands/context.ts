@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import type { AssumeRoleRequest, IdentityManager } from '../../identity/identityManager';
+import type { ProfileStore } from '../profileStore';
+import type { Log } from '../log';
+import type { Settings } from '../settings';
+import type { Terminals } from '../terminals/terminals';
+import type { Identity, ProfileInfo } from '../../shared/types';
+import { isProfileNode } from '../views/profilesTree';
+import { UserCancelledError } from '../views/mfaPrompt';
+import { sanitizeRecentRoles, recordRoleUse, rankRecentRoles, type RecentRole } from '../../identity/recentRoles';
+
+const LAST_PROFILE_KEY = 'awsIdentity.lastProfile';
+const RECENT_ROLES_KEY = 'awsIdentity.recentRoles';
+
+/** The services commands work with, built once in extension.ts. */
+export interface CommandContext {
+  readonly manager: IdentityManager;
+  readonly profiles: ProfileStore;
+  readonly settings: Settings;
+  readonly log: Log;
+  readonly terminals: Terminals;
+  readonly memory: IdentityMemory;
+}
+
+/**
+ * What the extension remembers between sessions: the last profile name per workspace and the
+ * recently assumed role ARNs. Names and ARNs only; never a credential.
+ */
+export class IdentityMemory {
+  constructor(
+    private readonly workspaceState: vscode.Memento,
+    private readonly globalState: vscode.Memento,
+  ) {}
+
+  get lastProfile(): string | undefined {
+    const v = this.workspaceState.get<unknown>(LAST_PROFILE_KEY);
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  async setLastProfile(name: string | undefined): Promise<void> {
+    await this.workspaceState.update(LAST_PROFILE_KEY, name);
+  }
+
+  recentRoles(): RecentRole[] {
+    return rankRecentRoles(sanitizeRecentRoles(this.globalState.get(RECENT_ROLES_KEY)), Date.now());
+  }
+
+  async recordRole(arn: string): Promise<void> {
+    await this.globalState.update(RECENT_ROLES_KEY, recordRoleUse(this.recentRoles(), arn, Date.now()));
+  }
+}
+
+/** Makes a profile the active identity and remembers its name (only its name) for this workspace. */
+export async function useAndRemember(ctx: CommandContext, name: string): Promise<Identity> {
+  const identity = await ctx.manager.useProfile(name);
+  await ctx.memory.setLastProfile(name);
+  return identity;
+}
+
+/** Assumes a role and remembers its ARN among the recently used roles. */
+export async function assumeAndRemember(ctx: CommandContext, request: AssumeRoleRequest): Promise<Identity> {
+  const identity = await ctx.manager.assumeRole(request);
+  await ctx.memory.recordRole(request.roleArn);
+  return identity;
+}
+
+/** The profile a tree command was invoked on (VS Code passes the tree node). */
+export function profileArgument(arg: unknown): ProfileInfo | undefined {
+  return isProfileNode(arg) ? arg.profile : undefined;
+}
+
+/**
+ * Runs a user action and reports its failure once, with the cause and the next step; a
+ * cancelled prompt is silent. Returns undefined on failure so callers can stop.
+ */
+export async function reportFailure<T>(ctx: CommandContext, what: string, action: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof UserCancelledError || (error instanceof Error && error.name === 'UserCancelledError')) {
+      ctx.log.info(`${what}: cancelled by the user.`);
+      return undefined;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.log.error(`${what} failed: ${message}`, error);
+    void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') ctx.log.show();
+    });
+    return undefined;
+  }
+}

@@ -1,0 +1,94 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { Logger, ProfileInfo, ProfileListing, ProfileModel } from '../shared/types';
+import { loadProfileListing, profileProblem, resolveConfigPaths, type ConfigPaths } from '../config/configFiles';
+
+/**
+ * The current reading of the shared config files. Reads lazily (the first time the tree or a
+ * command needs it, never at activation) and again when either file is created, changed or
+ * deleted, so edits show without reloading the window. Each profile is described when first
+ * asked for (see ProfileListing), so the view's first rows do not wait for all of them.
+ */
+export class ProfileStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ProfileListing>();
+  readonly onDidChange = this.changed.event;
+  private current: Promise<ProfileListing> | undefined;
+  private watchers: vscode.Disposable[] = [];
+  private debounce: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get paths(): ConfigPaths {
+    return resolveConfigPaths(this.env);
+  }
+
+  /** The files as read and indexed, reading them on first use. */
+  listing(): Promise<ProfileListing> {
+    if (!this.current) {
+      this.watch();
+      this.current = this.read();
+    }
+    return this.current;
+  }
+
+  /** Every profile described (the pickers, the API). */
+  async model(): Promise<ProfileModel> {
+    return (await this.listing()).model();
+  }
+
+  /** One profile, described on its own (see ProfileListing.profile); undefined when there is none. */
+  async profile(name: string): Promise<ProfileInfo | undefined> {
+    return (await this.listing()).profile(name);
+  }
+
+  /** Re-reads the files now (the "Reload Profiles" command and file events). */
+  async reload(): Promise<ProfileListing> {
+    const next = this.read();
+    this.current = next;
+    const listing = await next;
+    this.changed.fire(listing);
+    return listing;
+  }
+
+  /** Why `name` cannot be used, or undefined when it can (see profileProblem). Checked before each switch. */
+  problemOf(name: string): Promise<string | undefined> {
+    return profileProblem(this.paths, name, this.log);
+  }
+
+  private async read(): Promise<ProfileListing> {
+    const started = performance.now();
+    // The listing follows the AWS CLI's reading; the SDK comparison waits for a switch (problemOf).
+    const listing = await loadProfileListing(this.paths, { logger: this.log, compareWithSdk: false });
+    this.log.info(`Read ${listing.total} profiles from ${listing.configFile} and ${listing.credentialsFile} in ${(performance.now() - started).toFixed(1)} ms`);
+    for (const problem of listing.fileProblems) this.log.warn(problem);
+    return listing;
+  }
+
+  private watch(): void {
+    const { configFile, credentialsFile } = this.paths;
+    for (const file of new Set([configFile, credentialsFile])) {
+      // A pattern relative to the file's folder also reports the file's creation and deletion.
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+      const onEvent = (): void => this.scheduleReload();
+      this.watchers.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent));
+    }
+  }
+
+  private scheduleReload(): void {
+    // Editors often write a file in several steps; read once they are done.
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      void this.reload();
+    }, 150);
+  }
+
+  dispose(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    for (const w of this.watchers) w.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import * as os from 'node:os';
+import { MAX_ROLE_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS } from '../shared/roleInput';
+import type { TerminalCredentialsMode } from '../terminal/terminalRules';
+
+/**
+ * Typed access to the extension's settings. All are machine-scoped in package.json, so a
+ * workspace (a cloned repository) cannot choose the user's identity, role or endpoint.
+ */
+export class Settings {
+  private get config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('awsIdentity');
+  }
+
+  terminalMode(): TerminalCredentialsMode {
+    const v = this.config.get<string>('terminal.credentials', 'endpoint');
+    return v === 'environment' || v === 'off' ? v : 'endpoint';
+  }
+
+  defaultRegion(): string | undefined {
+    return this.config.get<string>('defaultRegion', '').trim() || undefined;
+  }
+
+  sessionName(): string {
+    const configured = this.config.get<string>('assumeRole.sessionName', '').trim();
+    if (configured) return configured;
+    let user = 'user';
+    try {
+      user = os.userInfo().username || user;
+    } catch {
+      // No passwd entry (some containers): the fallback is fine for a session name.
+    }
+    return `vscode-${user}`;
+  }
+
+  durationSeconds(): number {
+    const v = this.config.get<number>('assumeRole.durationSeconds', 3600);
+    return Number.isFinite(v) ? Math.min(MAX_ROLE_DURATION_SECONDS, Math.max(MIN_ROLE_DURATION_SECONDS, Math.round(v))) : 3600;
+  }
+
+  restoreOnStartup(): boolean {
+    return this.config.get<boolean>('restoreOnStartup', true);
+  }
+
+  expiryWarningMinutes(): number {
+    return this.config.get<number>('expiryWarningMinutes', 10);
+  }
+
+  onDidChange(section: string, listener: () => void): vscode.Disposable {
+    return vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`awsIdentity.${section}`)) listener();
+    });
+  }
+}

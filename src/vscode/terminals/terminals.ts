@@ -1,0 +1,113 @@
+/**
+ * The terminal feature as extension.ts sees it: keeps the environment collection in step with the
+ * active identity, the mode setting and the profiles, opens "AWS: <identity>" terminals, and
+ * provides the "AWS: Active Identity" terminal profile.
+ *
+ * User data (profile names, ARNs) never reaches a shell command line: terminals are configured
+ * through their environment and name only, nothing is sent with `sendText`.
+ */
+import * as vscode from 'vscode';
+import type { Identity, Logger, ProfileKind } from '../../shared/types';
+import type { CredentialEndpoint } from '../../terminal/credentialEndpoint';
+import { DisposableLike, TerminalEnvironment, TerminalSession } from './environmentCollection';
+import { OWN_TERMINAL_DELETIONS, TerminalCredentialsMode, printable, terminalName } from '../../terminal/terminalRules';
+
+/** The terminal profile contributed in package.json (`contributes.terminal.profiles`). */
+export const TERMINAL_PROFILE_ID = 'awsIdentity.terminal';
+
+/** What Terminals needs from the identity manager (src/identity/identityManager.ts fits). */
+export interface TerminalIdentities {
+  readonly session: TerminalSession | undefined;
+  /** Fires on switches and clears (renewals come through the session). */
+  readonly onDidChangeIdentity: (listener: (identity: Identity | undefined) => unknown) => DisposableLike;
+}
+
+/** What Terminals needs from the settings (src/vscode/settings.ts fits). */
+export interface TerminalSettings {
+  terminalMode(): TerminalCredentialsMode;
+  onDidChange(section: string, listener: () => void): DisposableLike;
+}
+
+/** What Terminals needs from the profile store (src/vscode/profileStore.ts fits). */
+export interface TerminalProfileSource {
+  model(): Promise<{ readonly profiles: ReadonlyArray<{ readonly name: string; readonly kind: ProfileKind }> }>;
+  readonly onDidChange: (listener: (e: unknown) => unknown) => DisposableLike;
+}
+
+export interface TerminalsOptions {
+  /** Lets the [default]-profile check run; without it only inherited variables are checked. */
+  readonly profiles?: TerminalProfileSource;
+  readonly startEndpoint?: () => Promise<CredentialEndpoint>;
+  readonly inherited?: () => Readonly<Record<string, string | undefined>>;
+}
+
+export class Terminals implements vscode.Disposable {
+  readonly environment: TerminalEnvironment;
+  private readonly subscriptions: DisposableLike[] = [];
+
+  constructor(
+    collection: vscode.EnvironmentVariableCollection,
+    private readonly identities: TerminalIdentities,
+    settings: TerminalSettings,
+    private readonly log: Logger,
+    options: TerminalsOptions = {},
+  ) {
+    const profiles = options.profiles;
+    this.environment = new TerminalEnvironment({
+      collection,
+      logger: log,
+      mode: () => settings.terminalMode(),
+      ...(profiles ? { profiles: async () => (await profiles.model()).profiles } : {}),
+      ...(options.startEndpoint ? { startEndpoint: options.startEndpoint } : {}),
+      ...(options.inherited ? { inherited: options.inherited } : {}),
+    });
+    this.subscriptions.push(
+      identities.onDidChangeIdentity(() => void this.environment.update(identities.session)),
+      settings.onDidChange('terminal.credentials', () => void this.environment.refresh()),
+      // Not contributed: lets the integration tests read what terminals get (never a secret).
+      vscode.commands.registerCommand('awsIdentity.internal.terminalState', () => this.environment.state),
+      vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, {
+        provideTerminalProfile: () => new vscode.TerminalProfile(this.terminalOptions(this.identities.session?.identity)),
+      }),
+    );
+    if (profiles) this.subscriptions.push(profiles.onDidChange(() => void this.environment.refresh()));
+    // An identity restored before we were constructed.
+    if (identities.session) void this.environment.update(identities.session);
+  }
+
+  /**
+   * Opens and shows a terminal named after `identity`. It inherits the collection (the active
+   * identity's credentials) and has AWS_PROFILE / AWS_DEFAULT_PROFILE removed, so a profile
+   * selected in the environment VS Code was started from cannot win over the chosen identity.
+   */
+  async openTerminalFor(identity: Identity): Promise<vscode.Terminal> {
+    const active = this.identities.session;
+    if (!active || active.identity.arn !== identity.arn) {
+      this.log.warn(`A terminal was requested for ${identity.arn}, which is not the active identity; it gets the active identity's credentials.`);
+    }
+    // The collection must name this identity before the terminal's process starts.
+    await this.environment.update(active);
+    const terminal = vscode.window.createTerminal(this.terminalOptions(active?.identity ?? identity));
+    terminal.show();
+    return terminal;
+  }
+
+  private terminalOptions(identity: Identity | undefined): vscode.TerminalOptions {
+    const state = this.environment.state;
+    const how = state.mode === 'endpoint' ? 'refreshing credentials from VS Code' : state.mode === 'environment' ? 'credentials in environment variables' : 'no credentials';
+    return {
+      name: identity ? terminalName(identity) : 'AWS: no identity',
+      iconPath: new vscode.ThemeIcon('cloud'),
+      env: { ...OWN_TERMINAL_DELETIONS },
+      // Written to the terminal's screen, never to the shell.
+      message: identity
+        ? `AWS identity: ${printable(identity.arn)} (${printable(identity.region)}), ${how}.`
+        : 'No AWS identity is selected: pick a profile in the AWS Identity view, then open a new terminal.',
+    };
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.environment.dispose();
+  }
+}

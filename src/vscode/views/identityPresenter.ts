@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { Identity } from '../../shared/types';
+import type { IdentityManager, IdentityState } from '../../identity/identityManager';
+import type { StatusState } from './presentation';
+import type { IdentityStatusBar } from './statusBar';
+import type { ProfilesTreeProvider } from './profilesTree';
+
+/** Maps the identity manager's state onto the status bar, the tree and the `awsIdentity.hasIdentity` context key. */
+export class IdentityPresenter implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly identityChanged = new vscode.EventEmitter<Identity | undefined>();
+  readonly onDidChangeIdentity = this.identityChanged.event;
+
+  constructor(
+    manager: IdentityManager,
+    private readonly statusBar: IdentityStatusBar,
+    private readonly tree: ProfilesTreeProvider,
+    private readonly treeView: vscode.TreeView<unknown>,
+  ) {
+    this.subscriptions.push(
+      manager.onDidChangeState((state) => this.show(state)),
+      manager.onDidChangeIdentity((identity) => {
+        this.tree.refresh();
+        this.treeView.description = identity ? `${identity.name} (${identity.account})` : undefined;
+        void vscode.commands.executeCommand('setContext', 'awsIdentity.hasIdentity', identity !== undefined);
+        this.identityChanged.fire(identity);
+      }),
+      this.identityChanged,
+    );
+  }
+
+  private show(state: IdentityState): void {
+    this.statusBar.update(toStatusState(state));
+  }
+
+  /** What the status bar shows now (for the integration tests' inspect command). */
+  get status(): { text: string; tooltip: string; severity: string } {
+    return this.statusBar.snapshot;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+export function toStatusState(state: IdentityState): StatusState {
+  switch (state.status) {
+    case 'switching':
+      return { status: 'switching', target: state.target ?? 'new identity', ...(state.identity ? { previous: state.identity } : {}) };
+    case 'active':
+      return state.identity ? { status: 'active', identity: state.identity, ...(state.refreshError ? { refreshError: state.refreshError.message } : {}) } : { status: 'none' };
+    case 'error':
+      return { status: 'error', message: state.message ?? 'The switch failed.', ...(state.identity ? { previous: state.identity } : {}) };
+    default:
+      return { status: 'none' };
+  }
+}

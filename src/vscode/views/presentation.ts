@@ -1,0 +1,175 @@
+/**
+ * Pure model → display conversion for the tree and the status bar (no `vscode` import), so
+ * what the user reads is unit-tested with plain mocha. The adapters only wrap these values
+ * in TreeItem / StatusBarItem objects.
+ */
+import type { Identity, ProfileInfo, ProfileKind } from '../../shared/types';
+import { describeProfileKind } from '../../config/profiles';
+
+/** Kind labels, from the core's own wording (describeProfileKind), for rows, tooltips and pickers. */
+export const KIND_LABELS: Record<ProfileKind, string> = Object.fromEntries(
+  (['static', 'sourceProfile', 'credentialSource', 'sso', 'process', 'webIdentity', 'login', 'none'] as const).map((k) => [k, describeProfileKind(k)]),
+) as Record<ProfileKind, string>;
+
+/** Codicon per kind; `warning` wins when the profile cannot work. */
+const KIND_ICONS: Record<ProfileKind, string> = {
+  static: 'key',
+  sourceProfile: 'arrow-swap',
+  credentialSource: 'server-environment',
+  sso: 'organization',
+  process: 'terminal',
+  webIdentity: 'globe',
+  login: 'sign-in',
+  none: 'circle-slash',
+};
+
+/** One row of the Profiles view: what getTreeItem shows. */
+export interface ProfileRowView {
+  readonly label: string;
+  readonly description: string;
+  readonly icon: string; // codicon id
+  readonly contextValue: string;
+}
+
+/** Escapes text for inclusion in Markdown (profile names and ARNs are user data). */
+export function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The row alone. Cheap on purpose: VS Code asks for every row of a level at once, so a config
+ * of 10,000 profiles builds 10,000 of these; tooltips are built on hover (profileTooltip).
+ */
+export function profileRowView(p: ProfileInfo, active: boolean, fallbackRegion: string): ProfileRowView {
+  const description = p.problem
+    ? `⚠ ${p.problem}`
+    : `${active ? 'active · ' : ''}${KIND_LABELS[p.kind]} · ${p.region ?? `${fallbackRegion} (default)`}${p.mfaSerial ? ' · MFA' : ''}`;
+  return {
+    label: p.name,
+    description,
+    icon: active ? 'pass-filled' : p.problem ? 'warning' : KIND_ICONS[p.kind],
+    contextValue: `awsIdentity.profile.${p.problem ? 'invalid' : 'usable'}${active ? '.active' : ''}`,
+  };
+}
+
+/**
+ * Profiles the view lists before a "Show all" row. VS Code builds and sends every row of a level
+ * at once, about 0.08 ms each (10,000 rows took a second from click to first row, see README
+ * Figures), and each row needs its profile described first; real configs rarely reach this many.
+ */
+export const PROFILES_SHOWN_FIRST = 500;
+
+/** The row after the first profiles of a large config: the count not shown, and how to see them or find one. */
+export function moreProfilesRowView(total: number, hidden: number): { label: string; description: string; tooltip: string } {
+  return {
+    label: `Show all ${total.toLocaleString('en-US')} profiles`,
+    description: `${hidden.toLocaleString('en-US')} more`,
+    tooltip:
+      `Only the first ${(total - hidden).toLocaleString('en-US')} profiles are listed, so the view opens quickly. ` +
+      'Click to list all of them (VS Code then takes longer to draw the view). To find one profile, run "AWS Identity: Switch Identity…" and type part of its name.',
+  };
+}
+
+/** The row's Markdown tooltip: kind, region, role, source, MFA, file, and the reason it cannot be used. */
+export function profileTooltip(p: ProfileInfo, active: boolean, fallbackRegion: string): string {
+  const rows: string[] = [`**${md(p.name)}**${active ? ' — active identity' : ''}`, ''];
+  const row = (k: string, v: string | undefined): void => {
+    if (v) rows.push(`- ${k}: ${v}`);
+  };
+  row('Kind', KIND_LABELS[p.kind]);
+  row('Region', p.region ? md(p.region) : `${md(fallbackRegion)} (no region in the profile; the default applies)`);
+  row('Role ARN', p.roleArn && `\`${p.roleArn.replace(/`/g, '')}\``);
+  row('Source profile', p.sourceProfile && md(p.sourceProfile));
+  row('Credential source', p.credentialSource && md(p.credentialSource));
+  row('MFA', p.mfaSerial ? `required (\`${p.mfaSerial.replace(/`/g, '')}\`)` : undefined);
+  row('SSO session', p.ssoSession && md(p.ssoSession));
+  row('SSO start URL', p.ssoStartUrl && md(p.ssoStartUrl));
+  row('Session duration', p.durationSeconds ? `${p.durationSeconds} s` : undefined);
+  row('Defined in', p.definedIn.map((l) => md(l.file) + (l.line !== undefined ? `:${l.line + 1}` : '')).join(', '));
+  if (p.problem) rows.push('', `$(warning) **Cannot be used:** ${md(p.problem)}`);
+  return rows.join('\n');
+}
+
+/** What the status bar shows. */
+export interface StatusView {
+  readonly text: string;
+  readonly tooltip: string; // Markdown
+  readonly severity: 'normal' | 'warning' | 'error';
+}
+
+export type StatusState =
+  | { readonly status: 'none' }
+  | { readonly status: 'switching'; readonly target: string; readonly previous?: Identity }
+  | { readonly status: 'active'; readonly identity: Identity; readonly refreshError?: string }
+  | { readonly status: 'error'; readonly message: string; readonly previous?: Identity };
+
+function describeSource(identity: Identity): string {
+  return identity.source.type === 'profile'
+    ? `profile \`${identity.source.profile.replace(/`/g, '')}\``
+    : `role assumed from ${md(identity.source.sourceLabel)}`;
+}
+
+export function formatRemaining(ms: number): string {
+  if (ms <= 0) return 'expired';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+function identityRows(identity: Identity, now: number): string[] {
+  const rows = [
+    `- ARN: \`${identity.arn.replace(/`/g, '')}\``,
+    `- Account: ${identity.account}`,
+    `- Region: ${md(identity.region)}${identity.regionSource === 'profile' ? '' : ` (from ${identity.regionSource})`}`,
+    `- Source: ${describeSource(identity)}`,
+  ];
+  if (identity.sourceProfile) rows.push(`- Source profile: ${md(identity.sourceProfile)}`);
+  rows.push(
+    identity.expiration
+      ? `- Expires: ${identity.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')} (in ${formatRemaining(identity.expiration.getTime() - now)}; renewed automatically)`
+      : '- Expires: never (long-lived keys; terminals get session credentials derived from them)',
+  );
+  return rows;
+}
+
+export function statusView(state: StatusState, now: number, warnWithinMinutes: number): StatusView {
+  const footer = '\n\n---\nClick to switch identity, assume a role or open a terminal.';
+  switch (state.status) {
+    case 'none':
+      return { text: '$(cloud) AWS: no identity', tooltip: `**AWS Identity**\n\nNo identity is active.${footer}`, severity: 'normal' };
+    case 'switching':
+      return {
+        text: `$(sync~spin) AWS: ${state.target}…`,
+        tooltip: `**Switching to ${md(state.target)}…**${state.previous ? `\n\nStill using ${md(state.previous.name)} until it succeeds.` : ''}`,
+        severity: 'normal',
+      };
+    case 'error': {
+      const prev = state.previous;
+      return {
+        text: prev ? `$(error) ${prev.name} (${prev.account})` : '$(error) AWS: no identity',
+        tooltip:
+          `**Switch failed**\n\n${md(state.message)}\n\n` +
+          (prev ? `Still using **${md(prev.name)}**:\n\n${identityRows(prev, now).join('\n')}` : 'No identity is active.') +
+          footer,
+        severity: 'error',
+      };
+    }
+    case 'active': {
+      const id = state.identity;
+      const remaining = id.expiration ? id.expiration.getTime() - now : Infinity;
+      const expiringSoon = remaining <= warnWithinMinutes * 60_000;
+      const rows = [`**${md(id.name)}** — AWS account ${id.account}`, '', ...identityRows(id, now)];
+      if (state.refreshError) rows.push('', `$(warning) **Renewing credentials failed:** ${md(state.refreshError)} Retrying; the current credentials stay in use until they expire.`);
+      if (expiringSoon && remaining > 0) rows.push('', `$(warning) Credentials expire in ${formatRemaining(remaining)}.`);
+      if (remaining <= 0) rows.push('', '$(error) Credentials have expired. Switch identity again to renew them.');
+      return {
+        text: `${remaining <= 0 ? '$(error)' : expiringSoon || state.refreshError ? '$(warning)' : '$(cloud)'} ${id.name} (${id.account})`,
+        tooltip: rows.join('\n') + footer,
+        severity: remaining <= 0 ? 'error' : expiringSoon || state.refreshError ? 'warning' : 'normal',
+      };
+    }
+  }
+}

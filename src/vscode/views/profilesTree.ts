@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import type { Logger, ProfileInfo, ProfileListing } from '../../shared/types';
+import type { ProfileStore } from '../profileStore';
+import { moreProfilesRowView, PROFILES_SHOWN_FIRST, profileRowView, profileTooltip } from './presentation';
+
+/** A row of the Profiles view: a profile, a problem with one of the files, or "show all". */
+export type ProfileNode =
+  | { readonly type: 'profile'; readonly profile: ProfileInfo }
+  | { readonly type: 'fileProblem'; readonly message: string }
+  | { readonly type: 'moreProfiles'; readonly total: number; readonly hidden: number };
+
+export const SHOW_ALL_PROFILES_COMMAND = 'awsIdentity.showAllProfiles';
+
+export function isProfileNode(value: unknown): value is Extract<ProfileNode, { type: 'profile' }> {
+  return typeof value === 'object' && value !== null && (value as ProfileNode).type === 'profile' && 'profile' in value;
+}
+
+/** The "Profiles" view: the profiles of the shared config (the first PROFILES_SHOWN_FIRST until asked for all), the active one marked. */
+export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+  /** Set by the "show all" row; kept until the window reloads. */
+  private showingAll = false;
+  /** The last value of the `awsIdentity.profilesHidden` context key. */
+  private profilesHidden = false;
+  /** The listing whose first level was last logged (once per reading of the files, not per refresh). */
+  private logged: { listing: ProfileListing; count: number } | undefined;
+
+  constructor(
+    private readonly store: ProfileStore,
+    private readonly activeProfile: () => string | undefined,
+    private readonly fallbackRegion: () => string,
+    private readonly log: Logger,
+  ) {
+    this.subscriptions = [store.onDidChange(() => this.refresh()), vscode.commands.registerCommand(SHOW_ALL_PROFILES_COMMAND, () => this.showAll())];
+  }
+
+  /** Lists every profile from now on (the "show all" row). */
+  showAll(): void {
+    this.showingAll = true;
+    this.refresh();
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async getChildren(element?: ProfileNode): Promise<ProfileNode[]> {
+    if (element) return [];
+    const started = performance.now();
+    const listing = await this.store.listing();
+    const profiles = listing.first(this.showingAll ? listing.total : PROFILES_SHOWN_FIRST);
+    if (this.logged?.listing !== listing || this.logged.count !== profiles.length) {
+      this.logged = { listing, count: profiles.length };
+      // From the request to the rows' profiles described: the files' reading too, when this request started it.
+      this.log.info(`Profiles view: listed ${profiles.length} of ${listing.total} profiles in ${(performance.now() - started).toFixed(1)} ms`);
+    }
+    const nodes = [
+      ...listing.fileProblems.map((message): ProfileNode => ({ type: 'fileProblem', message })),
+      ...profiles.map((profile): ProfileNode => ({ type: 'profile', profile })),
+    ];
+    const hidden = listing.total - profiles.length;
+    if (hidden > 0) nodes.push({ type: 'moreProfiles', total: listing.total, hidden });
+    // Shows the view's "Show All Profiles" button (and the palette command) only while it does something.
+    if (this.profilesHidden !== hidden > 0) {
+      this.profilesHidden = hidden > 0;
+      void vscode.commands.executeCommand('setContext', 'awsIdentity.profilesHidden', this.profilesHidden);
+    }
+    return nodes;
+  }
+
+  getTreeItem(node: ProfileNode): vscode.TreeItem {
+    if (node.type === 'fileProblem') {
+      const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      item.tooltip = node.message;
+      item.contextValue = 'awsIdentity.fileProblem';
+      return item;
+    }
+    if (node.type === 'moreProfiles') {
+      const view = moreProfilesRowView(node.total, node.hidden);
+      const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+      item.description = view.description;
+      item.tooltip = view.tooltip;
+      item.iconPath = new vscode.ThemeIcon('unfold');
+      item.contextValue = 'awsIdentity.moreProfiles';
+      item.command = { command: SHOW_ALL_PROFILES_COMMAND, title: view.label };
+      return item;
+    }
+    const active = this.activeProfile() === node.profile.name;
+    const view = profileRowView(node.profile, active, this.fallbackRegion());
+    const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `profile:${node.profile.name}`;
+    item.description = view.description;
+    // The tooltip is built in resolveTreeItem, on hover: a config can have thousands of rows.
+    item.iconPath = new vscode.ThemeIcon(view.icon, node.profile.problem ? new vscode.ThemeColor('problemsWarningIcon.foreground') : active ? new vscode.ThemeColor('charts.green') : undefined);
+    item.contextValue = view.contextValue;
+    item.accessibilityInformation = { label: `${view.label}, ${view.description}` };
+    if (!node.profile.problem) {
+      item.command = { command: 'awsIdentity.useProfile', title: 'Use This Profile', arguments: [node] };
+    }
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: ProfileNode): vscode.TreeItem {
+    if (node.type === 'profile') {
+      const tooltip = new vscode.MarkdownString(profileTooltip(node.profile, this.activeProfile() === node.profile.name, this.fallbackRegion()), true);
+      tooltip.isTrusted = false;
+      item.tooltip = tooltip;
+    }
+    return item;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}
