@@ -6,7 +6,7 @@
  */
 import type { ProfileListing } from '../shared/types';
 import type { ConfigPaths } from './configFiles';
-import type { CredentialPlan } from './credentialPlan';
+import type { ClientSettings, CredentialPlan } from './credentialPlan';
 
 export interface ConfigSnapshot {
   readonly paths: ConfigPaths;
@@ -17,6 +17,13 @@ export interface ConfigSnapshot {
    * profile's `problem` in the listing; a missing profile has its own message).
    */
   plan(profile: string): CredentialPlan | { readonly problem: string };
+  /**
+   * The settings the SDK's clients would read from the shared config for themselves (FIPS,
+   * dual-stack, app id, auth scheme preference), read from this snapshot instead: from the profile
+   * the SDK reads them for (AWS_PROFILE, else `default`), environment variables first as the SDK
+   * does. Handed to every client of a switch so that no client reads the files again.
+   */
+  clientSettings(env: NodeJS.ProcessEnv): ClientSettings;
 }
 
 /** Reads both files once. Never throws: unreadable files become file problems in the listing. */
