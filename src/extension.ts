@@ -11,7 +11,9 @@ import { createMfaPrompt } from './vscode/views/mfaPrompt';
 import { registerCommands } from './vscode/commands';
 import { IdentityMemory } from './vscode/commands/context';
 import { Terminals } from './vscode/terminals/terminals';
-import { createApi, registerInspectCommand, restoreLastProfile } from './vscode/apiProvider';
+import { createApi } from './vscode/api';
+import { registerInspectCommand } from './vscode/inspect';
+import { restoreLastProfile } from './vscode/restore';
 
 /**
  * Composition root. Activation only constructs objects and registers contributions: no file is
@@ -26,11 +28,10 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
     const manager = new IdentityManager({
       logger: log,
       mfaCodeProvider: createMfaPrompt(),
-      configPaths: () => profiles.paths,
+      snapshot: () => profiles.snapshot(),
       defaultRegion: () => settings.defaultRegion(),
       defaultSessionName: () => settings.sessionName(),
       defaultDurationSeconds: () => settings.durationSeconds(),
-      profileProblem: (name) => profiles.problemOf(name),
     });
     const memory = new IdentityMemory(context.workspaceState, context.globalState);
     const statusBar = new IdentityStatusBar(() => settings.expiryWarningMinutes());

@@ -5,28 +5,30 @@ import { assumeRole, assumeRoleFromProfile, assumeRoleWithOptions } from './assu
 import { switchIdentity } from './switchIdentity';
 import { clearIdentity, copyIdentityArn, newTerminal } from './identityActions';
 import { copyProfileName, openConfigFile, openProfileSource, refreshProfiles } from './profileActions';
+import { COMMAND_IDS, type CommandName } from './commandIds';
 
 /** A command implementation, given the services it may use and the arguments VS Code passes. */
 export type CommandFactory = (ctx: CommandContext) => (...args: unknown[]) => unknown;
 
-const COMMANDS: Record<string, CommandFactory> = {
-  'awsIdentity.switchProfile': switchIdentity,
-  'awsIdentity.useProfile': useProfile,
-  'awsIdentity.newTerminalForProfile': newTerminalForProfile,
-  'awsIdentity.assumeRole': assumeRole,
-  'awsIdentity.assumeRoleWithOptions': assumeRoleWithOptions,
-  'awsIdentity.assumeRoleFromProfile': assumeRoleFromProfile,
-  'awsIdentity.newTerminal': newTerminal,
-  'awsIdentity.clearIdentity': clearIdentity,
-  'awsIdentity.copyIdentityArn': copyIdentityArn,
-  'awsIdentity.refreshProfiles': refreshProfiles,
-  'awsIdentity.openProfileSource': openProfileSource,
-  'awsIdentity.openConfigFile': openConfigFile,
-  'awsIdentity.copyProfileName': copyProfileName,
-  'awsIdentity.showLog': (ctx) => () => ctx.log.show(),
+/** Every command this module registers; `showAllProfiles` is the profiles tree's own. */
+const COMMANDS: Record<Exclude<CommandName, 'showAllProfiles'>, CommandFactory> = {
+  switchProfile: switchIdentity,
+  useProfile,
+  newTerminalForProfile,
+  assumeRole,
+  assumeRoleWithOptions,
+  assumeRoleFromProfile,
+  newTerminal,
+  clearIdentity,
+  copyIdentityArn,
+  refreshProfiles,
+  openProfileSource,
+  openConfigFile,
+  copyProfileName,
+  showLog: (ctx) => () => ctx.log.show(),
 };
 
 /** Registers every command; the returned disposables go into the extension's subscriptions. */
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, factory]) => vscode.commands.registerCommand(id, factory(ctx)));
+  return Object.entries(COMMANDS).map(([name, factory]) => vscode.commands.registerCommand(COMMAND_IDS[name as keyof typeof COMMANDS], factory(ctx)));
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CommandFactory } from './';
 import { KIND_LABELS } from '../views/presentation';
 import { switchToProfile } from './useProfile';
+import { COMMAND_IDS } from './commandIds';
 
 interface SwitchItem extends vscode.QuickPickItem {
   readonly run?: () => Thenable<unknown> | Promise<unknown>;
@@ -13,12 +14,12 @@ export const switchIdentity: CommandFactory = (ctx) => async () => {
   const model = await ctx.profiles.model();
   const activeProfile = ctx.manager.activeProfile;
   const items: SwitchItem[] = [
-    { label: '$(arrow-swap) Assume Role…', description: 'by ARN, from the active identity or a profile', run: () => vscode.commands.executeCommand('awsIdentity.assumeRole') },
+    { label: '$(arrow-swap) Assume Role…', description: 'by ARN, from the active identity or a profile', run: () => vscode.commands.executeCommand(COMMAND_IDS.assumeRole) },
   ];
   if (identity) {
     items.push(
       { label: `$(terminal) New Terminal as ${identity.name}`, description: identity.account, run: () => ctx.terminals.openTerminalFor(identity) },
-      { label: '$(close) Clear Identity', description: 'terminals opened from now on get no AWS credentials', run: () => vscode.commands.executeCommand('awsIdentity.clearIdentity') },
+      { label: '$(close) Clear Identity', description: 'terminals opened from now on get no AWS credentials', run: () => vscode.commands.executeCommand(COMMAND_IDS.clearIdentity) },
     );
   }
   items.push({ label: 'Profiles', kind: vscode.QuickPickItemKind.Separator });

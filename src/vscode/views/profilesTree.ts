@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../commands/commandIds';
 import type { Logger, ProfileInfo, ProfileListing } from '../../shared/types';
 import type { ProfileStore } from '../profileStore';
 import { moreProfilesRowView, PROFILES_SHOWN_FIRST, profileRowView, profileTooltip } from './presentation';
@@ -8,8 +9,6 @@ export type ProfileNode =
   | { readonly type: 'profile'; readonly profile: ProfileInfo }
   | { readonly type: 'fileProblem'; readonly message: string }
   | { readonly type: 'moreProfiles'; readonly total: number; readonly hidden: number };
-
-export const SHOW_ALL_PROFILES_COMMAND = 'awsIdentity.showAllProfiles';
 
 export function isProfileNode(value: unknown): value is Extract<ProfileNode, { type: 'profile' }> {
   return typeof value === 'object' && value !== null && (value as ProfileNode).type === 'profile' && 'profile' in value;
@@ -33,7 +32,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
     private readonly fallbackRegion: () => string,
     private readonly log: Logger,
   ) {
-    this.subscriptions = [store.onDidChange(() => this.refresh()), vscode.commands.registerCommand(SHOW_ALL_PROFILES_COMMAND, () => this.showAll())];
+    this.subscriptions = [store.onDidChange(() => this.refresh()), vscode.commands.registerCommand(COMMAND_IDS.showAllProfiles, () => this.showAll())];
   }
 
   /** Lists every profile from now on (the "show all" row). */
@@ -85,7 +84,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
       item.tooltip = view.tooltip;
       item.iconPath = new vscode.ThemeIcon('unfold');
       item.contextValue = 'awsIdentity.moreProfiles';
-      item.command = { command: SHOW_ALL_PROFILES_COMMAND, title: view.label };
+      item.command = { command: COMMAND_IDS.showAllProfiles, title: view.label };
       return item;
     }
     const active = this.activeProfile() === node.profile.name;
@@ -98,7 +97,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
     item.contextValue = view.contextValue;
     item.accessibilityInformation = { label: `${view.label}, ${view.description}` };
     if (!node.profile.problem) {
-      item.command = { command: 'awsIdentity.useProfile', title: 'Use This Profile', arguments: [node] };
+      item.command = { command: COMMAND_IDS.useProfile, title: 'Use This Profile', arguments: [node] };
     }
     return item;
   }

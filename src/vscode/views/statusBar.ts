@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../commands/commandIds';
 import { statusView, type StatusState } from './presentation';
 
 /**
@@ -13,7 +14,7 @@ export class IdentityStatusBar implements vscode.Disposable {
   constructor(private readonly warnWithinMinutes: () => number) {
     this.item = vscode.window.createStatusBarItem('awsIdentity.status', vscode.StatusBarAlignment.Left, 100);
     this.item.name = 'AWS Identity';
-    this.item.command = 'awsIdentity.switchProfile';
+    this.item.command = COMMAND_IDS.switchProfile;
     this.render();
     this.item.show();
     this.ticker = setInterval(() => {

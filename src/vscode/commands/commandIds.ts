@@ -1,0 +1,36 @@
+/**
+ * Every command id the extension registers, in one place. package.json's `contributes.commands`
+ * must list exactly `COMMAND_IDS` (test/unit/commandIds.test.ts checks both directions, and that
+ * menus, keybindings and welcome links name one of them). No `vscode` import, so that test runs
+ * under plain mocha.
+ */
+export const COMMAND_IDS = {
+  switchProfile: 'awsIdentity.switchProfile',
+  useProfile: 'awsIdentity.useProfile',
+  newTerminalForProfile: 'awsIdentity.newTerminalForProfile',
+  assumeRole: 'awsIdentity.assumeRole',
+  assumeRoleWithOptions: 'awsIdentity.assumeRoleWithOptions',
+  assumeRoleFromProfile: 'awsIdentity.assumeRoleFromProfile',
+  newTerminal: 'awsIdentity.newTerminal',
+  clearIdentity: 'awsIdentity.clearIdentity',
+  copyIdentityArn: 'awsIdentity.copyIdentityArn',
+  refreshProfiles: 'awsIdentity.refreshProfiles',
+  openProfileSource: 'awsIdentity.openProfileSource',
+  openConfigFile: 'awsIdentity.openConfigFile',
+  copyProfileName: 'awsIdentity.copyProfileName',
+  /** Registered by the profiles tree, which owns the "show all" state. */
+  showAllProfiles: 'awsIdentity.showAllProfiles',
+  showLog: 'awsIdentity.showLog',
+} as const;
+
+/**
+ * Registered but not contributed: the integration tests call them to read what the user sees
+ * (never a secret). They stay out of package.json so the palette does not offer them.
+ */
+export const INTERNAL_COMMAND_IDS = {
+  inspect: 'awsIdentity.internal.inspect',
+  terminalState: 'awsIdentity.internal.terminalState',
+} as const;
+
+export type CommandName = keyof typeof COMMAND_IDS;
+export type CommandId = (typeof COMMAND_IDS)[CommandName];
