@@ -1,19 +1,13 @@
 /**
- * Where the shared config files are, and reading them into a ProfileModel.
- *
- * Each file is read once, asynchronously, by us (so every failure is ours to explain), then read
- * twice from that text: as the AWS CLI reads it (cliIni.ts, the semantics that decide) and as the
- * AWS SDK reads it (@smithy/shared-ini-file-loader, the parser the SDK's `fromIni` uses), so the
- * model can flag profiles the two read differently. No `vscode` import: see README.md here.
+ * Where the shared config files are, and reading their bytes: each file is read once,
+ * asynchronously, by us (so every failure is ours to explain: a folder, a FIFO, a huge file, no
+ * permission), decoded as the AWS CLI decodes it, and parsed as the CLI parses it (iniParser.ts).
+ * No `vscode` import.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { constants as fsConstants, promises as fs } from 'node:fs';
-import { externalDataInterceptor, parseKnownFiles } from '@smithy/shared-ini-file-loader';
-import type { Logger, ProfileListing, ProfileModel } from '../shared/types';
-import { type CliIniReading, decodeSharedFile, readIniAsCli, splitLines } from './iniParser';
-import { buildProfileModel, listingOf, listProfiles, type ProfileModelInput, type SdkReading } from './profiles';
-import { indexTexts, readProfileAsSdk, sdkLineContent, sdkParse } from '../credentials/sdkSections';
+import { type DecodingIssues, type IniReading, readIniAsCli } from './iniParser';
 
 export interface ConfigPaths {
   readonly configFile: string;
@@ -112,124 +106,107 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
 }
 
+
+/** The text of a file's bytes, and what decoding found that the CLI refuses. */
+export interface DecodedText extends DecodingIssues {
+  /** The text with a leading byte-order mark removed and undecodable bytes replaced. */
+  readonly text: string;
+}
+
 /**
- * The SDK's reading of the two texts, by its own parser. The parser is not exported on its own;
- * `parseKnownFiles` reads through a file cache that `externalDataInterceptor` can fill, so the
- * texts are handed to it in memory (see withInMemoryFiles). For one profile (`only`), just the
- * sections that can define it and its chain are parsed (see sdkSections.ts).
+ * Decodes a shared config file's bytes as the CLI does on Linux and macOS (UTF-8, strict), noting
+ * what would make it refuse the file, and returns text that can still be read leniently.
  */
-async function readAsSdk(configText: string, credentialsText: string, only: string | undefined): Promise<SdkReading> {
-  const parse = sdkParse({ externalDataInterceptor, parseKnownFiles });
-  const full = { config: configText, credentials: credentialsText };
-  return (only === undefined ? await parse(full) : (await readProfileAsSdk(indexTexts(full), only, parse)).sections) as SdkReading;
-}
-
-/** smithy's parser throws on these section names, and the SDK then ignores the whole file. */
-function sdkRefusal(text: string): string | undefined {
-  if (!text.includes('__proto__')) return undefined; // nearly always: skip the line-by-line scan
-  const lines = splitLines(text);
-  for (let n = 0; n < lines.length; n++) {
-    const trimmed = sdkLineContent(lines[n]!);
-    if (trimmed === '[__proto__]' || trimmed === '[profile __proto__]') {
-      return `its parser throws on the section name ${trimmed} (line ${n + 1}), a name JavaScript reserves`;
-    }
+export function decodeSharedFile(bytes: Uint8Array): DecodedText {
+  const hadByteOrderMark = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = hadByteOrderMark ? bytes.subarray(3) : bytes;
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), hadByteOrderMark };
+  } catch {
+    const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(body);
+    return { text, hadByteOrderMark, invalidUtf8Line: lineOfByte(body, firstInvalidUtf8Offset(body)) };
   }
-  return undefined;
 }
 
-const EMPTY: CliIniReading = { sections: [], continuedValues: false, byHeader: new Map() };
+function firstInvalidUtf8Offset(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    let need: number;
+    let min: number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return b.length;
+}
 
+function lineOfByte(b: Uint8Array, offset: number): number {
+  let line = 0;
+  for (let i = 0; i < offset && i < b.length; i++) {
+    if (b[i] === 0x0a) line++;
+    else if (b[i] === 0x0d && b[i + 1] !== 0x0a) line++;
+  }
+  return line;
+}
+
+/** One file as read: where it is, and the CLI's reading of it (empty when missing/unreadable). */
+export interface SharedFileReading {
+  readonly path: string;
+  readonly reading: IniReading;
+}
+
+/** Both files as read, with what kept either from being read at all. */
+export interface SharedFiles {
+  readonly config: SharedFileReading;
+  readonly credentials: SharedFileReading;
+  /** Problems met while reading the files (unreadable, too large...), each a sentence with its next step. */
+  readonly fileProblems: ReadonlyArray<string>;
+}
+
+export const EMPTY_READING: IniReading = { sections: [], continuedValues: false };
+
+/** Parsing is synchronous; between the two files the extension host gets a turn. */
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-type LoadOptions = { logger?: Logger; maxFileBytes?: number; compareWithSdk?: boolean; only?: string };
-
 /**
- * Reads both files and builds the model. Never throws and never hangs: a missing file is empty,
- * an unreadable, oversized or non-regular one is reported in `fileProblems`, and the other
- * file's profiles still appear. Always reads from disk (no cache), so edits are seen at once.
- *
- * `compareWithSdk: false` skips comparing each profile with the AWS SDK's reading: the listing
- * then says what the CLI makes of each profile, and the comparison waits until one is used.
- * `only` describes just that profile (see ProfileModelInput.only), for the check before a switch.
+ * Reads and parses both files. Never throws and never hangs: a missing file is empty, an
+ * unreadable, oversized or non-regular one is reported in `fileProblems`, and the other file is
+ * still read.
  */
-export async function loadProfileModel(paths: ConfigPaths, opts: LoadOptions = {}): Promise<ProfileModel> {
-  try {
-    return buildProfileModel(await readBothFiles(paths, opts));
-  } catch (e) {
-    return unreadable(paths, e, opts.logger);
-  }
-}
-
-/**
- * Reads and indexes both files as loadProfileModel does, but describes each profile only when
- * the listing is asked for it: what the Profiles view needs to show its first rows.
- */
-export async function loadProfileListing(paths: ConfigPaths, opts: Omit<LoadOptions, 'only'> = {}): Promise<ProfileListing> {
-  try {
-    return listProfiles(await readBothFiles(paths, opts));
-  } catch (e) {
-    return listingOf(unreadable(paths, e, opts.logger));
-  }
-}
-
-async function readBothFiles(paths: ConfigPaths, opts: LoadOptions): Promise<ProfileModelInput> {
-  const maxBytes = opts.maxFileBytes ?? MAX_SHARED_FILE_BYTES;
+export async function readSharedFiles(paths: ConfigPaths, maxBytes = MAX_SHARED_FILE_BYTES): Promise<SharedFiles> {
   const [configRead, credentialsRead] = await Promise.all([readSharedFile(paths.configFile, maxBytes), readSharedFile(paths.credentialsFile, maxBytes)]);
-  const fileProblems = [configRead.problem, credentialsRead.problem].filter((p): p is string => p !== undefined);
-  // Parsing is synchronous; on a huge file, let the extension host breathe between the steps.
-  const cliConfig = configRead.bytes ? readIniAsCli(decodeSharedFile(configRead.bytes)) : EMPTY;
-  await breathe();
-  const cliCredentials = credentialsRead.bytes ? readIniAsCli(decodeSharedFile(credentialsRead.bytes)) : EMPTY;
-  await breathe();
-  // The SDK reads with Node's utf8 decoding (invalid bytes become U+FFFD, a BOM stays and is
-  // trimmed by its parser); the CLI with Python's strict UTF-8.
-  const compare = opts.compareWithSdk !== false;
-  const sdkConfigText = compare ? (configRead.bytes?.toString('utf8') ?? '') : '';
-  const sdkCredentialsText = compare ? (credentialsRead.bytes?.toString('utf8') ?? '') : '';
-  let sdk: SdkReading | undefined;
-  try {
-    // The SDK's reading only matters for a profile about to be used (fromIni reads the files
-    // itself then); skipping it halves the time to list a large config.
-    if (compare) {
-      sdk = await readAsSdk(sdkConfigText, sdkCredentialsText, opts.only);
-      await breathe();
-    }
-  } catch (e) {
-    // Not expected (the SDK swallows its own parse errors); the CLI reading still stands.
-    opts.logger?.error('Reading the shared config files as the AWS SDK does failed; profiles are not compared with its reading.', e);
-  }
-  const configIgnored = sdk ? sdkRefusal(sdkConfigText) : undefined;
-  const credentialsIgnored = sdk ? sdkRefusal(sdkCredentialsText) : undefined;
-  return {
-    config: { path: paths.configFile, cli: cliConfig },
-    credentials: { path: paths.credentialsFile, cli: cliCredentials },
-    ...(sdk ? { sdk } : {}),
-    sdkIgnores: { ...(configIgnored ? { config: configIgnored } : {}), ...(credentialsIgnored ? { credentials: credentialsIgnored } : {}) },
-    fileProblems,
-    ...(opts.only !== undefined ? { only: opts.only } : {}),
+  const parse = (read: FileRead): IniReading => {
+    if (!read.bytes) return EMPTY_READING;
+    const { text, ...issues } = decodeSharedFile(read.bytes);
+    return readIniAsCli(text, issues);
   };
-}
-
-/** The model when reading failed in a way nothing above expects: no profiles, and why. */
-function unreadable(paths: ConfigPaths, e: unknown, logger: Logger | undefined): ProfileModel {
-  logger?.error('Reading the AWS shared config files failed unexpectedly.', e);
+  const config = parse(configRead);
+  await breathe();
+  const credentials = parse(credentialsRead);
   return {
-    profiles: [],
-    ssoSessions: [],
-    configFile: paths.configFile,
-    credentialsFile: paths.credentialsFile,
-    fileProblems: [
-      `The profiles could not be read because of an unexpected error (${e instanceof Error ? e.message : String(e)}). Next step: run "Reload Profiles"; if it persists, report it with the log.`,
-    ],
+    config: { path: paths.configFile, reading: config },
+    credentials: { path: paths.credentialsFile, reading: credentials },
+    fileProblems: [configRead.problem, credentialsRead.problem].filter((p): p is string => p !== undefined),
   };
-}
-
-/**
- * Why `name` cannot be used, read fresh and compared with the AWS SDK's reading of the files
- * (the SDK resolves its credentials), or undefined when it can: the check before each switch.
- * Only that profile is described; the files are still read whole, since its chain may be anywhere.
- */
-export async function profileProblem(paths: ConfigPaths, name: string, logger?: Logger): Promise<string | undefined> {
-  const model = await loadProfileModel(paths, { ...(logger ? { logger } : {}), compareWithSdk: true, only: name });
-  return model.profiles.find((p) => p.name === name)?.problem;
 }

@@ -1,18 +1,20 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Logger, ProfileInfo, ProfileListing, ProfileModel } from '../shared/types';
-import { loadProfileListing, profileProblem, resolveConfigPaths, type ConfigPaths } from '../config/configFiles';
+import { resolveConfigPaths, type ConfigPaths } from '../config/configFiles';
+import { type ConfigSnapshot, readConfigSnapshot } from '../config/snapshot';
 
 /**
- * The current reading of the shared config files. Reads lazily (the first time the tree or a
- * command needs it, never at activation) and again when either file is created, changed or
- * deleted, so edits show without reloading the window. Each profile is described when first
- * asked for (see ProfileListing), so the view's first rows do not wait for all of them.
+ * The current snapshot of the shared config files (see ConfigSnapshot): the one reading the tree,
+ * the pickers, the check before a switch and the switch itself share. Read lazily (the first time
+ * the tree or a command needs it, never at activation) and dropped when either file is created,
+ * changed or deleted, so edits show without reloading the window. Each profile is described when
+ * first asked for (see ProfileListing), so the view's first rows do not wait for all of them.
  */
 export class ProfileStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ProfileListing>();
   readonly onDidChange = this.changed.event;
-  private current: Promise<ProfileListing> | undefined;
+  private current: Promise<ConfigSnapshot> | undefined;
   private watchers: vscode.Disposable[] = [];
   private debounce: NodeJS.Timeout | undefined;
 
@@ -25,13 +27,18 @@ export class ProfileStore implements vscode.Disposable {
     return resolveConfigPaths(this.env);
   }
 
-  /** The files as read and indexed, reading them on first use. */
-  listing(): Promise<ProfileListing> {
+  /** The files as read and indexed, reading them on first use and after either file changed. */
+  snapshot(): Promise<ConfigSnapshot> {
     if (!this.current) {
-      this.watch();
+      if (this.watchers.length === 0) this.watch();
       this.current = this.read();
     }
     return this.current;
+  }
+
+  /** The profiles of the current snapshot. */
+  async listing(): Promise<ProfileListing> {
+    return (await this.snapshot()).listing;
   }
 
   /** Every profile described (the pickers, the API). */
@@ -48,23 +55,27 @@ export class ProfileStore implements vscode.Disposable {
   async reload(): Promise<ProfileListing> {
     const next = this.read();
     this.current = next;
-    const listing = await next;
+    const { listing } = await next;
     this.changed.fire(listing);
     return listing;
   }
 
-  /** Why `name` cannot be used, or undefined when it can (see profileProblem). Checked before each switch. */
-  problemOf(name: string): Promise<string | undefined> {
-    return profileProblem(this.paths, name, this.log);
+  /**
+   * Why `name` cannot be used, or undefined when it can: its plan's problem in the current
+   * snapshot (a missing profile and one without credentials included). Checked before each switch.
+   */
+  async problemOf(name: string): Promise<string | undefined> {
+    const plan = (await this.snapshot()).plan(name);
+    return 'problem' in plan ? plan.problem : undefined;
   }
 
-  private async read(): Promise<ProfileListing> {
+  private async read(): Promise<ConfigSnapshot> {
     const started = performance.now();
-    // The listing follows the AWS CLI's reading; the SDK comparison waits for a switch (problemOf).
-    const listing = await loadProfileListing(this.paths, { logger: this.log, compareWithSdk: false });
+    const snapshot = await readConfigSnapshot(this.paths, { logger: this.log });
+    const { listing } = snapshot;
     this.log.info(`Read ${listing.total} profiles from ${listing.configFile} and ${listing.credentialsFile} in ${(performance.now() - started).toFixed(1)} ms`);
     for (const problem of listing.fileProblems) this.log.warn(problem);
-    return listing;
+    return snapshot;
   }
 
   private watch(): void {
@@ -72,7 +83,11 @@ export class ProfileStore implements vscode.Disposable {
     for (const file of new Set([configFile, credentialsFile])) {
       // A pattern relative to the file's folder also reports the file's creation and deletion.
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
-      const onEvent = (): void => this.scheduleReload();
+      const onEvent = (): void => {
+        // Dropped at once: a switch right after an edit reads the edited file, not the old snapshot.
+        this.current = undefined;
+        this.scheduleReload();
+      };
       this.watchers.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent));
     }
   }

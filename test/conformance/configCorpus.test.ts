@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadProfileModel } from '../../src/config/configFiles';
+import { loadProfileModel } from '../../src/config/snapshot';
 import type { ProfileKind, ProfileModel } from '../../src/shared/types';
 import { type OracleReading, readWithBotocore } from '../support/botocore';
 
@@ -153,7 +153,7 @@ describe('config corpus: bad input never throws, never hangs, never hides a prof
     fs.chmodSync(path.join(dir, 'config'), 0o644);
     fs.writeFileSync(path.join(dir, 'credentials'), `[dev]\n${KEYS}`);
     fs.chmodSync(path.join(dir, 'credentials'), 0o000);
-    const script = `require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'src', 'aws', 'configFiles.js'))})
+    const script = `require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'src', 'config', 'snapshot.js'))})
       .loadProfileModel({ configFile: ${JSON.stringify(path.join(dir, 'config'))}, credentialsFile: ${JSON.stringify(path.join(dir, 'credentials'))} })
       .then((m) => process.stdout.write(JSON.stringify(m)))`;
     const asRoot = process.getuid?.() === 0;

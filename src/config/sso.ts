@@ -1,0 +1,91 @@
+/**
+ * botocore's SSOProvider checks (credentials.py `_load_sso_config`): a profile is claimed when it
+ * sets sso_account_id or sso_role_name; with sso_session, the named [sso-session] must exist and
+ * agree with every setting the profile repeats; then all required settings must be present in
+ * the profile or its session. Legacy profiles (no sso_session) carry sso_start_url and sso_region
+ * themselves.
+ *
+ * Pure: no `vscode`, no I/O.
+ */
+import type { IniValue } from './iniParser';
+import type { ProviderResult } from './chains';
+import type { ProfileIndex } from './profileIndex';
+import { firstLineOf, type Problem, quote, type Settings, showValue, text } from './problems';
+
+const SSO_REQUIRED = ['sso_role_name', 'sso_account_id', 'sso_start_url', 'sso_region'];
+const SSO_REQUIRED_WITH_SESSION = [...SSO_REQUIRED, 'sso_session'];
+
+export function missingSession(name: string, session: string): Problem {
+  return {
+    cause: `The sso_session ${quote(session)} of profile "${name}" has no [sso-session ${firstLineOf(session)}] section in the config file`,
+    next: `add [sso-session ${firstLineOf(session)}] with sso_start_url and sso_region, or fix the name`,
+  };
+}
+
+const failure = (problem: Problem): ProviderResult => ({ status: 'error', kind: 'sso', problem });
+
+/** The SSO provider's verdict on profile `name`; undefined when it does not claim the profile. */
+export function ssoProvider(name: string, s: Settings, index: ProfileIndex): ProviderResult | undefined {
+  if (!s.has('sso_account_id') && !s.has('sso_role_name')) return undefined;
+  let session: Settings | undefined;
+  let sessionName: string | undefined;
+  if (s.has('sso_session')) {
+    const named = s.get('sso_session');
+    if (typeof named !== 'string') return failure({ cause: `sso_session of profile "${name}" has indented lines under it`, next: 'put the value on the same line' });
+    sessionName = named;
+    session = index.ssoSessions.get(named);
+    if (!session) return failure(missingSession(name, named));
+    const conflict = sessionConflict(name, s, named, session);
+    if (conflict) return failure(conflict);
+  }
+  const required = session ? SSO_REQUIRED_WITH_SESSION : SSO_REQUIRED;
+  const missing = required.filter((k) => !s.has(k) && !session?.has(k));
+  if (missing.length > 0) {
+    return failure({
+      cause: `Profile "${name}" is set up for IAM Identity Center but lacks ${missing.join(', ')}`,
+      next: `add them (sso_start_url and sso_region can live in an [sso-session]); aws configure sso --profile ${name} writes them`,
+    });
+  }
+  // The start URL and region the token is got with: the session's, else the profile's own.
+  const setting = (key: string): IniValue => session?.get(key) ?? s.get(key)!;
+  for (const key of ['sso_start_url', 'sso_region']) {
+    if (typeof setting(key) !== 'string') {
+      const where = session?.has(key) ? `[sso-session ${sessionName}]` : `profile "${name}"`;
+      return failure({ cause: `${key} of ${where} has indented lines under it instead of a value`, next: `put the value on the same line as ${key} =` });
+    }
+  }
+  return {
+    status: 'credentials',
+    kind: 'sso',
+    source: {
+      type: 'sso',
+      profile: name,
+      startUrl: setting('sso_start_url') as string,
+      ssoRegion: setting('sso_region') as string,
+      accountId: text(s, 'sso_account_id') ?? '',
+      roleName: text(s, 'sso_role_name') ?? '',
+      ...(sessionName !== undefined ? { sessionName } : {}),
+    },
+  };
+}
+
+/** A setting the profile gives a value other than its sso-session's (botocore refuses those). */
+function sessionConflict(name: string, s: Settings, sessionName: string, session: Settings): Problem | undefined {
+  // In the session's order, as botocore compares them.
+  for (const [k, theirs] of session) {
+    const own = s.get(k);
+    if (own !== undefined && !sameValue(own, theirs)) {
+      return {
+        cause: `Profile "${name}" sets ${k} to ${showValue(k, own)} but its sso-session "${sessionName}" says ${showValue(k, theirs)}`,
+        next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
+      };
+    }
+  }
+  return undefined;
+}
+
+function sameValue(a: IniValue, b: IniValue): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
