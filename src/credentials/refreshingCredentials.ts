@@ -211,18 +211,13 @@ export class RefreshingCredentials implements Disposable {
     // Expired: the only way forward is the code; wait for it, but not forever.
     if (!this.inflight && now < this.nextAttemptAt) return this.stillValidOrThrow();
     const refresh = this.refreshShared('mandatory');
+    const waited = new UserFacingError(
+      'other',
+      `The credentials for ${this.label} have expired and renewing them needs an MFA code. Enter the code in the prompt VS Code shows (or run "Refresh Credentials"), then retry.`,
+    );
     let timer: unknown;
     const timeout = new Promise<never>((_, reject) => {
-      timer = this.clock.setTimeout(
-        () =>
-          reject(
-            new UserFacingError(
-              'mfaRequired',
-              `The credentials for ${this.label} have expired and renewing them needs an MFA code. Enter the code in the prompt VS Code shows (or run "Refresh Credentials"), then retry.`,
-            ),
-          ),
-        this.interactiveWaitMs,
-      );
+      timer = this.clock.setTimeout(() => reject(waited), this.interactiveWaitMs);
     });
     try {
       return await Promise.race([refresh, timeout]);
@@ -260,9 +255,7 @@ export class RefreshingCredentials implements Disposable {
     const run = this.runFetch(reason);
     this.inflight = run;
     const clear = (): void => {
-      if (this.inflight === run) {
-        this.inflight = undefined;
-      }
+      if (this.inflight === run) this.inflight = undefined;
     };
     // Registered before any caller awaits `run`, so the slot is free when they resume.
     run.then(clear, clear);
@@ -275,7 +268,7 @@ export class RefreshingCredentials implements Disposable {
     let fresh: AwsCredentials;
     try {
       fresh = await this.options.fetch({ reason, ...(this.current?.expiration ? { expiration: this.current.expiration } : {}) });
-      if (this.disposed) throw new UserFacingError('disposed', `The credentials for ${this.label} were discarded while renewing (another identity was selected).`);
+      if (this.disposed) throw new UserFacingError('other', `The credentials for ${this.label} were discarded while renewing (another identity was selected).`);
       const now = this.clock.now();
       if (fresh.expiration && fresh.expiration.getTime() <= now) {
         throw new UserFacingError(
@@ -379,16 +372,12 @@ export class RefreshingCredentials implements Disposable {
       return;
     }
     const phase = this.phase(now);
-    if (phase === 'fresh' || phase === 'none') {
-      this.schedule();
-      return;
-    }
-    if (this.inflight) return; // it reschedules when it settles
-    this.startBackground(phase === 'advisory' ? 'advisory' : 'mandatory');
+    if (phase === 'fresh' || phase === 'none') this.schedule();
+    else if (!this.inflight) this.startBackground(phase === 'advisory' ? 'advisory' : 'mandatory'); // an in-flight one reschedules when it settles
   }
 
   private assertAlive(): void {
-    if (this.disposed) throw new UserFacingError('disposed', `The credentials for ${this.label} were discarded (another identity was selected). Use the active identity's credentials.`);
+    if (this.disposed) throw new UserFacingError('other', `The credentials for ${this.label} were discarded (another identity was selected). Use the active identity's credentials.`);
   }
 
   /** Stops the timer; a refresh in flight is ignored when it lands. */

@@ -1,6 +1,6 @@
 /**
  * Thin, typed functions over the three STS operations the extension needs, plus the plumbing
- * every STS request shares (ours and the ones `fromIni` makes inside):
+ * every STS request shares (ours and the one the SDK's web identity provider makes):
  *  - endpoint: the SDK's own resolution, so `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` apply;
  *    with no region, us-east-1 on the global endpoint (sts.amazonaws.com), as the CLI does;
  *  - bounded retries (the SDK's standard strategy: exponential backoff with jitter on throttling,
@@ -20,7 +20,7 @@ import { Emitter, Event } from '../shared/events';
 import { AwsCallContext, UserFacingError, errorCode, toUserFacingError } from './errors';
 import { AwsCredentials, Clock, systemClock } from '../shared/types';
 import { parseCallerArn } from '../shared/roleInput';
-import { type SdkClientSettings, sdkClientConfig } from './clientSettings';
+import type { ClientSettings } from '../config/credentialPlan';
 
 /** Retry and timeout settings for STS requests. */
 export interface StsTuning {
@@ -52,8 +52,8 @@ export interface StsCallEvent {
 
 const stsCalls = new Emitter<StsCallEvent>();
 /**
- * Fires for every HTTP attempt to STS made by the core (including the AssumeRole calls `fromIni`
- * makes for `role_arn` profiles). Subscribe to count STS calls.
+ * Fires for every HTTP attempt to STS made by the core (including the AssumeRoleWithWebIdentity
+ * call of the SDK's web identity provider). Subscribe to count STS calls.
  */
 export const onStsCall: Event<StsCallEvent> = stsCalls.event;
 
@@ -128,8 +128,8 @@ export interface StsCallOptions {
   /** Human label of the calling credentials ("profile dev"), named in ExpiredToken messages. */
   readonly sourceLabel?: string;
   readonly profile?: string;
-  /** The shared-config settings for the client, read already (see clientSettings.ts); else the client reads the files. */
-  readonly clientSettings?: SdkClientSettings;
+  /** The shared-config settings for the client (ConfigSnapshot.clientSettings); else the client reads the files. */
+  readonly clientSettings?: ClientSettings;
 }
 
 // One keep-alive agent per scheme, shared by every short-lived client: connections are reused
@@ -142,12 +142,23 @@ function tuningOf(options: StsCallOptions | undefined): StsTuning {
   return { ...DEFAULT_STS_TUNING, ...options?.tuning };
 }
 
+/** The shared-config settings as configuration of any SDK client, so that it does not read the files for them. */
+export function sdkClientConfig(settings: ClientSettings): Record<string, unknown> {
+  return {
+    useFipsEndpoint: settings.useFipsEndpoint,
+    useDualstackEndpoint: settings.useDualstackEndpoint,
+    // A provider even when there is no app id: `undefined` would make the client read the files.
+    userAgentAppId: () => Promise.resolve(settings.userAgentAppId),
+    authSchemePreference: [...settings.authSchemePreference],
+  };
+}
+
 /**
  * SDK client configuration for STS: region (or us-east-1 + the global endpoint when none
- * applies), retries and timeouts, and the shared-config settings when they have been read.
- * Also used as `clientConfig` of `fromIni`'s inner STS client.
+ * applies), retries and timeouts, and the shared-config settings when known. Also the base of
+ * the configuration of the SDK providers' own clients (SSO, web identity).
  */
-export function stsClientConfig(region: string | undefined, tuning: StsTuning, settings?: SdkClientSettings): Record<string, unknown> {
+export function stsClientConfig(region: string | undefined, tuning: StsTuning, settings?: ClientSettings): Record<string, unknown> {
   return {
     ...(settings ? sdkClientConfig(settings) : {}),
     region: region ?? 'us-east-1',
@@ -193,10 +204,10 @@ function urlOf(req: ObservedRequest | undefined): string {
 
 /**
  * A middleware plugin that watches each HTTP attempt: fires `onStsCall`, records the endpoint and
- * the server `Date` into `observation`, and feeds `skew`. Used on our clients and passed to
- * `fromIni` as `clientPlugins` so its internal AssumeRole calls are observed the same way.
+ * the server `Date` into `observation`, and feeds `skew`. Used on our clients and passed to the
+ * SDK's web identity provider as `clientPlugins`, so its STS call is observed the same way.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- applies to any client's stack (ours and fromIni's inner STS client)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- applies to any client's stack (ours and the web identity provider's)
 export function stsObserverPlugin(observation: StsObservation, clock: Clock, skew?: ClockSkew): Pluggable<any, any> {
   return {
     applyToStack: (stack) => {
@@ -266,8 +277,7 @@ async function withClient<T>(
 }
 
 function toLocalExpiration(expiration: Date | undefined, options: StsCallOptions | undefined): Date | undefined {
-  if (!expiration) return undefined;
-  return options?.skew ? options.skew.toLocal(expiration) : expiration;
+  return expiration && options?.skew ? options.skew.toLocal(expiration) : expiration;
 }
 
 function credentialsFrom(

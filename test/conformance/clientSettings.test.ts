@@ -1,20 +1,21 @@
 /**
- * The shared-config settings handed to the SDK clients (clientSettings.ts).
+ * The shared-config settings handed to the SDK clients (ConfigSnapshot.clientSettings, given to
+ * the clients as sdkClientConfig of sts.ts).
  *
- * The oracle is the SDK's own STS client: for generated files and environments, the settings read
- * from the reduced texts must equal what a real `STSClient` resolves by reading the whole files
- * itself, and a client given them must resolve the same values without reading the files. Then,
- * end to end against moto: an app id set in `[default]` reaches both STS requests of a switch,
- * and an edit to it counts at the next switch.
+ * The oracle is the SDK's own STS client: for generated files and environments, the settings the
+ * snapshot reads must equal what a real `STSClient` resolves by reading the whole files itself,
+ * and a client given them must resolve the same values without reading the files. Then, end to
+ * end against moto: an app id set in `[default]` reaches both STS requests of a switch, and an
+ * edit to it counts at the next switch.
  */
 import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { STSClient } from '@aws-sdk/client-sts';
-import { readSdkClientSettings, sdkClientConfig, type SdkClientSettings } from '../../src/credentials/clientSettings';
-import { loadSdk } from '../../src/credentials/sdkLoader';
-import { indexTexts } from '../../src/credentials/sdkSections';
+import { sdkClientConfig } from '../../src/credentials/sts';
+import type { ClientSettings } from '../../src/config/credentialPlan';
+import { readConfigSnapshot } from '../../src/config/snapshot';
 import { IdentityManager } from '../../src/identity/identityManager';
 import { AMBIENT_AWS_ENV, setEnv, tempAwsFiles, type TempAwsFiles } from '../support/awsFiles';
 import { FaultProxy } from '../support/faultProxy';
@@ -34,7 +35,7 @@ const SETTINGS_ENV = {
 const DECOY = 'use_fips_endpoint = true\nuse_dualstack_endpoint = true\nsdk_ua_app_id = decoy-app\nauth_scheme_preference = httpBearerAuth\n';
 
 /** What a real STS client resolves for the four settings. */
-async function resolvedBy(client: STSClient): Promise<SdkClientSettings> {
+async function resolvedBy(client: STSClient): Promise<ClientSettings> {
   const c = client.config;
   return {
     useFipsEndpoint: await c.useFipsEndpoint(),
@@ -135,7 +136,7 @@ describe('SDK client settings (read once, handed to the clients)', function () {
             const expected = await resolvedBy(oracle);
             oracle.destroy();
 
-            const ours = await readSdkClientSettings(indexTexts({ config: c.config, credentials: c.credentials }), loadSdk());
+            const ours = (await readConfigSnapshot({ configFile, credentialsFile })).clientSettings(process.env);
             assert.deepEqual(ours, expected);
 
             // Given them, a client resolves the same values without reading the files: these
@@ -158,7 +159,8 @@ describe('SDK client settings (read once, handed to the clients)', function () {
 
     it('no files, no environment: the SDK defaults', async () => {
       restore = setEnv({ ...AMBIENT_AWS_ENV, ...SETTINGS_ENV });
-      assert.deepEqual(await readSdkClientSettings(indexTexts({ config: '', credentials: '' }), loadSdk()), {
+      const none = { configFile: path.join(files.dir, 'no-config'), credentialsFile: path.join(files.dir, 'no-credentials') };
+      assert.deepEqual((await readConfigSnapshot(none)).clientSettings(process.env), {
         useFipsEndpoint: false,
         useDualstackEndpoint: false,
         userAgentAppId: undefined,
@@ -190,7 +192,7 @@ describe('SDK client settings (read once, handed to the clients)', function () {
       const manager = new IdentityManager({
         logger: recordingLogger(),
         mfaCodeProvider: () => Promise.reject(new Error('no MFA in this test')),
-        configPaths: () => ({ configFile: files.configFile, credentialsFile: files.credentialsFile }),
+        snapshot: () => readConfigSnapshot({ configFile: files.configFile, credentialsFile: files.credentialsFile }),
         defaultRegion: () => undefined,
         environment: () => ({}),
         defaultSessionName: () => 'alice@example.com',
@@ -204,7 +206,7 @@ describe('SDK client settings (read once, handed to the clients)', function () {
           assert.match(id.arn, /:assumed-role\/Deploy\//);
           return proxy.requests.map((r) => ({ action: r.action, app: r.userAgent.includes(`app/${app}`) }));
         };
-        // fromIni's inner client makes the AssumeRole, ours the GetCallerIdentity.
+        // The role's AssumeRole and the GetCallerIdentity, each by its own client.
         const both = (app: boolean): Array<{ action: string; app: boolean }> => [
           { action: 'AssumeRole', app },
           { action: 'GetCallerIdentity', app },

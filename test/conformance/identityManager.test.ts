@@ -13,6 +13,7 @@ import { createRole, createUserWithKeys, setIamAuthorization } from '../support/
 import { writeTestProfiles, testConfig, TEST_CREDENTIALS } from '../support/testProfiles';
 import { IdentityManager, IdentityManagerOptions, IdentityState } from '../../src/identity/identityManager';
 import { StsCallCounter } from '../../src/credentials/sts';
+import { readConfigSnapshot } from '../../src/config/snapshot';
 import { isDurationTooLongError } from '../../src/credentials/errors';
 import type { Identity, MfaPromptContext } from '../../src/shared/types';
 import { failure } from '../support/expectFailure';
@@ -57,7 +58,8 @@ describe('IdentityManager (moto)', function () {
         prompts.push({ serial, reason, ...(context ? { context } : {}) });
         return answerMfa(serial);
       },
-      configPaths: () => ({ configFile: files.configFile, credentialsFile: files.credentialsFile }),
+      // A fresh reading each time, as the VS Code store gives after a file changed.
+      snapshot: () => readConfigSnapshot({ configFile: files.configFile, credentialsFile: files.credentialsFile }),
       defaultRegion: () => regionSetting,
       environment: () => env,
       defaultSessionName: () => 'alice@example.com',
@@ -115,7 +117,7 @@ describe('IdentityManager (moto)', function () {
     assert.equal(role.regionSource, 'profile');
   });
 
-  it('useProfile (role profile): AssumeRole inside fromIni + ONE GetCallerIdentity', async () => {
+  it('useProfile (role profile): the chain\'s AssumeRole + ONE GetCallerIdentity', async () => {
     const id = await manager.useProfile('role');
     assert.match(id.arn, /^arn:aws:sts::111122223333:assumed-role\/Deploy\//);
     assert.equal(id.name, 'Deploy');
@@ -230,7 +232,7 @@ describe('IdentityManager (moto)', function () {
       const before = await manager.useProfile('alice');
       assert.equal(before.arn, 'arn:aws:iam::123456789012:user/alice');
       const states = new EventLog<IdentityState>(manager.onDidChangeState);
-      const e = await failure(manager.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/Locked', source: { type: 'active' } }), 'accessDenied');
+      const e = await failure(manager.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/Locked', source: { type: 'active' } }), /^Access denied assuming/);
       assert.match(e.message, /Access denied assuming arn:aws:iam::123456789012:role\/Locked as arn:aws:iam::123456789012:user\/alice\. Check that the role's trust policy allows/);
       assert.equal(manager.identity?.arn, before.arn, 'previous identity still active');
       const last = states.events.at(-1);
@@ -304,7 +306,7 @@ describe('IdentityManager (moto)', function () {
     await clock.advance(45 * MIN + 1000);
     const s = await state;
     assert.equal(s.status, 'active');
-    assert.equal(s.refreshError?.kind, 'throttled');
+    assert.match(s.refreshError?.message ?? '', /STS is throttling requests/);
   });
 
   it('clock skew (local clock 20 min slow): expiration is on the local clock', async () => {
@@ -343,8 +345,8 @@ describe('IdentityManager (moto)', function () {
     const req = { roleArn: '111122223333:Deploy', durationSeconds: 43200, source: { type: 'active' } as const };
     const e = await failure(manager.assumeRole(req), 'durationTooLong');
     assert.ok(isDurationTooLongError(e));
-    assert.equal(e.suggestedDurationSeconds, 3600);
-    const id = await manager.assumeRole({ ...req, durationSeconds: e.suggestedDurationSeconds });
+    assert.match(e.message, /Retry with 3600 seconds/);
+    const id = await manager.assumeRole({ ...req, durationSeconds: 3600 });
     assert.match(id.arn, /Deploy/);
   });
 
@@ -358,17 +360,15 @@ describe('IdentityManager (moto)', function () {
 
   it('invalid role input: precise message, no STS call, no state change', async () => {
     const states = new EventLog<IdentityState>(manager.onDidChangeState);
-    const e = await failure(manager.assumeRole({ roleArn: 'arn:aws:iam::12345:role/x', source: { type: 'active' } }), 'invalidRoleArn');
+    const e = await failure(manager.assumeRole({ roleArn: 'arn:aws:iam::12345:role/x', source: { type: 'active' } }), /is not a role reference/);
     assert.match(e.message, /"12345" has 5 digits/);
     assert.equal(counter.total, 0);
     assert.equal(states.events.length, 0);
   });
 
   it('no active identity: getCredentials and assumeRole from active say what to do', async () => {
-    const a = await failure(manager.getCredentials(), 'noActiveIdentity');
-    assert.match(a.message, /Pick a profile or assume a role first/);
-    const b = await failure(manager.assumeRole({ roleArn: '111122223333:Deploy', source: { type: 'active' } }), 'noActiveIdentity');
-    assert.match(b.message, /Select a profile first, or choose a profile as the source/);
+    await failure(manager.getCredentials(), /^No AWS identity is selected\. Pick a profile or assume a role first/);
+    await failure(manager.assumeRole({ roleArn: '111122223333:Deploy', source: { type: 'active' } }), /^No AWS identity is active to assume .*Select a profile first, or choose a profile as the source/);
     assert.equal(manager.state.status, 'error');
   });
 
@@ -382,7 +382,7 @@ describe('IdentityManager (moto)', function () {
     assert.equal(manager.state.status, 'none');
     assert.ok(session.isDisposed);
     assert.equal(clock.pending.length, 0, 'no timers left behind');
-    await failure(manager.getCredentials(), 'noActiveIdentity');
+    await failure(manager.getCredentials(), /^No AWS identity is selected/);
   });
 
   it('a lease (a terminal opened earlier) keeps a replaced session renewing until it is released', async () => {
@@ -399,6 +399,27 @@ describe('IdentityManager (moto)', function () {
     lease.dispose();
     assert.equal(old.isDisposed, true);
     assert.equal(clock.pending.length, 0);
+  });
+
+  it('a switch reads the files once (its check, chain and resolution); each renewal reads them again', async () => {
+    manager.dispose();
+    let readings = 0;
+    manager = newManager({
+      snapshot: () => {
+        readings++;
+        return readConfigSnapshot({ configFile: files.configFile, credentialsFile: files.credentialsFile });
+      },
+    });
+    await manager.useProfile('chain');
+    assert.equal(readings, 1, 'one reading for the whole switch');
+    const e = await failure(manager.useProfile('cycle-a'), /^Profile "cycle-a" cannot be used: The source_profile chain of "cycle-a" loops/);
+    assert.equal(readings, 2, 'the check before the switch uses the switch\'s reading');
+    assert.equal(counter.count('AssumeRole'), 2, 'no STS call for a profile the CLI would refuse');
+    assert.equal(manager.state.error, e);
+    const renewed = nextEvent(manager.session!.onDidRefresh, 'the renewal');
+    await clock.advance(20 * MIN);
+    await renewed;
+    assert.equal(readings, 3, 'the renewal read the files again, so edits count');
   });
 
   it('switching away disposes the previous session (no timers left behind)', async () => {

@@ -1,8 +1,9 @@
 /**
- * Profile credentials through the SDK's own fromIni/fromSSO, against moto, with profiles written
- * to temp config files. credential_process runs a real process. IAM Identity Center has no real
- * counterpart here: its token-cache checks are real SDK code (temp HOME), and its portal
- * (GetRoleCredentials) is a strict loopback mock that answers exactly one expected request.
+ * Profile credentials from one reading of temp config files (a ConfigSnapshot: the AWS CLI's
+ * reading, as a plan) carried out against moto. credential_process runs a real process. IAM
+ * Identity Center has no real counterpart here: its token-cache checks are real SDK code (temp
+ * HOME), and its portal (GetRoleCredentials) is a strict loopback mock that answers exactly one
+ * expected request. Plans written by hand, one per source type: resolvePlan.test.ts.
  */
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
@@ -14,14 +15,16 @@ import { startMoto, MotoServer } from '../support/moto';
 import { AMBIENT_AWS_ENV, TempAwsFiles, setEnv } from '../support/awsFiles';
 import { TEST_CREDENTIALS, testConfig, writeTestProfiles } from '../support/testProfiles';
 import { createRole, createUserWithKeys, setIamAuthorization } from '../support/motoIam';
-import { inspectProfile, resolveProfileCredentials, ProfileCredentialsRequest } from '../../src/credentials/profileCredentials';
+import { resolveProfileCredentials, ProfileCredentialsRequest } from '../../src/credentials/profileCredentials';
+import { planNeedsMfa, planYieldsRoleSession } from '../../src/credentials/resolvePlan';
+import { readConfigSnapshot } from '../../src/config/snapshot';
 import { StsCallCounter } from '../../src/credentials/sts';
 import { isMfaPromptFailure } from '../../src/credentials/mfa';
 import type { MfaPromptContext } from '../../src/shared/types';
 import { failure } from '../support/expectFailure';
 
 
-describe('profileCredentials (fromIni / fromSSO against moto)', function () {
+describe('profileCredentials (a snapshot\'s plans against moto)', function () {
   this.timeout(30_000);
   let moto: MotoServer;
   let files: TempAwsFiles;
@@ -51,10 +54,11 @@ describe('profileCredentials (fromIni / fromSSO against moto)', function () {
   });
   afterEach(() => counter.dispose());
 
-  function request(profile: string, extra: Partial<ProfileCredentialsRequest> = {}): ProfileCredentialsRequest {
+  /** A request resolving `profile` from a reading of the files as they are now. */
+  async function request(profile: string, extra: Partial<ProfileCredentialsRequest> = {}): Promise<ProfileCredentialsRequest> {
     return {
       profile,
-      paths: { configFile: files.configFile, credentialsFile: files.credentialsFile },
+      snapshot: await readConfigSnapshot({ configFile: files.configFile, credentialsFile: files.credentialsFile }),
       region: undefined,
       mfaTrigger: 'user',
       mfaCodeProvider: async (serial, reason, context) => {
@@ -66,27 +70,27 @@ describe('profileCredentials (fromIni / fromSSO against moto)', function () {
   }
 
   it('static keys: returned as is, no STS call', async () => {
-    const r = await resolveProfileCredentials(request('static'));
+    const r = await resolveProfileCredentials(await request('static'));
     assert.equal(r.credentials.accessKeyId, 'AKIAIOSFODNN7EXAMPLE');
     assert.equal(r.credentials.sessionToken, undefined);
     assert.equal(r.credentials.expiration, undefined);
-    assert.equal(r.facts.kind, 'static');
+    assert.equal(r.plan.kind, 'static');
     assert.equal(counter.total, 0);
   });
 
-  it('role_arn + source_profile: one AssumeRole by fromIni, through AWS_ENDPOINT_URL_STS', async () => {
-    const r = await resolveProfileCredentials(request('role'));
+  it('role_arn + source_profile: one AssumeRole, through AWS_ENDPOINT_URL_STS', async () => {
+    const r = await resolveProfileCredentials(await request('role'));
     assert.ok(r.credentials.sessionToken);
     assert.equal(r.credentials.accountId, '111122223333');
     assert.deepEqual(counter.byOperation(), { AssumeRole: 1 });
     assert.equal(counter.calls[0]?.endpoint, `${moto.endpoint}/`);
-    assert.equal(r.facts.yieldsRoleSession, true);
-    assert.equal(r.facts.region, 'eu-central-1');
+    assert.equal(planYieldsRoleSession(r.plan), true);
+    assert.equal(r.plan.region, 'eu-central-1');
     assert.ok(r.clockAdjusted);
   });
 
   it('a two-role source_profile chain: two AssumeRoles, duration_seconds honoured', async () => {
-    const r = await resolveProfileCredentials(request('chain'));
+    const r = await resolveProfileCredentials(await request('chain'));
     assert.equal(r.credentials.accountId, '444455556666');
     assert.deepEqual(counter.byOperation(), { AssumeRole: 2 });
     const left = r.credentials.expiration!.getTime() - Date.now();
@@ -94,24 +98,24 @@ describe('profileCredentials (fromIni / fromSSO against moto)', function () {
   });
 
   it('role with mfa_serial: asks the MFA provider once, with the reason and context', async () => {
-    await resolveProfileCredentials(request('role-mfa'));
+    await resolveProfileCredentials(await request('role-mfa'));
     assert.equal(prompts.length, 1);
     assert.equal(prompts[0]?.serial, 'arn:aws:iam::123456789012:mfa/alice');
     assert.match(prompts[0]?.reason ?? '', /profile "role-mfa" requires an MFA code/);
     assert.equal(prompts[0]?.context?.trigger, 'user');
-    const facts = await inspectProfile('role-mfa', request('x').paths);
-    assert.equal(facts.needsMfa, true);
+    const plan = (await request('x')).snapshot.plan('role-mfa');
+    assert.ok(!('problem' in plan) && planNeedsMfa(plan));
   });
 
   it('a renewal tells the provider so (renew/expire in the reason, trigger renewal)', async () => {
     const expiration = new Date(Date.now() + 14 * 60_000);
-    await resolveProfileCredentials(request('role-mfa', { mfaTrigger: 'renewal', currentExpiration: expiration }));
+    await resolveProfileCredentials(await request('role-mfa', { mfaTrigger: 'renewal', currentExpiration: expiration }));
     assert.equal(prompts[0]?.context?.trigger, 'renewal');
     assert.match(prompts[0]?.reason ?? '', /expire at \d\d:\d\d; renewing them needs a new MFA code/);
   });
 
   it('static keys + mfa_serial: GetSessionToken with MFA, so MFA-protected APIs work', async () => {
-    const r = await resolveProfileCredentials(request('static-mfa', { sessionDurationSeconds: 7200 }));
+    const r = await resolveProfileCredentials(await request('static-mfa', { sessionDurationSeconds: 7200 }));
     assert.equal(prompts.length, 1);
     assert.ok(r.credentials.sessionToken);
     const left = r.credentials.expiration!.getTime() - Date.now();
@@ -120,7 +124,7 @@ describe('profileCredentials (fromIni / fromSSO against moto)', function () {
   });
 
   it('credential_process: runs the process', async () => {
-    const r = await resolveProfileCredentials(request('process'));
+    const r = await resolveProfileCredentials(await request('process'));
     assert.equal(r.credentials.accessKeyId, 'ASIAPROCESSEXAMPLE01');
     assert.ok(r.credentials.expiration);
     assert.equal(counter.total, 0);
@@ -129,26 +133,26 @@ describe('profileCredentials (fromIni / fromSSO against moto)', function () {
   it('a dismissed MFA prompt surfaces the provider\'s own error, marked as a prompt failure', async () => {
     const cancelled = Object.assign(new Error('Entering the MFA code was cancelled.'), { name: 'UserCancelledError' });
     await assert.rejects(
-      resolveProfileCredentials(request('role-mfa', { mfaCodeProvider: () => Promise.reject(cancelled) })),
+      resolveProfileCredentials(await request('role-mfa', { mfaCodeProvider: () => Promise.reject(cancelled) })),
       (e: unknown) => e === cancelled && isMfaPromptFailure(e),
     );
     assert.equal(counter.total, 0, 'no AssumeRole without a code');
   });
 
   it('profile not found / without credentials / with a cycle: precise messages', async () => {
-    const missing = await failure(resolveProfileCredentials(request('nope')), 'profileNotFound');
+    const missing = await failure(resolveProfileCredentials(await request('nope')), /^Profile "nope" was not found in/);
     assert.ok(missing.message.includes(files.configFile) && missing.message.includes(files.credentialsFile));
     assert.match(missing.message, /\[profile nope\]/);
-    const empty = await failure(resolveProfileCredentials(request('only-region')), 'profileNotFound');
+    const empty = await failure(resolveProfileCredentials(await request('only-region')), /^Profile "only-region" sets no credentials/);
     assert.match(empty.message, /sets no credentials.*role_arn with source_profile/);
-    const cycle = await failure(resolveProfileCredentials(request('cycle-a')), 'profileInvalid');
-    assert.match(cycle.message, /source_profile cycle/);
+    const cycle = await failure(resolveProfileCredentials(await request('cycle-a')), /^Profile "cycle-a" /);
+    assert.match(cycle.message, /source_profile chain of "cycle-a" loops/);
   });
 
   describe('IAM Identity Center (SSO)', () => {
     it('no cached token: tells the user to run aws sso login for that profile', async () => {
       for (const profile of ['sso', 'sso-legacy']) {
-        const e = await failure(resolveProfileCredentials(request(profile)), 'ssoLoginRequired');
+        const e = await failure(resolveProfileCredentials(await request(profile)), /IAM Identity Center \(SSO\) session for profile .* is missing or has expired/);
         assert.match(e.message, new RegExp(`\`aws sso login --profile ${profile}\``));
       }
     });
@@ -159,7 +163,7 @@ describe('profileCredentials (fromIni / fromSSO against moto)', function () {
       const file = path.join(cacheDir, `${crypto.createHash('sha1').update('corp').digest('hex')}.json`);
       await fsp.writeFile(file, JSON.stringify({ accessToken: 'expired-token-EXAMPLE', expiresAt: new Date(Date.now() - 60_000).toISOString(), region: 'eu-north-1', startUrl: 'https://example.awsapps.com/start' }));
       try {
-        const e = await failure(resolveProfileCredentials(request('sso')), 'ssoLoginRequired');
+        const e = await failure(resolveProfileCredentials(await request('sso')), /IAM Identity Center \(SSO\) session for profile .* is missing or has expired/);
         assert.match(e.message, /missing or has expired.*aws sso login --profile sso/);
       } finally {
         await fsp.rm(file);
@@ -187,7 +191,7 @@ describe('profileCredentials (fromIni / fromSSO against moto)', function () {
       // The default config file no longer has the profile: only the path we pass does.
       const restore = setEnv({ AWS_ENDPOINT_URL_SSO: `http://127.0.0.1:${(portal.address() as AddressInfo).port}`, AWS_CONFIG_FILE: path.join(files.dir, 'no-such-config') });
       try {
-        const r = await resolveProfileCredentials(request('sso', { region: 'us-west-2' }));
+        const r = await resolveProfileCredentials(await request('sso', { region: 'us-west-2' }));
         assert.equal(r.credentials.accessKeyId, 'ASIASSOEXAMPLE000001');
         assert.deepEqual(seen, ['GET /federation/credentials?account_id=123456789012&role_name=Admin valid-token-EXAMPLE']);
       } finally {
@@ -198,7 +202,7 @@ describe('profileCredentials (fromIni / fromSSO against moto)', function () {
     });
   });
 
-  describe('with moto IAM authorization (real AccessDenied inside fromIni)', () => {
+  describe('with moto IAM authorization (real AccessDenied in the role chain)', () => {
     let restore: () => void;
     before(async () => {
       await moto.reset();
@@ -219,7 +223,7 @@ describe('profileCredentials (fromIni / fromSSO against moto)', function () {
     });
 
     it('a role profile whose trust policy refuses the source: names the role and the caller', async () => {
-      const e = await failure(resolveProfileCredentials(request('locked')), 'accessDenied');
+      const e = await failure(resolveProfileCredentials(await request('locked')), /^Access denied assuming/);
       assert.match(e.message, /Access denied assuming arn:aws:iam::123456789012:role\/Locked as arn:aws:iam::123456789012:user\/alice.*trust policy/);
     });
   });

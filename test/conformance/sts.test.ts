@@ -104,11 +104,11 @@ describe('sts.ts against moto', function () {
       const regional = await endpointFor('eu-west-1');
       assert.equal(regional.endpoint, 'https://sts.eu-west-1.amazonaws.com/', 'a legacy global region keeps its regional endpoint');
       // Offline (this machine), the failure names the endpoint and the variable to set.
-      if (global.error?.kind === 'unreachable') {
+      if (global.error?.message.startsWith('Could not reach STS')) {
         assert.match(global.error.message, /https:\/\/sts\.amazonaws\.com\/.*AWS_ENDPOINT_URL_STS/);
       } else {
         // Said out loud, so that a run with network access does not pass this check unseen.
-        console.log(`      [not checked] the offline message: the global endpoint gave ${global.error ? global.error.kind : 'no error'}`);
+        console.log(`      [not checked] the offline message: the global endpoint gave ${global.error ? global.error.message : 'no error'}`);
       }
     });
   });
@@ -132,15 +132,14 @@ describe('sts.ts against moto', function () {
 
     it('AccessDenied: the role trust policy does not allow the caller (names caller, role, trust policy)', async () => {
       assert.equal((await assumeRole(aliceCreds(), { roleArn: openRole, sessionName: 's' }, undefined, { tuning: FAST })).arn, 'arn:aws:sts::123456789012:assumed-role/Open/s');
-      const e = await failure(assumeRole(aliceCreds(), { roleArn: lockedRole, sessionName: 's' }, undefined, { tuning: FAST }), 'accessDenied');
+      const e = await failure(assumeRole(aliceCreds(), { roleArn: lockedRole, sessionName: 's' }, undefined, { tuning: FAST }), /^Access denied assuming/);
       assert.match(e.message, /arn:aws:iam::123456789012:role\/Locked/);
       assert.match(e.message, /as arn:aws:iam::123456789012:user\/alice/, 'caller ARN taken from the STS message');
       assert.match(e.message, /trust policy allows/);
-      assert.equal(e.code, 'AccessDenied');
     });
 
     it('AccessDenied names the caller ARN given by the caller of assumeRole', async () => {
-      const e = await failure(assumeRole(aliceCreds(), { roleArn: lockedRole, sessionName: 's' }, undefined, { tuning: FAST, callerArn: 'arn:aws:iam::123456789012:user/alice' }), 'accessDenied');
+      const e = await failure(assumeRole(aliceCreds(), { roleArn: lockedRole, sessionName: 's' }, undefined, { tuning: FAST, callerArn: 'arn:aws:iam::123456789012:user/alice' }), /^Access denied assuming/);
       assert.match(e.message, /Access denied assuming arn:aws:iam::123456789012:role\/Locked as arn:aws:iam::123456789012:user\/alice\./);
     });
 
@@ -150,12 +149,12 @@ describe('sts.ts against moto', function () {
     });
 
     it('unknown access key: InvalidClientTokenId → invalidCredentials', async () => {
-      const e = await failure(getCallerIdentity(SOURCE, undefined, { tuning: FAST, profile: 'dev' }), 'invalidCredentials');
+      const e = await failure(getCallerIdentity(SOURCE, undefined, { tuning: FAST, profile: 'dev' }), /InvalidClientTokenId/);
       assert.match(e.message, /does not recognise the access key.*Update the keys of profile "dev"/);
     });
 
     it('wrong secret: SignatureDoesNotMatch → invalidCredentials', async () => {
-      const e = await failure(getCallerIdentity({ ...aliceCreds(), secretAccessKey: 'not-the-secret-not-the-secret-000000' }, undefined, { tuning: FAST }), 'invalidCredentials');
+      const e = await failure(getCallerIdentity({ ...aliceCreds(), secretAccessKey: 'not-the-secret-not-the-secret-000000' }, undefined, { tuning: FAST }), /SignatureDoesNotMatch/);
       assert.match(e.message, /secret access key does not match/);
     });
   });
@@ -176,12 +175,10 @@ describe('sts.ts against moto', function () {
 
     it('throttling is retried with backoff, then reported with the attempt count', async () => {
       proxy.inject({ action: 'AssumeRole', reply: STS_FAULTS.throttling, times: 3 });
-      const e = await failure(assumeRole(SOURCE, { roleArn: ROLE, sessionName: 's' }, undefined, { tuning: { maxAttempts: 3 } }), 'throttled');
+      const e = await failure(assumeRole(SOURCE, { roleArn: ROLE, sessionName: 's' }, undefined, { tuning: { maxAttempts: 3 } }), /STS is throttling requests/);
       assert.equal(proxy.count('AssumeRole'), 3);
       assert.equal(counter.count('AssumeRole'), 3, 'each attempt is counted');
-      assert.equal(e.attempts, 3);
-      assert.match(e.message, /throttling.*after 3 attempts.*Wait a minute/);
-      assert.ok(e.retryable);
+      assert.match(e.message, /throttling.*after 3 attempts.*Wait a minute and try again/, 'the attempt count, and that trying later may work');
     });
 
     it('a throttled attempt followed by success is invisible to the caller', async () => {
@@ -193,14 +190,14 @@ describe('sts.ts against moto', function () {
 
     it('5xx after retries → serviceUnavailable', async () => {
       proxy.inject({ action: 'GetCallerIdentity', reply: STS_FAULTS.internalFailure, times: 2 });
-      const e = await failure(getCallerIdentity(SOURCE, undefined, { tuning: { maxAttempts: 2 } }), 'serviceUnavailable');
+      const e = await failure(getCallerIdentity(SOURCE, undefined, { tuning: { maxAttempts: 2 } }), /^STS failed with a server error/);
       assert.match(e.message, /server error \(InternalFailure\).*try again/);
     });
 
     it('a stalled STS fails within the request timeout (seconds, not minutes), naming the endpoint', async () => {
       proxy.inject({ action: 'GetCallerIdentity', reply: 'stall', times: 2 });
       const started = Date.now();
-      const e = await failure(getCallerIdentity(SOURCE, undefined, { tuning: { maxAttempts: 2, requestTimeoutMs: 400, connectTimeoutMs: 400 } }), 'unreachable');
+      const e = await failure(getCallerIdentity(SOURCE, undefined, { tuning: { maxAttempts: 2, requestTimeoutMs: 400, connectTimeoutMs: 400 } }), /^Could not reach STS/);
       const elapsed = Date.now() - started;
       assert.ok(elapsed < 5000, `took ${elapsed} ms`);
       assert.equal(proxy.count('GetCallerIdentity'), 2, 'retried once');
@@ -210,36 +207,34 @@ describe('sts.ts against moto', function () {
     it('DurationSeconds above the role maximum → durationTooLong with a duration to retry with', async () => {
       proxy.inject({ action: 'AssumeRole', reply: STS_FAULTS.durationOverMax });
       const e = await failure(assumeRole(SOURCE, { roleArn: ROLE, sessionName: 's', durationSeconds: 43200 }, undefined, { tuning: FAST }), 'durationTooLong');
-      assert.equal(e.suggestedDurationSeconds, 3600);
       assert.match(e.message, /43200 seconds.*MaxSessionDuration.*Retry with 3600/);
     });
 
     it('role-chaining duration limit → chainedDurationTooLong', async () => {
       proxy.inject({ action: 'AssumeRole', reply: STS_FAULTS.durationOverChainLimit });
       const e = await failure(assumeRole(SOURCE, { roleArn: ROLE, sessionName: 's', durationSeconds: 7200 }, undefined, { tuning: FAST }), 'chainedDurationTooLong');
-      assert.equal(e.suggestedDurationSeconds, 3600);
-      assert.match(e.message, /role chaining.*1 hour/);
+      assert.match(e.message, /role chaining.*1 hour.*Retry with a duration of 3600 seconds or less/);
     });
 
     it('wrong MFA code → mfaInvalid (AssumeRole and GetSessionToken)', async () => {
       proxy.inject({ action: 'AssumeRole', reply: STS_FAULTS.wrongMfaCode });
       proxy.inject({ action: 'GetSessionToken', reply: STS_FAULTS.wrongMfaCode });
       const mfa = { mfaSerial: 'arn:aws:iam::123456789012:mfa/alice', tokenCode: '000000' };
-      const a = await failure(assumeRole(SOURCE, { roleArn: ROLE, sessionName: 's', ...mfa }, undefined, { tuning: FAST }), 'mfaInvalid');
+      const a = await failure(assumeRole(SOURCE, { roleArn: ROLE, sessionName: 's', ...mfa }, undefined, { tuning: FAST }), /^STS did not accept the MFA code/);
       assert.match(a.message, /MFA code for arn:aws:iam::123456789012:mfa\/alice.*next code/);
-      await failure(getSessionToken(SOURCE, mfa, undefined, { tuning: FAST }), 'mfaInvalid');
+      await failure(getSessionToken(SOURCE, mfa, undefined, { tuning: FAST }), /^STS did not accept the MFA code/);
     });
 
     it('expired source token → expiredToken naming the source', async () => {
       proxy.inject({ action: 'AssumeRole', reply: STS_FAULTS.expiredToken });
       const e = await failure(assumeRole(SOURCE, { roleArn: ROLE, sessionName: 's' }, undefined, { tuning: FAST, sourceLabel: 'profile "dev"' }), 'expiredToken');
       assert.match(e.message, /credentials of profile "dev" used for AssumeRole have expired.*Renew them/);
-      assert.equal(e.retryable, false);
+      assert.doesNotMatch(e.message, /wait|try again/i, 'retrying unchanged cannot help: the message says to renew instead');
     });
 
     it('malformed role ARN rejected by STS → invalidRoleArn', async () => {
       proxy.inject({ action: 'AssumeRole', reply: STS_FAULTS.malformedArn });
-      const e = await failure(assumeRole(SOURCE, { roleArn: 'arn:aws:iam::123:role/x', sessionName: 's' }, undefined, { tuning: FAST }), 'invalidRoleArn');
+      const e = await failure(assumeRole(SOURCE, { roleArn: 'arn:aws:iam::123:role/x', sessionName: 's' }, undefined, { tuning: FAST }), /^STS rejected the role ARN/);
       assert.match(e.message, /rejected the role ARN arn:aws:iam::123:role\/x.*Use the form arn:aws:iam::123456789012:role\/Name/);
     });
 
@@ -251,7 +246,7 @@ describe('sts.ts against moto', function () {
 
     it('STS not activated in the region → regionDisabled', async () => {
       proxy.inject({ action: 'GetCallerIdentity', reply: STS_FAULTS.regionDisabled });
-      const e = await failure(getCallerIdentity(SOURCE, 'ap-east-1', { tuning: FAST }), 'regionDisabled');
+      const e = await failure(getCallerIdentity(SOURCE, 'ap-east-1', { tuning: FAST }), /^STS is not activated in region/);
       assert.match(e.message, /not activated in region ap-east-1.*Choose another region/);
     });
   });
@@ -261,9 +256,8 @@ describe('sts.ts against moto', function () {
     const restore = setEnv({ AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` });
     try {
       const started = Date.now();
-      const e = await failure(getCallerIdentity(SOURCE, undefined, { tuning: { maxAttempts: 3 } }), 'unreachable');
+      const e = await failure(getCallerIdentity(SOURCE, undefined, { tuning: { maxAttempts: 3 } }), /^Could not reach STS \(ECONNREFUSED/);
       assert.ok(Date.now() - started < 10_000);
-      assert.equal(e.code, 'ECONNREFUSED');
       assert.match(e.message, new RegExp(`Could not reach STS \\(ECONNREFUSED after 3 attempts\\) at http://127\\.0\\.0\\.1:${port}/.*AWS_ENDPOINT_URL_STS is set to http://127\\.0\\.0\\.1:${port}`));
       assert.equal(counter.count('GetCallerIdentity'), 3);
     } finally {

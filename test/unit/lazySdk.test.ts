@@ -15,7 +15,7 @@ describe('lazy SDK loading', () => {
       const { IdentityManager } = require(${JSON.stringify(path.join(outRoot, 'src/identity/identityManager.js'))});
       const { isSdkLoaded } = require(${JSON.stringify(path.join(outRoot, 'src/credentials/sdkLoader.js'))});
       const m = new IdentityManager({ logger: { info() {}, warn() {}, error() {} }, mfaCodeProvider: async () => '000000',
-        configPaths: () => ({ configFile: '/nonexistent/config', credentialsFile: '/nonexistent/credentials' }),
+        snapshot: () => Promise.reject(new Error('no reading at activation')),
         defaultSessionName: () => 'x', defaultDurationSeconds: () => 3600 });
       const loaded = Object.keys(require.cache).filter((k) => k.includes('@aws-sdk') || k.includes('@smithy'));
       console.log(JSON.stringify({ loaded: loaded.length, flag: isSdkLoaded(), identity: m.identity === undefined }));

@@ -1,0 +1,153 @@
+/**
+ * What the two switch flows (useProfile.ts, assumeRole.ts) share with the identity manager: its
+ * options, its clock offset, and the small helpers that build STS options, self-renewing
+ * credentials, regions and identities the same way for both. Pure core: no `vscode` import.
+ */
+import type { ConfigSnapshot } from '../config/snapshot';
+import type { CredentialPlan } from '../config/credentialPlan';
+import { profilePlan, resolveProfileCredentials, type ResolvedProfileCredentials } from '../credentials/profileCredentials';
+import { RefreshBackoff, RefreshContext, RefreshWindows, RefreshingCredentials } from '../credentials/refreshingCredentials';
+import { ClockSkew, StsCallOptions, StsTuning } from '../credentials/sts';
+import { clampSessionTokenDuration, parseCallerArn } from '../shared/roleInput';
+import { AwsCredentials, Clock, Identity, IdentitySource, Logger, MfaCodeProvider } from '../shared/types';
+import type { IdentitySession } from './identitySession';
+
+export interface IdentityManagerOptions {
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly mfaCodeProvider: MfaCodeProvider;
+  /**
+   * The current reading of the shared files. A switch asks once and uses that one reading for the
+   * check before it, the chain and the resolution; each renewal asks again, so edits count (the
+   * VS Code store hands back its current snapshot and drops it when a file changes).
+   */
+  readonly snapshot: () => Promise<ConfigSnapshot>;
+  /** The extension's region setting: used when the profile sets no region. */
+  readonly defaultRegion?: () => string | undefined;
+  /** Environment for AWS_REGION / AWS_DEFAULT_REGION (default: process.env). */
+  readonly environment?: () => Readonly<Record<string, string | undefined>>;
+  readonly defaultSessionName: () => string;
+  readonly defaultDurationSeconds: () => number;
+  readonly stsTuning?: Partial<StsTuning>;
+  readonly refreshWindows?: Partial<RefreshWindows>;
+  readonly refreshBackoff?: Partial<RefreshBackoff>;
+  /** How long an expired interactive (MFA) session lets callers wait for the code (default 60 s). */
+  readonly interactiveWaitMs?: number;
+}
+
+type RegionSource = Identity['regionSource'];
+
+export interface RegionChoice {
+  readonly region: string;
+  readonly regionSource: RegionSource;
+  /** For STS: undefined when nothing chose a region (us-east-1 on the global endpoint). */
+  readonly stsRegion: string | undefined;
+}
+
+/** A switch's result before it is committed: the new session and how to log it. */
+export interface SwitchResult {
+  readonly session: IdentitySession;
+  readonly description: string;
+}
+
+/** A profile's plan with the snapshot it came from (renewals read a new snapshot). */
+export interface ProfileReading {
+  readonly snapshot: ConfigSnapshot;
+  readonly plan: CredentialPlan;
+}
+
+export class FlowContext {
+  constructor(
+    readonly options: IdentityManagerOptions,
+    readonly clock: Clock,
+    readonly logger: Logger,
+    readonly skew: ClockSkew,
+  ) {}
+
+  /** Region for an identity: profile → setting → AWS_REGION / AWS_DEFAULT_REGION → us-east-1. */
+  resolveRegion(profileRegion: string | undefined): RegionChoice {
+    if (profileRegion) return { region: profileRegion, regionSource: 'profile', stsRegion: profileRegion };
+    const setting = this.options.defaultRegion?.()?.trim();
+    if (setting) return { region: setting, regionSource: 'setting', stsRegion: setting };
+    const env = (this.options.environment ?? (() => process.env))();
+    const fromEnv = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
+    if (fromEnv) return { region: fromEnv, regionSource: 'environment', stsRegion: fromEnv };
+    return { region: 'us-east-1', regionSource: 'default', stsRegion: undefined };
+  }
+
+  /** The current snapshot and `profile`'s plan in it; @throws UserFacingError (see profilePlan). */
+  async readProfile(profile: string): Promise<ProfileReading> {
+    const snapshot = await this.options.snapshot();
+    return { snapshot, plan: profilePlan(snapshot, profile) };
+  }
+
+  /**
+   * A profile's credentials: for a switch (`context` undefined, `reading` the switch's own) or a
+   * renewal (`reading` undefined: a new snapshot, so edits to the files count).
+   */
+  async resolveProfile(profile: string, stsRegion: string | undefined, context: RefreshContext | undefined, reading?: ProfileReading): Promise<ResolvedProfileCredentials> {
+    return resolveProfileCredentials({
+      profile,
+      ...(reading ?? { snapshot: await this.options.snapshot() }),
+      region: stsRegion,
+      mfaCodeProvider: this.options.mfaCodeProvider,
+      mfaTrigger: !context || context.reason === 'user' ? 'user' : 'renewal',
+      ...(context?.expiration ? { currentExpiration: context.expiration } : {}),
+      sessionDurationSeconds: clampSessionTokenDuration(this.options.defaultDurationSeconds()).seconds,
+      skew: this.skew,
+      ...(this.options.stsTuning ? { tuning: this.options.stsTuning } : {}),
+    });
+  }
+
+  /** Converts an expiration to the local clock unless it already is (or no offset is known). */
+  toLocal(resolved: ResolvedProfileCredentials): AwsCredentials {
+    const { credentials } = resolved;
+    return resolved.clockAdjusted || !credentials.expiration || !this.skew.isKnown ? credentials : { ...credentials, expiration: this.skew.toLocal(credentials.expiration) };
+  }
+
+  stsOptions(extra: Omit<StsCallOptions, 'skew' | 'tuning'>): StsCallOptions {
+    return { skew: this.skew, ...(this.options.stsTuning ? { tuning: this.options.stsTuning } : {}), ...extra };
+  }
+
+  /** Self-renewing credentials with the manager's clock, logger, windows and backoff. */
+  refreshing(
+    label: string,
+    fetch: (context: RefreshContext) => Promise<AwsCredentials>,
+    settings: { readonly initial?: AwsCredentials; readonly interactive: boolean; readonly proactive?: boolean },
+  ): RefreshingCredentials {
+    return new RefreshingCredentials({
+      label,
+      fetch,
+      clock: this.clock,
+      logger: this.logger,
+      interactive: settings.interactive,
+      ...(settings.initial ? { initial: settings.initial } : {}),
+      ...(settings.proactive !== undefined ? { proactive: settings.proactive } : {}),
+      ...(this.options.refreshWindows ? { windows: this.options.refreshWindows } : {}),
+      ...(this.options.refreshBackoff ? { backoff: this.options.refreshBackoff } : {}),
+      ...(this.options.interactiveWaitMs !== undefined ? { interactiveWaitMs: this.options.interactiveWaitMs } : {}),
+    });
+  }
+}
+
+/** The identity STS named (who), with how it was obtained, its region and when it expires. */
+export function identityOf(
+  who: { readonly arn: string; readonly account: string; readonly userId?: string },
+  source: IdentitySource,
+  region: RegionChoice,
+  expiration: Date | undefined,
+  extra: { readonly sourceProfile?: string | undefined; readonly notes?: ReadonlyArray<string> } = {},
+): Identity {
+  return {
+    arn: who.arn,
+    account: who.account,
+    ...(who.userId !== undefined ? { userId: who.userId } : {}),
+    name: parseCallerArn(who.arn).name,
+    source,
+    region: region.region,
+    regionSource: region.regionSource,
+    ...(extra.sourceProfile ? { sourceProfile: extra.sourceProfile } : {}),
+    ...(expiration ? { expiration } : {}),
+    ...(extra.notes?.length ? { notes: extra.notes } : {}),
+  };
+}

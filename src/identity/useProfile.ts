@@ -1,0 +1,66 @@
+/**
+ * "Use this profile": the profile's credentials (its plan, carried out), then ONE
+ * GetCallerIdentity to learn who they belong to. The identity manager wraps this in its switch
+ * state machine (identityManager.ts).
+ *
+ * STS calls: static keys 1 (GetCallerIdentity); a role profile 1 AssumeRole per role of its chain
+ * + 1 GetCallerIdentity; static keys with mfa_serial 1 GetSessionToken + 1 GetCallerIdentity.
+ */
+import { planNeedsMfa } from '../credentials/resolvePlan';
+import { RefreshContext, RefreshingCredentials } from '../credentials/refreshingCredentials';
+import { getCallerIdentity, getSessionToken } from '../credentials/sts';
+import { clampSessionTokenDuration } from '../shared/roleInput';
+import type { AwsCredentials } from '../shared/types';
+import type { ClientSettings } from '../config/credentialPlan';
+import { FlowContext, ProfileReading, SwitchResult, identityOf } from './flowContext';
+import { IdentitySession } from './identitySession';
+
+/**
+ * The session for `profile`, not yet active.
+ * @throws UserFacingError, or the MFA provider's own error if the user dismissed the prompt
+ */
+export async function profileSession(ctx: FlowContext, profile: string): Promise<SwitchResult> {
+  const target = `profile "${profile}"`;
+  // The one reading of this switch: the check (profilePlan throws why the profile cannot work),
+  // the region and the first resolution all come from it.
+  const reading = await ctx.readProfile(profile);
+  const region = ctx.resolveRegion(reading.plan.region);
+  let clientSettings: ClientSettings | undefined;
+  const fetchProfile = async (context: RefreshContext | undefined, switchReading?: ProfileReading): Promise<AwsCredentials> => {
+    const resolved = await ctx.resolveProfile(profile, region.stsRegion, context, switchReading);
+    clientSettings = resolved.clientSettings;
+    return ctx.toLocal(resolved);
+  };
+
+  let first = await fetchProfile(undefined, reading);
+  const skewKnownBefore = ctx.skew.isKnown;
+  // The settings the credentials were resolved with, so this client does not read the files.
+  const caller = await getCallerIdentity(first, region.stsRegion, ctx.stsOptions({ profile, sourceLabel: target, ...(clientSettings ? { clientSettings } : {}) }));
+  // SSO / credential_process credentials arrive without an STS Date header; the first
+  // GetCallerIdentity teaches us the clock offset, so convert their expiration now.
+  if (!skewKnownBefore && ctx.skew.isKnown && first.expiration) first = { ...first, expiration: ctx.skew.toLocal(first.expiration) };
+
+  const identity = identityOf(caller, { type: 'profile', profile }, region, first.expiration);
+  const credentials = ctx.refreshing(target, fetchProfile, { initial: first, interactive: planNeedsMfa(reading.plan) });
+  const session = new IdentitySession({
+    identity,
+    credentials,
+    exportWrapper: (base) => sessionTokenWrapper(ctx, target, base, region.stsRegion),
+  });
+  return { session, description: `${target} as ${caller.arn} (region ${region.region} from ${region.regionSource})` };
+}
+
+/** Temporary credentials for terminals derived from long-lived keys: GetSessionToken, renewed like any session. */
+function sessionTokenWrapper(ctx: FlowContext, label: string, base: RefreshingCredentials, stsRegion: string | undefined): RefreshingCredentials {
+  return ctx.refreshing(
+    `${label} (temporary credentials for terminals)`,
+    async () =>
+      getSessionToken(
+        await base.get(),
+        { durationSeconds: clampSessionTokenDuration(ctx.options.defaultDurationSeconds()).seconds },
+        stsRegion,
+        ctx.stsOptions({ sourceLabel: label }),
+      ),
+    { interactive: false },
+  );
+}
