@@ -2,7 +2,7 @@
  * Section 2, config scale: read + model + the tree's first level for generated configs of
  * several sizes, each size in fresh Node processes (bench/workers/configScale.ts does the work).
  */
-import { runWorker, say, summarize, type Summary } from './lib';
+import { round, runWorker, say, summarize, type Summary } from './lib';
 import type { ConfigShape } from './configGen';
 
 interface WorkerRun {
@@ -14,6 +14,7 @@ interface WorkerRun {
 interface WorkerResult {
   readonly profiles: number;
   readonly node: string;
+  readonly reading: string;
   readonly shape: ConfigShape;
   readonly configBytes: number;
   readonly credentialsBytes: number;
@@ -28,6 +29,8 @@ export interface ScaleLevel {
   /** process.version of the runtime the workers ran on (the extension host's), and of the machine's. */
   readonly node: string;
   readonly machineNode: string;
+  /** Which public function read the files (see configReading.ts). */
+  readonly reading: string;
   readonly shape: ConfigShape;
   readonly kinds: Record<string, number>;
   readonly configBytes: number;
@@ -49,6 +52,8 @@ export interface ScaleLevel {
   readonly heapDeltaAllBytes: Summary;
   /** The floor, cold: the same files split bare into sections and Maps (see bareSplit in the worker). */
   readonly floorColdMs: Summary;
+  /** coldMs over floorColdMs, of the medians (the two come from different fresh processes, interleaved). */
+  readonly coldOverFloor: number;
 }
 
 /**
@@ -75,15 +80,18 @@ export async function measureConfigScale(opts: { sizes: readonly number[]; proce
     }
     const first = results[0]!;
     const warm = results.flatMap((r) => r.warm);
+    const coldMs = summarize(results.map((r) => r.cold.totalMs));
+    const floorColdMs = summarize(floors);
     const level: ScaleLevel = {
       profiles: size,
       node: first.node,
       machineNode,
+      reading: first.reading,
       shape: first.shape,
       kinds: alls[0]!.kinds,
       configBytes: first.configBytes,
       credentialsBytes: first.credentialsBytes,
-      coldMs: summarize(results.map((r) => r.cold.totalMs)),
+      coldMs,
       allColdMs: summarize(alls.map((a) => a.allMs)),
       machineNodeColdMs: summarize(machineNodeColds),
       warmMs: summarize(warm.map((r) => r.totalMs)),
@@ -91,9 +99,10 @@ export async function measureConfigScale(opts: { sizes: readonly number[]; proce
       warmViewMs: summarize(warm.map((r) => r.viewMs)),
       heapDeltaBytes: summarize(results.map((r) => r.heapDeltaBytes)),
       heapDeltaAllBytes: summarize(results.map((r) => r.heapDeltaAllBytes)),
-      floorColdMs: summarize(floors),
+      floorColdMs,
+      coldOverFloor: round(coldMs.median / floorColdMs.median, 2),
     };
-    say(`config: ${size} profiles: first level cold ${level.coldMs.median} ms (${level.machineNodeColdMs.median} ms on ${machineNode}), every profile cold ${level.allColdMs.median} ms (floor ${level.floorColdMs.median} ms), first level warm ${level.warmMs.median} ms`);
+    say(`config: ${size} profiles: first level cold ${level.coldMs.median} ms (${level.machineNodeColdMs.median} ms on ${machineNode}), every profile cold ${level.allColdMs.median} ms (floor ${level.floorColdMs.median} ms, first level cold / floor ${level.coldOverFloor}), first level warm ${level.warmMs.median} ms`);
     levels.push(level);
   }
   return levels;

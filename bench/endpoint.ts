@@ -47,6 +47,11 @@ export interface LoadLevel {
    * hypervisor has taken a vCPU waits for it: with one client, most of the p99 tail.
    */
   readonly stealPct: Summary | null;
+  /**
+   * Our p99 over the plain server's, pairwise: each of our runs over the baseline run that
+   * follows it (same load, same moment), then median (min–max) over the pairs.
+   */
+  readonly p99OverBaseline: Summary;
   readonly requestsPerRun: number;
   readonly runs: readonly LoadRun[];
   readonly stsCallsPerRequest: number;
@@ -149,6 +154,7 @@ export async function measureEndpoint(opts: {
         p99Ms: summarize(runs.map((r) => r.p99Ms)),
         requestsPerSecond: summarize(runs.map((r) => r.requestsPerSecond)),
         stealPct: steal(runs),
+        p99OverBaseline: summarize(runs.map((r, i) => r.p99Ms / baselineRuns[i]!.p99Ms)),
         baseline: {
           p50Ms: summarize(baselineRuns.map((r) => r.p50Ms)),
           p99Ms: summarize(baselineRuns.map((r) => r.p99Ms)),

@@ -127,7 +127,7 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
 }
 
 export function verdict(ok: boolean): string {
-  return ok ? 'met' : '**MISSED**';
+  return ok ? 'met' : '**not met**';
 }
 
 /**

@@ -7,19 +7,23 @@
  *  - profile chain: `useProfile('chain')` (role_arn + source_profile = base, static keys) until
  *    the identity is known, vs `aws sts get-caller-identity --profile chain`;
  *  - assume: `assumeRole({ roleArn, source: { type: 'active' } })` with base active, vs
- *    `aws sts assume-role --role-arn ... --role-session-name ... --profile base`.
+ *    `aws sts assume-role --role-arn ... --role-session-name ... --profile base`, and vs the bare
+ *    round trip under it: one signed AssumeRole sent by the SDK's own STSClient, created once and
+ *    kept (warm, its connection kept alive), with base's keys, to the same STS through the same
+ *    proxy, interleaved with ours.
  *
  * The CLIs are timed from process spawn to exit: that is what switching with the CLI costs a
  * user. AWS CLI v1 is the real pip script (not the pyenv shim, which would add a pyenv start).
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { cliV1Path, cliV2Path, clientEnv } from '../test/support/awsClients';
 import type { FaultProxy } from '../test/support/faultProxy';
 import type { IdentityManager } from '../src/identity/identityManager';
 import { timedRun } from './clients';
 import { nowMs, round, runWorker, say, summarize, type Summary } from './lib';
-import { ASSUME_ROLE_ARN, SESSION_NAME, benchManager, useBenchEnvironment, writeBenchAwsHome, type BenchAwsHome } from './switchSetup';
+import { ASSUME_ROLE_ARN, BASE_KEYS, SESSION_NAME, benchManager, useBenchEnvironment, writeBenchAwsHome, type BenchAwsHome } from './switchSetup';
 
 export type StsCalls = Readonly<Record<string, number>>;
 
@@ -46,6 +50,10 @@ export interface SwitchResult {
   readonly cliV1ProfileChainCached: Measured;
   readonly cliV1Assume: Measured;
   readonly cliV2Assume: Measured;
+  /** The bare AssumeRole round trip: the SDK's STSClient alone, warm, same keys, same STS (see the top of this file). */
+  readonly bareAssume: Measured;
+  /** Our warm assume's median over the bare round trip's median (the two interleaved in the same rounds). */
+  readonly assumeOverSts: number;
   /** CLI v1 median / our warm median, for the assume (both one AssumeRole). */
   readonly speedupAssumeVsCliV1: number;
   readonly speedupProfileChainVsCliV1: number;
@@ -112,10 +120,20 @@ export async function measureSwitching(opts: {
     cold.record(r.coldUseProfileMs, from);
   }
 
+  // The bare round trip: one client for the whole run, as warm as ours gets.
+  const sts = new STSClient({ region: 'us-east-1', endpoint: proxy.endpoint, credentials: { ...BASE_KEYS }, maxAttempts: 1 });
+  const bareAssume = async (): Promise<void> => {
+    // What ours asks for: the role, the session name, the default duration.
+    const out = await sts.send(new AssumeRoleCommand({ RoleArn: ASSUME_ROLE_ARN, RoleSessionName: SESSION_NAME, DurationSeconds: 3600 }));
+    if (!out.AssumedRoleUser?.Arn?.includes(':assumed-role/BenchAdmin/') || !out.Credentials?.SessionToken) throw new Error(`bare AssumeRole gave ${JSON.stringify(out.AssumedRoleUser)}`);
+  };
+
   // Warm-up: loads the SDK in this process and lets every code path run once.
   await manager.useProfile('chain');
   await manager.useProfile('base');
   await manager.assumeRole({ roleArn: ASSUME_ROLE_ARN, source: { type: 'active' } });
+  await bareAssume();
+  await bareAssume();
 
   const oursChain = new Series(proxy);
   const oursAssume = new Series(proxy);
@@ -123,6 +141,7 @@ export async function measureSwitching(opts: {
   const v1ChainCached = new Series(proxy);
   const v1Assume = new Series(proxy);
   const v2Assume = new Series(proxy);
+  const bare = new Series(proxy);
   const assumeArgs = ['sts', 'assume-role', '--role-arn', ASSUME_ROLE_ARN, '--role-session-name', SESSION_NAME, '--profile', 'base', '--output', 'json'];
   // Interleaved rounds, so a change in the machine's load hits ours and the CLIs alike.
   for (let round = 0; round < opts.rounds; round++) {
@@ -140,10 +159,19 @@ export async function measureSwitching(opts: {
     await v1ChainCached.time(() => cliChain(cliV1, env));
     for (let i = 0; i < opts.oursPerRound; i++) {
       await manager.useProfile('base'); // not timed: the source of the next assume
-      await oursAssume.time(async () => {
-        const id = await manager.assumeRole({ roleArn: ASSUME_ROLE_ARN, source: { type: 'active' } });
-        if (!id.arn.includes(':assumed-role/BenchAdmin/')) throw new Error(`assumeRole gave ${id.arn}`);
-      });
+      const ours = (): Promise<void> =>
+        oursAssume.time(async () => {
+          const id = await manager.assumeRole({ roleArn: ASSUME_ROLE_ARN, source: { type: 'active' } });
+          if (!id.arn.includes(':assumed-role/BenchAdmin/')) throw new Error(`assumeRole gave ${id.arn}`);
+        });
+      // Ours and the bare round trip take turns going first.
+      if ((round * opts.oursPerRound + i) % 2 === 0) {
+        await ours();
+        await bare.time(bareAssume);
+      } else {
+        await bare.time(bareAssume);
+        await ours();
+      }
     }
     await v1Assume.time(async () => {
       const r = await timedRun(cliV1, assumeArgs, env);
@@ -162,9 +190,12 @@ export async function measureSwitching(opts: {
     cliV1ProfileChainCached: v1ChainCached.result(),
     cliV1Assume: v1Assume.result(),
     cliV2Assume: v2Assume.result(),
+    bareAssume: bare.result(),
   };
+  sts.destroy();
   return {
     ...result,
+    assumeOverSts: round(result.ours.warmAssume.ms.median / result.bareAssume.ms.median, 2),
     speedupAssumeVsCliV1: round(result.cliV1Assume.ms.median / result.ours.warmAssume.ms.median, 1),
     speedupProfileChainVsCliV1: round(result.cliV1ProfileChain.ms.median / result.ours.warmProfileChain.ms.median, 1),
     speedupAssumeVsCliV2: round(result.cliV2Assume.ms.median / result.ours.warmAssume.ms.median, 1),
@@ -174,7 +205,7 @@ export async function measureSwitching(opts: {
 export interface LargeConfigSwitchResult {
   readonly profiles: number;
   readonly configBytes: number;
-  /** `useProfile('chain')` with the extension's check first, warm, in the large config. */
+  /** `useProfile('chain')`, its check included, warm, in the large config. */
   readonly ours: Measured;
   /** The same profile chain with the CLI in the same large config (its cache emptied first). */
   readonly cliV1: Measured;
@@ -185,13 +216,13 @@ export interface LargeConfigSwitchResult {
  * A switch inside an organisation-wide config: the bench's `chain` profile after `profiles`
  * generated ones (configGen.ts), so every reading of the files by us, by the SDK and by the CLI
  * has the whole config to get through. Ours includes the check the extension runs before each
- * switch (see benchManager's `withCheck`), since that reads the files too.
+ * switch (see benchManager: a fresh snapshot per switch), since that reads the files too.
  */
 export async function measureLargeConfigSwitch(opts: { proxy: FaultProxy; padding: { config: string; credentials: string }; profiles: number; rounds: number; credentialProcessScript: string }): Promise<LargeConfigSwitchResult> {
   const { proxy } = opts;
   const aws = await writeBenchAwsHome(opts.credentialProcessScript, opts.padding);
   const previous = { ...process.env };
-  const manager = benchManager(aws, true);
+  const manager = benchManager(aws);
   try {
     useBenchEnvironment(aws, proxy.endpoint);
     const env = clientEnv(aws.home, { AWS_ENDPOINT_URL_STS: proxy.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });

@@ -11,13 +11,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { IdentityManager } from '../src/identity/identityManager';
 import { silentLogger } from '../src/shared/types';
-import { profileProblem } from '../src/config/configFiles';
+import { readConfigSnapshot } from './configReading';
 
 export const BENCH_ACCOUNT = '123456789012';
 export const CHAIN_ROLE_ARN = `arn:aws:iam::${BENCH_ACCOUNT}:role/BenchDeploy`;
 /** The role assumed "from the active identity" (ours) and with `aws sts assume-role` (the CLI's). */
 export const ASSUME_ROLE_ARN = `arn:aws:iam::${BENCH_ACCOUNT}:role/BenchAdmin`;
 export const SESSION_NAME = 'bench-session';
+/** The long-lived keys of the `base` profile (the credentials file's [base]). */
+export const BASE_KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } as const;
 
 export interface BenchAwsHome {
   /** Used as HOME; holds .aws/config and .aws/credentials. */
@@ -60,7 +62,7 @@ export async function writeBenchAwsHome(credentialProcessScript: string, padding
   await fsp.writeFile(
     credentialsFile,
     (padding ? `${padding.credentials}\n` : '') +
-    ['[base]', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', ''].join('\n'),
+    ['[base]', `aws_access_key_id = ${BASE_KEYS.accessKeyId}`, `aws_secret_access_key = ${BASE_KEYS.secretAccessKey}`, ''].join('\n'),
     { mode: 0o600 },
   );
   return { home, configFile, credentialsFile, dispose: () => fsp.rm(home, { recursive: true, force: true }) };
@@ -81,18 +83,15 @@ export function useBenchEnvironment(aws: BenchAwsHome, stsEndpoint: string): voi
 
 /**
  * An IdentityManager configured as the extension configures it, with production STS tuning.
- * `withCheck`: each switch first asks why the profile cannot be used, as the extension's
- * ProfileStore.problemOf does (profileProblem: the files read afresh, compared with the SDK's reading).
+ * Each switch gets a fresh snapshot of the files (read afresh, as after an edit), whose check it
+ * runs before switching, as the extension's does.
  */
-export function benchManager(aws: BenchAwsHome, withCheck = false): IdentityManager {
+export function benchManager(aws: BenchAwsHome): IdentityManager {
   const paths = { configFile: aws.configFile, credentialsFile: aws.credentialsFile };
   return new IdentityManager({
-    ...(withCheck
-      ? { profileProblem: (name: string) => profileProblem(paths, name) }
-      : {}),
     logger: silentLogger,
     mfaCodeProvider: () => Promise.reject(new Error('no MFA in the benchmark profiles')),
-    configPaths: () => paths,
+    snapshot: () => readConfigSnapshot(paths),
     defaultRegion: () => undefined,
     environment: () => ({}),
     defaultSessionName: () => SESSION_NAME,

@@ -5,7 +5,7 @@
  *   node --expose-gc .bench/worker-config-scale.js <profiles> <warmRuns> [cold | all | floor]
  *
  * Times what the Profiles view does before it can draw its first level: read and index both
- * files (`loadProfileListing(resolveConfigPaths(env), { compareWithSdk: false })`, as ProfileStore does),
+ * files (the extension's public reading, see ../configReading.ts, as ProfileStore reads them),
  * describe the profiles of the first level (`listing.first(PROFILES_SHOWN_FIRST)`, as getChildren does) and turn
  * each into its row (`profileRowView`, what getTreeItem does minus the vscode wrapper; tooltips are built on hover).
  * `cold`: the first level, cold only. `all`: the same with every profile described (`listing.model()`: the pickers, the API, and the view
@@ -15,10 +15,11 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { loadProfileListing, resolveConfigPaths } from '../../src/config/configFiles';
+import { resolveConfigPaths } from '../../src/config/configFiles';
 import type { ProfileInfo, ProfileListing } from '../../src/shared/types';
 import { PROFILES_SHOWN_FIRST, profileRowView, type ProfileRowView } from '../../src/vscode/views/presentation';
 import { generateConfig } from '../configGen';
+import { configReadingUsed, readListing } from '../configReading';
 import { emit, nowMs, round } from '../lib';
 
 interface Run {
@@ -32,8 +33,8 @@ type Listed = { run: Run; listing: ProfileListing; profiles: ReadonlyArray<Profi
 /** The first level (`all`: every profile) from the files: read, index, describe, rows. */
 async function firstLevel(env: NodeJS.ProcessEnv, active: string, all = false): Promise<Listed> {
   const t0 = nowMs();
-  // As ProfileStore lists profiles: the CLI's reading; the SDK comparison waits for a switch.
-  const listing = await loadProfileListing(resolveConfigPaths(env), { compareWithSdk: false });
+  // As ProfileStore lists profiles.
+  const listing = await readListing(resolveConfigPaths(env));
   // getChildren's list, then getTreeItem's view for each row.
   const profiles = all ? listing.model().profiles : listing.first(PROFILES_SHOWN_FIRST);
   const t1 = nowMs();
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
     emit({
       profiles: total,
       node: process.version,
+      reading: configReadingUsed(),
       shape: files.shape,
       configBytes: Buffer.byteLength(files.config),
       credentialsBytes: Buffer.byteLength(files.credentials),

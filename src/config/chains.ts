@@ -15,7 +15,7 @@
 import type { ProfileKind } from '../shared/types';
 import type { CredentialSource, RoleStep } from './credentialPlan';
 import type { ProfileIndex } from './profileIndex';
-import { continuedValueProblem, durationSeconds, firstLineOf, type Problem, quote, roleProblem, arnProblem, type Settings, showValue, text } from './problems';
+import { continuedValueProblem, durationSeconds, firstLineOf, type Problem, type ProviderResult, quote, roleProblem, arnProblem, type Settings, showValue, text } from './problems';
 import { pyStrip } from './pythonText';
 import { missingSession, ssoProvider } from './sso';
 
@@ -42,12 +42,6 @@ export interface Resolution {
   /** Roles to assume with them, innermost first. */
   readonly roles: ReadonlyArray<RoleStep>;
 }
-
-/** What one of the profile providers (everything after AssumeRole) makes of a profile. */
-export type ProviderResult =
-  | { readonly status: 'credentials'; readonly kind: Exclude<ProfileKind, 'none' | 'sourceProfile' | 'credentialSource'>; readonly source: CredentialSource }
-  | { readonly status: 'none'; readonly note?: Problem }
-  | { readonly status: 'error'; readonly kind: ProfileKind; readonly problem: Problem };
 
 const hasStatic = (s: Settings): boolean => s.has('aws_access_key_id') || s.has('aws_secret_access_key');
 /** The kind of a role profile: credential_source when that alone names the source, else source_profile. */

@@ -258,5 +258,3 @@ function joinValues(section: SectionBeingRead, refuse: (r: IniRefusal) => void):
   }
 }
 
-// Section names are split with shlex; credential_process lines too (src/credentials), which import it from here.
-export { shlexSplit } from './pythonText';

@@ -8,6 +8,8 @@
  * Pure: no `vscode`, no I/O. Never puts a secret in a message.
  */
 import type { IniValue } from './iniParser';
+import type { CredentialSource } from './credentialPlan';
+import type { ProfileKind } from '../shared/types';
 import { pythonInt } from './pythonText';
 import { CHAINED_ROLE_MAX_DURATION_SECONDS, MAX_ROLE_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS } from '../shared/roleInput';
 
@@ -156,3 +158,9 @@ function durationProblem(name: string, s: Settings, chained: boolean): Problem |
   }
   return undefined;
 }
+
+/** What one of the profile providers (everything after AssumeRole) makes of a profile. */
+export type ProviderResult =
+  | { readonly status: 'credentials'; readonly kind: Exclude<ProfileKind, 'none' | 'sourceProfile' | 'credentialSource'>; readonly source: CredentialSource }
+  | { readonly status: 'none'; readonly note?: Problem }
+  | { readonly status: 'error'; readonly kind: ProfileKind; readonly problem: Problem };

@@ -8,9 +8,8 @@
  * Pure: no `vscode`, no I/O.
  */
 import type { IniValue } from './iniParser';
-import type { ProviderResult } from './chains';
 import type { ProfileIndex } from './profileIndex';
-import { firstLineOf, type Problem, quote, type Settings, showValue, text } from './problems';
+import { firstLineOf, type Problem, type ProviderResult, quote, type Settings, showValue, text } from './problems';
 
 const SSO_REQUIRED = ['sso_role_name', 'sso_account_id', 'sso_start_url', 'sso_region'];
 const SSO_REQUIRED_WITH_SESSION = [...SSO_REQUIRED, 'sso_session'];

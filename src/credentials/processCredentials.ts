@@ -10,7 +10,7 @@
  * Pure Node: no SDK involved, so it needs no facade.
  */
 import { spawn } from 'node:child_process';
-import { shlexSplit } from '../config/iniParser';
+import { shlexSplit } from '../config/pythonText';
 import { UserFacingError } from './errors';
 import type { AwsCredentials } from '../shared/types';
 
