@@ -86,6 +86,17 @@ export type IdentitySource =
       readonly roleArn: string;
       /** Display label of what was used as the source (a profile name or an identity label). */
       readonly sourceLabel: string;
+    }
+  | {
+      /** A role of an IAM Identity Center account, taken directly (no profile written for it). */
+      readonly type: 'ssoRole';
+      /** The [sso-session NAME] it was taken through; absent for a legacy start URL. */
+      readonly sessionName?: string;
+      readonly startUrl: string;
+      readonly ssoRegion: string;
+      readonly accountId: string;
+      readonly accountName?: string;
+      readonly roleName: string;
     };
 
 /** Who the user is, as STS said. */

@@ -104,9 +104,15 @@ export type StatusState =
   | { readonly status: 'error'; readonly message: string; readonly previous?: Identity };
 
 function describeSource(identity: Identity): string {
-  return identity.source.type === 'profile'
-    ? `profile \`${identity.source.profile.replace(/`/g, '')}\``
-    : `role assumed from ${md(identity.source.sourceLabel)}`;
+  const source = identity.source;
+  switch (source.type) {
+    case 'profile':
+      return `profile \`${source.profile.replace(/`/g, '')}\``;
+    case 'assumedRole':
+      return `role assumed from ${md(source.sourceLabel)}`;
+    case 'ssoRole':
+      return `IAM Identity Center role ${md(source.roleName)} in ${md(source.accountName ?? source.accountId)}`;
+  }
 }
 
 export function formatRemaining(ms: number): string {
