@@ -2,7 +2,7 @@
  * The credential plan a snapshot gives for each kind of profile and for role chains, and that a
  * profile the listing flags gets exactly the listing's problem instead of a plan. Files are given
  * as text (no disk, no Python); what botocore does with the same settings is checked in
- * test/conformance/profileModel.test.ts.
+ * test/conformance/profileListing.test.ts and profileProblems.test.ts.
  */
 import * as assert from 'node:assert/strict';
 import { readIniAsCli } from '../../src/config/iniParser';

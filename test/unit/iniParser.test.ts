@@ -2,7 +2,7 @@
  * The CLI reading of one file, without Python: an empty [DEFAULT] first changes nothing botocore
  * sees (every section, setting and refusal is the same, one line further down), and a section's
  * settings are read as configparser reads them. (What the reading must say is checked against
- * botocore itself in configProperties.test.ts and profileModel.test.ts.)
+ * botocore itself in configProperties.test.ts and the profile*.test.ts files.)
  */
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';

@@ -1,0 +1,116 @@
+/**
+ * IdentityManager renewals, end to end against moto on a fake clock: chained roles renewed from
+ * their source, long-lived keys wrapped and renewed for export, MFA renewal prompts, renewal
+ * failures, clock skew, and leases that keep a replaced session renewing. Setup is in
+ * test/support/identityHarness.ts; faults moto cannot produce come from the strict fault proxy.
+ */
+import * as assert from 'node:assert/strict';
+import { STS_FAULTS } from '../support/faultProxy';
+import { FakeClock } from '../support/fakeClock';
+import { EventLog, nextEvent } from '../support/events';
+import { MIN, useIdentityHarness } from '../support/identityHarness';
+import type { Identity } from '../../src/shared/types';
+
+describe('IdentityManager (moto)', function () {
+  this.timeout(30_000);
+  const h = useIdentityHarness();
+
+  it('a chained role renews from its source\'s fresh credentials (the expired source is renewed first)', async () => {
+    await h.manager.useProfile('static');
+    await h.manager.assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/Hop', durationSeconds: 900, source: { type: 'active' } });
+    await h.manager.assumeRole({ roleArn: 'arn:aws:iam::444455556666:role/Target', source: { type: 'active' } });
+    const parent = h.manager.session!.parent!;
+    const parentBefore = parent.credentials.currentCredentials?.accessKeyId;
+    h.counter.reset();
+    h.proxy.requests.length = 0;
+    // 45 min on, Target's advisory renewal finds Hop (15 min) long expired: Hop first, then Target with Hop's new credentials.
+    const renewed = nextEvent(h.manager.session!.onDidRefresh, 'the chained renewal');
+    await h.clock.advance(45 * MIN + 1000);
+    await renewed;
+    assert.deepEqual(h.counter.calls.map((c) => c.operation), ['AssumeRole', 'AssumeRole']);
+    assert.notEqual(parent.credentials.currentCredentials?.accessKeyId, parentBefore, 'the source was renewed');
+    assert.ok(parent.credentials.expiration!.getTime() > h.clock.now(), 'with fresh credentials');
+  });
+
+  it('long-lived keys are never exported: wrapped ONCE with GetSessionToken, then renewed like a session', async () => {
+    await h.manager.useProfile('static');
+    h.counter.reset();
+    const own = await h.manager.getCredentials();
+    assert.equal(own.sessionToken, undefined, 'the extension itself signs with the keys');
+    const exported = await h.manager.getExportableCredentials();
+    // (moto answers GetSessionToken with a fixed example key ID, so compare the token, not the ID.)
+    assert.ok(exported.sessionToken && exported.expiration);
+    assert.notEqual(exported.secretAccessKey, own.secretAccessKey);
+    await h.manager.getExportableCredentials();
+    assert.deepEqual(h.counter.byOperation(), { GetSessionToken: 1 });
+    const renewed = nextEvent(h.manager.session!.onDidChangeExportableCredentials, 'the renewed exported credentials');
+    await h.clock.advance(45 * MIN + 1000);
+    const e = await renewed;
+    assert.ok(e.credentials.sessionToken);
+    assert.deepEqual(h.counter.byOperation(), { GetSessionToken: 2 });
+  });
+
+  it('MFA role renewal asks with trigger "renewal" at the advisory point (one background prompt)', async () => {
+    await h.manager.useProfile('role-mfa');
+    assert.equal(h.prompts.length, 1);
+    const refreshed = nextEvent(h.manager.session!.onDidRefresh, 'the MFA renewal');
+    await h.clock.advance(45 * MIN + 1000);
+    await refreshed;
+    assert.equal(h.prompts.length, 2);
+    assert.equal(h.prompts[1]?.context?.trigger, 'renewal');
+    assert.match(h.prompts[1]?.reason ?? '', /renew.*MFA|expire/);
+    assert.equal(h.manager.state.status, 'active');
+    assert.ok(Math.abs(h.manager.identity!.expiration!.getTime() - h.clock.now() - 3600_000) < 5000, 'the status bar sees the new expiry');
+  });
+
+  it('a renewal moves the expiry in place and does not fire onDidChangeIdentity (the API documents this)', async () => {
+    await h.manager.useProfile('role');
+    const before = h.manager.identity!.expiration!.getTime();
+    const identities = new EventLog<Identity | undefined>(h.manager.onDidChangeIdentity);
+    try {
+      const refreshed = nextEvent(h.manager.session!.onDidRefresh, 'the renewal');
+      await h.clock.advance(45 * MIN + 1000);
+      await refreshed;
+      assert.ok(h.manager.identity!.expiration!.getTime() > before, 'getActiveIdentity() has the new expiry');
+      assert.deepEqual(identities.events, []);
+    } finally {
+      identities.dispose();
+    }
+  });
+
+  it('renewal failure keeps the identity active and reports refreshError', async () => {
+    await h.manager.useProfile('role');
+    h.proxy.inject({ action: 'AssumeRole', reply: STS_FAULTS.throttling });
+    const state = nextEvent(h.manager.onDidChangeState, 'the refresh error state');
+    await h.clock.advance(45 * MIN + 1000);
+    const s = await state;
+    assert.equal(s.status, 'active');
+    assert.match(s.refreshError?.message ?? '', /STS is throttling requests/);
+  });
+
+  it('clock skew (local clock 20 min slow): expiration is on the local clock', async () => {
+    h.manager.dispose();
+    h.clock = new FakeClock(Date.now() - 20 * MIN);
+    h.manager = h.newManager();
+    await h.manager.useProfile('static');
+    const id = await h.manager.assumeRole({ roleArn: '111122223333:Deploy', source: { type: 'active' } });
+    assert.ok(Math.abs(id.expiration!.getTime() - h.clock.now() - 3600_000) < 5000, `expires ${(id.expiration!.getTime() - h.clock.now()) / MIN} min from local now`);
+    assert.ok(Math.abs(h.manager.clockOffsetMs - 20 * MIN) < 5000);
+  });
+
+  it('a lease (a terminal opened earlier) keeps a replaced session renewing until it is released', async () => {
+    await h.manager.useProfile('role');
+    const old = h.manager.session!;
+    const lease = old.retain();
+    await h.manager.useProfile('static');
+    assert.equal(old.isDisposed, false);
+    const renewed = nextEvent(old.onDidRefresh, 'the replaced session renewing');
+    await h.clock.advance(45 * MIN + 1000);
+    await renewed;
+    assert.ok((await old.getExportableCredentials()).sessionToken);
+    lease.dispose();
+    lease.dispose();
+    assert.equal(old.isDisposed, true);
+    assert.equal(h.clock.pending.length, 0);
+  });
+});
