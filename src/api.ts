@@ -8,6 +8,27 @@ export type { AwsCredentials, Identity, ProfileInfo, ProfileKind, IdentitySource
  */
 export type Event<T> = (listener: (e: T) => unknown, thisArgs?: unknown, disposables?: { dispose(): unknown }[]) => { dispose(): unknown };
 
+/**
+ * The id of the authentication provider this extension registers. An extension gets the
+ * session that the credential and switch methods require with
+ * `vscode.authentication.getSession(AUTH_PROVIDER_ID, [], { createIfNone: true })`: VS Code
+ * asks the user once per extension ("The extension 'X' wants to sign in using AWS Identity")
+ * and lists the extension under Accounts > AWS Identity > Manage Trusted Extensions, where the
+ * user can take the permission back.
+ */
+export const AUTH_PROVIDER_ID = 'awsIdentity';
+
+/**
+ * Proof that the user allowed the calling extension: the `vscode.AuthenticationSession` from
+ * `vscode.authentication.getSession('awsIdentity', …)` (any object with its `accessToken`).
+ * The token is an opaque random capability, not an AWS credential. It changes when the user
+ * clears the identity, signs out under Accounts, and every 10 minutes (the previous one is then
+ * accepted for 2 more minutes): get the session again right before each call instead of keeping it.
+ */
+export interface ApiAccess {
+  readonly accessToken: string;
+}
+
 /** Options for {@link AwsIdentityApi.assumeRole}. Unset fields take the user's settings. */
 export interface AssumeRoleOptions {
   /** Assume the role with this profile's credentials instead of the active identity's. */
@@ -20,10 +41,17 @@ export interface AssumeRoleOptions {
 /**
  * What `activate()` returns: other extensions get it with
  * `vscode.extensions.getExtension<AwsIdentityApi>('aws-identity-switcher.aws-identity-switcher')?.activate()`.
+ *
+ * Reading who is active and which profiles exist is open to every extension (nothing there is a
+ * secret). Reading credentials and switching the identity need an {@link ApiAccess}: the session
+ * VS Code hands out only to extensions the user allowed. See docs/api.md.
  */
 export interface AwsIdentityApi {
-  readonly apiVersion: 1;
-  /** Every profile in the shared config files, including the ones that cannot work (with `problem`). */
+  /** 2 since credentials and switches need the user's consent (version 1 took no session). */
+  readonly apiVersion: 2;
+  /** The authentication provider to ask for the session: {@link AUTH_PROVIDER_ID}. */
+  readonly authenticationProviderId: typeof AUTH_PROVIDER_ID;
+  /** Every profile in the shared config files, including the ones that cannot work (with `problem`). Never a secret. */
   listProfiles(): Promise<ProfileInfo[]>;
   /** The active identity, or undefined when none is chosen. */
   getActiveIdentity(): Identity | undefined;
@@ -33,13 +61,18 @@ export interface AwsIdentityApi {
    * getCredentials() the new credentials.
    */
   readonly onDidChangeIdentity: Event<Identity | undefined>;
-  /** Makes a profile the active identity. Rejects with a message naming cause and next step; the previous identity stays active. */
-  useProfile(name: string): Promise<Identity>;
-  /** Assumes a role (from the active identity, or from `options.sourceProfile`) and makes it active. */
-  assumeRole(roleArn: string, options?: AssumeRoleOptions): Promise<Identity>;
   /**
    * Temporary credentials of the active identity (session token included; long-lived IAM user keys
-   * are exchanged for a session token first), renewed before they expire. Rejects when none is active.
+   * are exchanged for a session token first), renewed before they expire. Rejects when `access`
+   * is not the current session of this provider, and when no identity is active.
    */
-  getCredentials(): Promise<AwsCredentials>;
+  getCredentials(access: ApiAccess): Promise<AwsCredentials>;
+  /**
+   * Makes a profile the active identity, for new terminals too. The user sees in the status bar
+   * that your extension set it; it is not remembered as the workspace's identity. Rejects with a
+   * message naming cause and next step; the previous identity stays active.
+   */
+  useProfile(access: ApiAccess, name: string): Promise<Identity>;
+  /** Assumes a role (from the active identity, or from `options.sourceProfile`) and makes it active, as {@link useProfile} does. */
+  assumeRole(access: ApiAccess, roleArn: string, options?: AssumeRoleOptions): Promise<Identity>;
 }

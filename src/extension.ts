@@ -12,6 +12,8 @@ import { registerCommands } from './vscode/commands';
 import { IdentityMemory } from './vscode/commands/context';
 import { Terminals } from './vscode/terminals/terminals';
 import { createApi } from './vscode/api';
+import { ApiAccessProvider } from './vscode/consent/accessProvider';
+import { MaskedDocuments } from './vscode/maskedDocuments';
 import { registerInspectCommand } from './vscode/inspect';
 import { restoreLastProfile } from './vscode/restore';
 
@@ -43,11 +45,15 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       log,
     );
     const treeView = vscode.window.createTreeView('awsIdentity.profiles', { treeDataProvider: tree });
-    const terminals = new Terminals(context.environmentVariableCollection, manager, settings, log, { profiles });
+    const terminals = new Terminals(context.environmentVariableCollection, manager, settings, log, { profiles, consentMemory: context.workspaceState });
     const presenter = new IdentityPresenter(manager, statusBar, tree, treeView);
     const ctx = { manager, profiles, settings, log, terminals, memory };
 
-    const api = createApi(ctx, presenter);
+    // Other extensions read credentials or switch only with the user's consent, given through VS Code's own sign-in prompt.
+    const access = new ApiAccessProvider();
+    context.subscriptions.push(access, manager.onDidChangeIdentity((identity) => identity === undefined && access.rotate({ grace: false })));
+    context.subscriptions.push(new MaskedDocuments(() => profiles.paths));
+    const api = createApi(ctx, presenter, access, context.extension);
 
     context.subscriptions.push(log, profiles, manager, statusBar, tree, treeView, terminals, presenter, ...registerCommands(ctx), registerInspectCommand(presenter, tree));
     log.info(`Activated in ${(performance.now() - started).toFixed(2)} ms (VS Code ${vscode.version}).`);

@@ -107,6 +107,16 @@ function ensureVsix(root: string, args: Args): string {
   return vsix;
 }
 
+/** Packages test/fixtures/api-consumer (another extension using the API, see test/e2e/apiConsent.ts) into `dir`. */
+function packageApiConsumer(root: string, dir: string): string {
+  const out = path.join(dir, 'ais-api-consumer.vsix');
+  const vsce = path.join(root, 'node_modules', '.bin', 'vsce');
+  const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out];
+  const result = spawnSync(vsce, args, { cwd: path.join(root, 'test', 'fixtures', 'api-consumer'), encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0 || !fs.existsSync(out)) throw new Error(`Packaging test/fixtures/api-consumer failed (status ${String(result.status)}): ${result.stdout}${result.stderr}`);
+  return out;
+}
+
 /**
  * User settings for the workbench under test. The terminal ones make the terminal readable from
  * the DOM (xterm's DOM renderer, no sticky-scroll overlay, no suggest widget over the text) and
@@ -238,7 +248,8 @@ async function main(): Promise<number> {
     stsProxy = await FaultProxy.start(moto.endpoint);
     issued = IssuedSecrets.recordFrom(stsProxy);
     const env = isolatedEnv(home, { stsEndpoint: stsProxy.endpoint });
-    cs = await startCodeServer({ workspaceFolder: workspace, env, vsix, stateParent: tmp, settings: workbenchSettings(path.dirname(cliV1Path())) });
+    const consumer = packageApiConsumer(root, tmp);
+    cs = await startCodeServer({ workspaceFolder: workspace, env, vsix, extraVsix: [consumer], stateParent: tmp, settings: workbenchSettings(path.dirname(cliV1Path())) });
     const installed = fs.readdirSync(cs.extensionsDir).filter((d) => d.startsWith(`${id}-`));
     if (installed.length !== 1) throw new Error(`Installing ${vsix} did not put ${id} into ${cs.extensionsDir} (found: ${fs.readdirSync(cs.extensionsDir).join(', ') || 'nothing'}).`);
     say(`installed ${path.relative(root, vsix)} as ${installed[0]}; code-server ${cs.version} ready in ${seconds(cs.startMs)}; moto at ${moto.endpoint}`);

@@ -31,6 +31,7 @@ import { FaultProxy } from './support/faultProxy';
 import { cliV1Path, pythonWithBoto3 } from './support/awsClients';
 import { IssuedSecrets, scanRun } from './support/secretScan';
 import type { IntegrationResult } from './integration/index';
+import { serveUiRequest } from './support/uiRequests';
 
 interface Args {
   grep?: string;
@@ -127,6 +128,8 @@ async function main(): Promise<number> {
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'ais-integration-'));
   const resultFile = path.join(tmp, 'result.json');
   const progressFile = path.join(tmp, 'progress.log');
+  // Tests ask the runner to act as the user here (answer a dialog, type): see support/uiRequests.ts.
+  const uiRequestFile = path.join(tmp, 'ui-request.json');
   const workspace = path.join(tmp, 'workspace');
   await fsp.cp(path.join(root, 'test', 'fixtures', 'integration', 'workspace'), workspace, { recursive: true });
 
@@ -154,6 +157,7 @@ async function main(): Promise<number> {
       extra: {
         AIS_TEST_RESULT_FILE: resultFile,
         AIS_TEST_PROGRESS_FILE: progressFile,
+        AIS_TEST_UI_REQUEST_FILE: uiRequestFile,
         AIS_TEST_FIXTURE_HOME: home.home,
         AIS_TEST_WORKSPACE: workspace,
         AIS_TEST_MOTO_ENDPOINT: moto.endpoint,
@@ -234,6 +238,7 @@ async function main(): Promise<number> {
         failure = `Timed out after ${seconds(totalTimeoutMs)} (AIS_TEST_TOTAL_TIMEOUT_MS) waiting for the integration tests to finish; the last report line shows where they stopped.`;
         break;
       }
+      if (fs.existsSync(uiRequestFile)) await serveUiRequest(page, uiRequestFile);
       await new Promise((r) => setTimeout(r, 200));
     }
     printProgress(progressFile, offset);

@@ -9,5 +9,6 @@ import { switchIdentityFlow } from './switchIdentity';
 import { mfaFlow } from './mfa';
 import { restoreOnReloadFlow } from './restoreOnReload';
 import { mfaRenewalFlow } from './mfaRenewal';
+import { apiConsentFlow } from './apiConsent';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow];

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AwsIdentityApi } from '../../src/api';
+import type { AwsIdentityApi, Identity } from '../../src/api';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -65,14 +65,15 @@ describe('smoke: the extension in a real VS Code', () => {
     );
   });
 
-  it('exports its API (version 1, every method)', async () => {
+  it('exports its API (version 2, every method)', async () => {
     const api: unknown = await ourExtension().activate();
     assert.ok(
       typeof api === 'object' && api !== null,
       `activate() returned ${api === null ? 'null' : typeof api}; the extension should return its API object from activate().`,
     );
     const members = api as Record<string, unknown>;
-    assert.equal(members.apiVersion, 1);
+    assert.equal(members.apiVersion, 2);
+    assert.equal(members.authenticationProviderId, 'awsIdentity');
     for (const method of ['listProfiles', 'getActiveIdentity', 'useProfile', 'assumeRole', 'getCredentials']) {
       assert.equal(typeof members[method], 'function', `API method ${method} is missing`);
     }
@@ -84,7 +85,9 @@ describe('smoke: the extension in a real VS Code', () => {
   it('switches to a static-keys profile through the local STS', async () => {
     const api = (await ourExtension().activate()) as AwsIdentityApi;
     try {
-      const identity = await api.useProfile('dev');
+      // The user's path (the Profiles view's command): the API's switch needs the user's consent.
+      const identity = await vscode.commands.executeCommand<Identity | undefined>('awsIdentity.useProfile', 'dev');
+      assert.ok(identity, 'the switch to "dev" failed; its notification and the "AWS Identity" log say why');
       assert.match(identity.arn, /^arn:aws:(iam|sts)::\d{12}:/);
       assert.equal(api.getActiveIdentity()?.arn, identity.arn);
     } finally {

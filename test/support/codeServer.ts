@@ -31,6 +31,8 @@ export interface CodeServerOptions {
   readonly env: NodeJS.ProcessEnv;
   /** A packaged extension to install into the isolated extensions dir before starting. */
   readonly vsix?: string;
+  /** More packaged extensions to install (e.g. test/fixtures/api-consumer, a consumer of the API). */
+  readonly extraVsix?: readonly string[];
   /** Adds `--vscode-option enable-smoke-test-driver` (needed for extension-host test payloads). */
   readonly smokeTestDriver?: boolean;
   /** User settings merged over `defaultSettings`. */
@@ -250,6 +252,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   if (options.vsix) {
     runCli(install, [...common, '--install-extension', path.resolve(options.vsix)], options.env, 120_000);
+  }
+  for (const extra of options.extraVsix ?? []) {
+    runCli(install, [...common, '--install-extension', path.resolve(extra)], options.env, 120_000);
   }
 
   const args = [

@@ -1,0 +1,90 @@
+/**
+ * A channel through which integration tests (inside the extension host, with no keyboard or
+ * mouse) ask the runner (which holds the workbench page in Playwright) to act as the user:
+ * answer a modal dialog, or type into whatever has focus. One request at a time, as files:
+ * the test writes $AIS_TEST_UI_REQUEST_FILE, the runner does it and writes `<file>.done`.
+ *
+ * Used where VS Code offers no supported way around a person, e.g. its sign-in consent modal.
+ */
+import * as fs from 'node:fs';
+import type { Page } from 'playwright-core';
+
+export type UiRequest =
+  /** Wait for a modal dialog whose text contains `contains`, then click `button`. */
+  | { readonly id: string; readonly action: 'dialog'; readonly contains: string; readonly button: string }
+  /** Type `text` where the focus is, once `whenVisible` (a CSS selector, e.g. the quick input) is visible; then press `press` if given. */
+  | { readonly id: string; readonly action: 'type'; readonly text: string; readonly press?: string; readonly whenVisible?: string };
+
+export interface UiResult {
+  readonly id: string;
+  readonly ok: boolean;
+  /** On success for `dialog`: the dialog's whole text, for assertions. On failure: why. */
+  readonly detail: string;
+}
+
+const doneFile = (file: string): string => `${file}.done`;
+
+/** Runner side: carries out a pending request, if any (call it from the polling loop). */
+export async function serveUiRequest(page: Page, file: string, timeoutMs = 20_000): Promise<void> {
+  let request: UiRequest;
+  try {
+    request = JSON.parse(fs.readFileSync(file, 'utf8')) as UiRequest;
+  } catch {
+    return;
+  }
+  fs.rmSync(file, { force: true });
+  let result: UiResult;
+  try {
+    if (request.action === 'dialog') {
+      const dialog = page.locator('.monaco-dialog-box').filter({ hasText: request.contains }).first();
+      await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+      const text = (await dialog.innerText()).replace(/\s+/g, ' ').trim();
+      await dialog.getByRole('button', { name: request.button, exact: true }).click({ timeout: timeoutMs });
+      await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
+      result = { id: request.id, ok: true, detail: text };
+    } else {
+      if (request.whenVisible) await page.locator(request.whenVisible).first().waitFor({ state: 'visible', timeout: timeoutMs });
+      await page.keyboard.type(request.text, { delay: 5 });
+      if (request.press) await page.keyboard.press(request.press);
+      result = { id: request.id, ok: true, detail: '' };
+    }
+  } catch (e) {
+    // What was on screen instead, for the failure message.
+    const dialogs = await page.locator('.monaco-dialog-box, [role="dialog"], .notification-toast').allInnerTexts().catch(() => []);
+    result = { id: request.id, ok: false, detail: `${e instanceof Error ? e.message : String(e)}\nOn screen: ${JSON.stringify(dialogs.map((t) => t.replace(/\s+/g, ' ').slice(0, 300)))}` };
+  }
+  fs.writeFileSync(`${doneFile(file)}.tmp`, JSON.stringify(result));
+  fs.renameSync(`${doneFile(file)}.tmp`, doneFile(file));
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+let counter = 0;
+
+/**
+ * Test side: asks the runner to act and resolves with its result. Start it BEFORE the call that
+ * opens the dialog (which blocks until the dialog is answered); await both.
+ */
+export async function askUser(request: DistributiveOmit<UiRequest, 'id'>, timeoutMs = 30_000): Promise<UiResult> {
+  const file = process.env.AIS_TEST_UI_REQUEST_FILE;
+  if (!file) throw new Error('AIS_TEST_UI_REQUEST_FILE is not set: run the integration tests through test/runIntegration.ts, which plays the user.');
+  const id = `${process.pid}-${++counter}`;
+  fs.rmSync(doneFile(file), { force: true });
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ ...request, id }));
+  fs.renameSync(`${file}.tmp`, file);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const result = JSON.parse(fs.readFileSync(doneFile(file), 'utf8')) as UiResult;
+      if (result.id === id) {
+        fs.rmSync(doneFile(file), { force: true });
+        if (!result.ok) throw new Error(`The runner could not act as the user (${request.action}): ${result.detail}`);
+        return result;
+      }
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith('The runner')) throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`The runner did not carry out the ${request.action} request within ${timeoutMs} ms (is test/runIntegration.ts serving $AIS_TEST_UI_REQUEST_FILE?).`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
