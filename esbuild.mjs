@@ -1,7 +1,10 @@
-// Bundles the extension into dist/. Two outputs on purpose:
+// Bundles the extension into dist/. Three outputs on purpose:
 //  - dist/extension.js: what VS Code loads at activation; kept small (no AWS SDK).
 //  - dist/sdk.js: the AWS SDK facade (src/credentials/sdk.ts), required on first use only.
-// Any `require('./sdk')` in src/credentials stays a runtime require of the sibling dist/sdk.js.
+//  - dist/ssoSdk.js: the IAM Identity Center clients (src/sso/ssoSdk.ts), required on the first
+//    SSO call only: users without SSO profiles never load them.
+// `require('./sdk')` in src/credentials and `require('./ssoSdk')` in src/sso stay runtime
+// requires of the sibling bundles (scripts/lazy-sdk-plugin.mjs).
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -30,6 +33,9 @@ const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazySdk], metafile: true },
   // The SDK's ES module builds tree-shake far better than its CommonJS ones (459 -> 301 KiB minified).
   { ...common, entryPoints: ['src/credentials/sdk.ts'], outfile: 'dist/sdk.js', metafile: true, mainFields: ['module', 'main'] },
+  // Separate from sdk.js, although both hold smithy's core: merging them would make every switch
+  // (STS only) parse the SSO clients too, and an SSO-only user still needs STS for GetCallerIdentity.
+  { ...common, entryPoints: ['src/sso/ssoSdk.ts'], outfile: 'dist/ssoSdk.js', metafile: true, mainFields: ['module', 'main'] },
 ];
 
 if (watch) {

@@ -47,3 +47,5 @@ await esbuild.build({
   plugins: [lazySdkPlugin(root)],
 });
 fs.copyFileSync(productionSdk, path.join(out, 'sdk.js'));
+// The IAM Identity Center clients, loaded on first use the same way (src/sso/ssoSdkLoader.ts).
+fs.copyFileSync(path.join(root, 'dist', 'ssoSdk.js'), path.join(out, 'ssoSdk.js'));

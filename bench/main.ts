@@ -3,7 +3,7 @@
  * STS (moto_server on loopback) and real clients, printed as Markdown tables, or with `--json`
  * as one JSON object on stdout. The latest run is also written to bench/results/latest.{json,md}.
  *
- *   node .bench/main.js [--json] [--quick] [--only activation,config,switch,endpoint] [--no-save]
+ *   node .bench/main.js [--json] [--quick] [--only activation,config,switch,endpoint,sso] [--no-save]
  *
  * Run through bench/run.sh, which builds what is measured first. Progress goes to stderr.
  * Not a test: timings depend on the machine and its load; targets are reported, not enforced.
@@ -24,8 +24,9 @@ import { credentialProcessScript, measureEndpoint, type EndpointResult } from '.
 import { bytesCell, cell, machine, round, say, table, verdict, type Machine } from './lib';
 import { benchManager, useBenchEnvironment, writeBenchAwsHome } from './switchSetup';
 import { measureLargeConfigSwitch, measureSwitching, type LargeConfigSwitchResult, type Measured, type StsCalls, type SwitchResult } from './switchLatency';
+import { measureSsoScale, type SsoScaleResult } from './ssoScale';
 
-const SECTIONS = ['activation', 'config', 'switch', 'endpoint'] as const;
+const SECTIONS = ['activation', 'config', 'switch', 'endpoint', 'sso'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -96,6 +97,7 @@ interface Results {
   readonly switching?: SwitchResult;
   readonly switchingLarge?: LargeConfigSwitchResult;
   readonly endpoint?: EndpointResult;
+  readonly sso?: SsoScaleResult;
 }
 
 function headline(r: Results): Record<string, unknown> {
@@ -143,6 +145,10 @@ function headline(r: Results): Record<string, unknown> {
     endpointP99RatioBasis: 'one client: each run’s p99 over that of the plain node:http run right after it, median over the pairs',
     endpointStealPct: oneClient?.stealPct?.median ?? null,
     endpointStsCallsPerRequest: r.endpoint ? r.endpoint.stsCallsDuringLoad / Math.max(1, r.endpoint.requestsServed) : null,
+    ssoAccounts1kMs: r.sso?.accountsMs.median ?? null,
+    ssoAllRolesMs: r.sso?.allRolesMs.median ?? null,
+    ssoPortalCalls: r.sso?.portalCalls ?? null,
+    ssoBasis: r.sso ? `${r.sso.accounts} accounts × ${r.sso.rolesPerAccount} roles on the loopback SSO fake; ListAccounts paginated (100 per page), then ListAccountRoles per account, ${r.sso.concurrency} in flight` : null,
   };
 }
 
@@ -405,6 +411,21 @@ function markdown(r: Results): string {
       ),
     );
   }
+  if (r.sso) {
+    const x = r.sso;
+    out.push('', '## 5. IAM Identity Center at organisation scale', '');
+    out.push(
+      `${x.accounts.toLocaleString('en-US')} accounts × ${x.rolesPerAccount} roles served by the strict SSO fake on loopback (test/support/ssoFake.ts), listed with src/sso as the extension does: ListAccounts page by page (100 per page), then ListAccountRoles for every account with at most ${x.concurrency} requests in flight (why ${x.concurrency}: bench/ssoScale.ts). Loopback: the real portal adds its own round-trip time per request.`,
+      '',
+      table(
+        ['measure', 'median (min–max)', 'n', 'portal calls'],
+        [
+          ['the account level (`ssoAccounts1kMs`)', cell(x.accountsMs, 'ms', 1), String(x.accountsMs.n), String(x.portalCallsByOperation.ListAccounts ?? 0)],
+          [`every role of every account (\`ssoAllRolesMs\`, ${x.rolesListed.toLocaleString('en-US')} roles)`, cell(x.allRolesMs, 'ms', 1), String(x.allRolesMs.n), String(x.portalCalls)],
+        ],
+      ),
+    );
+  }
   out.push('', '## Targets', '');
   out.push(
     table(
@@ -425,7 +446,7 @@ async function main(): Promise<void> {
   let moto: MotoServer | undefined;
   let proxy: FaultProxy | undefined;
   const aws = await writeBenchAwsHome(credentialProcessScript(root));
-  const partial: { activation?: ActivationResult; config?: ScaleLevel[]; configInVsCode?: VsCodeScaleLevel[]; switching?: SwitchResult; switchingLarge?: LargeConfigSwitchResult; endpoint?: EndpointResult } = {};
+  const partial: { activation?: ActivationResult; config?: ScaleLevel[]; configInVsCode?: VsCodeScaleLevel[]; switching?: SwitchResult; switchingLarge?: LargeConfigSwitchResult; endpoint?: EndpointResult; sso?: SsoScaleResult } = {};
   try {
     moto = await startMoto();
     proxy = await FaultProxy.start(moto.endpoint);
@@ -460,6 +481,7 @@ async function main(): Promise<void> {
           clientRuns: q ? 2 : 5,
         });
       }
+      if (args.only.has('sso')) partial.sso = await measureSsoScale({ root, moto, runs: q ? 2 : 5 });
     } finally {
       manager.dispose();
     }

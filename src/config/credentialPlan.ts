@@ -29,6 +29,12 @@ export type CredentialSource =
       readonly roleName: string;
       /** The [sso-session NAME] the profile uses; absent for a legacy profile (token cached by start URL). */
       readonly sessionName?: string;
+      /**
+       * The sso-session's `sso_registration_scopes`, split on commas as the AWS CLI does; absent
+       * when unset. Part of the client registration's cache key, so a sign-in offered here
+       * reuses (and writes) the registration `aws sso login` would.
+       */
+      readonly registrationScopes?: ReadonlyArray<string>;
     }
   /** credential_process: the command line, split like a shell line and run without a shell. */
   | { readonly type: 'process'; readonly profile: string; readonly command: string }

@@ -64,8 +64,20 @@ export function ssoProvider(name: string, s: Settings, index: ProfileIndex): Pro
       accountId: text(s, 'sso_account_id') ?? '',
       roleName: text(s, 'sso_role_name') ?? '',
       ...(sessionName !== undefined ? { sessionName } : {}),
+      ...registrationScopes(session),
     },
   };
+}
+
+/**
+ * `sso_registration_scopes` of the sso-session, as the CLI's parse_sso_registration_scopes reads
+ * it: split on commas, each stripped, empty ones dropped. Only the session's: legacy profiles
+ * register without scopes, and the CLI ignores the key in a profile.
+ */
+function registrationScopes(session: Settings | undefined): { registrationScopes?: string[] } {
+  const raw = session?.get('sso_registration_scopes');
+  if (typeof raw !== 'string') return {};
+  return { registrationScopes: raw.split(',').map((s) => s.trim()).filter((s) => s !== '') };
 }
 
 /** A setting the profile gives a value other than its sso-session's (botocore refuses those). */

@@ -3,8 +3,9 @@
  * order with AssumeRole (innermost first, each with the credentials of the step before), then, for
  * static keys with mfa_serial, GetSessionToken with an MFA code.
  *
- * Every network call is made by the SDK (its providers, or our STS clients in sts.ts); nothing here
- * reads the config files: the plan says everything the AWS CLI read in them.
+ * Every network call is made by the SDK (its providers, our STS clients in sts.ts, or src/sso's
+ * clients for IAM Identity Center); nothing here reads the config files: the plan says everything
+ * the AWS CLI read in them.
  *
  * Region: each role is assumed in its profile's own region when it has one, else in the switch's
  * STS region (as fromIni did, see sourceCredentials.ts for the sources).
@@ -15,6 +16,7 @@ import { toUserFacingError } from './errors';
 import { type SourceContext, sourceCredentials } from './sourceCredentials';
 import type { ClientSettings, CredentialPlan, RoleStep } from '../config/credentialPlan';
 import { AwsCredentials, MfaCodeProvider, MfaPromptContext, systemClock } from '../shared/types';
+import type { SsoContext } from '../sso';
 
 export interface PlanRequest {
   readonly plan: CredentialPlan;
@@ -35,6 +37,8 @@ export interface PlanRequest {
   readonly tuning?: Partial<StsTuning>;
   /** Named in messages about a missing profile or unusable keys. */
   readonly paths?: { readonly configFile: string; readonly credentialsFile: string };
+  /** IAM Identity Center surroundings for an `sso` source (cache folder, endpoints, clock, logger); default: the real ones. */
+  readonly ssoContext?: SsoContext;
 }
 
 export interface ResolvedPlan {
@@ -91,7 +95,7 @@ async function resolveSource(req: PlanRequest, skew: ClockSkew, tuning: StsTunin
   // Without the global endpoint: its rules ask for a signature, and AssumeRoleWithWebIdentity
   // is unsigned (with no region, us-east-1's regional endpoint answers it instead).
   const { useGlobalEndpoint: _global, ...stsConfig } = stsClientConfig(profileRegion ?? req.region, tuning, req.clientSettings);
-  // The SSO clients get the settings without a region: see sourceCredentials.ts.
+  // The `aws login` client gets the settings without a region (its own region is the profile's).
   const { region: _region, ...clientConfig } = stsConfig;
   void _region;
   void _global;
@@ -102,6 +106,7 @@ async function resolveSource(req: PlanRequest, skew: ClockSkew, tuning: StsTunin
     stsConfig,
     stsPlugin: stsObserverPlugin(observation, skew.clock, skew),
     metadata: METADATA,
+    ...(req.ssoContext ? { sso: req.ssoContext } : {}),
   };
   try {
     return await sourceCredentials(source, ctx);

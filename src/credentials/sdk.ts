@@ -8,9 +8,10 @@
  */
 export { STSClient, AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 // The providers that carry out a plan's source (sourceCredentials.ts). The config layer decided
-// which one applies and with what parameters; these only make the network calls.
-export { fromContainerMetadata, fromEnv, fromInstanceMetadata, fromLoginCredentials, fromSSO, fromTokenFile } from '@aws-sdk/credential-providers';
-// The SDK's SSO token provider and `aws login` provider look a profile up in the config file
-// even when given every setting; this bundle's file cache is where they are handed a config
-// written from the plan instead (see planConfig.ts).
+// which one applies and with what parameters; these only make the network calls. IAM Identity
+// Center is not among them: src/sso does it with its own clients (dist/ssoSdk.js).
+export { fromContainerMetadata, fromEnv, fromInstanceMetadata, fromLoginCredentials, fromTokenFile } from '@aws-sdk/credential-providers';
+// The `aws login` provider looks a profile up in the config file even when given every setting;
+// this bundle's file cache is where it is handed a config written from the plan instead (see
+// planConfig.ts).
 export { externalDataInterceptor } from '@smithy/core/config';

@@ -1,27 +1,36 @@
 /**
  * The first credentials of a plan (its `source`), before any role is assumed. The config layer
  * has decided which source applies and with which settings; here the SDK's providers make the
- * network calls (SSO portal, STS web identity, instance and container metadata), except for
- * credential_process, which is run the AWS CLI's way (processCredentials.ts).
+ * network calls (STS web identity, instance and container metadata), except for
+ * credential_process, which is run the AWS CLI's way (processCredentials.ts), and IAM Identity
+ * Center, which goes through src/sso (below).
  *
- * Region (the rules fromIni had, kept): the SSO portal is always called in the plan's SSO region,
- * so the STS region is passed as `parentClientConfig.region`, never `clientConfig.region` (which
- * the SDK lets override `sso_region`). The web identity's STS call uses the source profile's own
- * region, else the STS region of the switch.
+ * IAM Identity Center: src/sso reads the AWS CLI's token cache, refreshes the token exactly as the
+ * CLI's cache expects (writing it back under the CLI's lock), and calls the portal's
+ * GetRoleCredentials in the plan's SSO region. The SDK's fromSSO is not used: its token provider
+ * re-read a config file for the sso-session, refreshed on its own schedule, and could not tell
+ * "sign in again" apart from other failures, which the identity layer needs in order to offer a
+ * sign-in (SsoSignInRequiredError).
  *
- * No provider is given the user's files: see planConfig.ts for the two that insist on a config.
- * One reading remains, on purpose: the instance metadata provider looks up its own endpoint
- * settings (ec2_metadata_service_endpoint[_mode], ec2_metadata_v1_disabled) in the shared config,
- * as botocore does; only credential_source = Ec2InstanceMetadata leads there, and a plan has no
- * place for those keys.
+ * Region: the web identity's STS call uses the source profile's own region, else the STS region
+ * of the switch.
+ *
+ * No provider is given the user's files: see planConfig.ts for the one (`aws login`) that insists
+ * on a config. One reading remains, on purpose: the instance metadata provider looks up its own
+ * endpoint settings (ec2_metadata_service_endpoint[_mode], ec2_metadata_v1_disabled) in the
+ * shared config, as botocore does; only credential_source = Ec2InstanceMetadata leads there, and a
+ * plan has no place for those keys.
  */
 import type { Pluggable } from '@smithy/types';
 import { loadSdk } from './sdkLoader';
 import { UserFacingError } from './errors';
 import { runCredentialProcess } from './processCredentials';
-import { loginConfig, PLAN_PROFILE, ssoSessionConfig, withPlanConfig } from './planConfig';
+import { loginConfig, PLAN_PROFILE, withPlanConfig } from './planConfig';
 import type { CredentialSource } from '../config/credentialPlan';
 import type { AwsCredentials } from '../shared/types';
+// The index and errors of src/sso load no SDK code: the SSO clients come from dist/ssoSdk.js on the first call.
+import { getRoleCredentials, getSsoToken, SsoError, type SsoContext, type SsoSession } from '../sso';
+import { cliLoginHint, sessionLabel } from '../sso/errors';
 
 /** What resolving a source needs beyond the source itself. */
 export interface SourceContext {
@@ -29,7 +38,7 @@ export interface SourceContext {
   readonly region: string | undefined;
   /** The source profile's own `region`, if any (for web identity and `aws login`). */
   readonly profileRegion: string | undefined;
-  /** SDK client settings for STS/SSO clients, without a region (stsClientConfig minus region). */
+  /** SDK client settings for the `aws login` client, without a region (stsClientConfig minus region). */
   readonly clientConfig: Record<string, unknown>;
   /** The STS client configuration for the web identity call: the source profile's region, else the switch's. */
   readonly stsConfig: Record<string, unknown>;
@@ -38,6 +47,8 @@ export interface SourceContext {
   readonly stsPlugin: Pluggable<any, any>;
   /** Timeout and retries for instance/container metadata. */
   readonly metadata: { readonly timeout: number; readonly maxRetries: number };
+  /** Where IAM Identity Center lives for this process (cache folder, endpoints, clock, logger); defaults are the real ones. */
+  readonly sso?: SsoContext;
 }
 
 /**
@@ -79,28 +90,93 @@ export async function sourceCredentials(source: CredentialSource, ctx: SourceCon
   }
 }
 
-/**
- * fromSSO with every setting given. A legacy profile (no sso-session) needs nothing more: the
- * token is read from the cache by start URL and not refreshed, as the CLI does. With an
- * sso-session, the SDK's token provider still looks the session up in a config file, reads the
- * token cached under the session name and refreshes it near expiry; it is given a config
- * written from the plan (planConfig.ts).
- */
-async function ssoCredentials(source: Extract<CredentialSource, { type: 'sso' }>, ctx: SourceContext): Promise<AwsCredentials> {
-  const sdk = loadSdk();
-  const init = {
-    ssoStartUrl: source.startUrl,
-    ssoRegion: source.ssoRegion,
-    ssoAccountId: source.accountId,
-    ssoRoleName: source.roleName,
-    clientConfig: ctx.clientConfig,
-    parentClientConfig: { region: ctx.region ?? 'us-east-1' },
+type SsoSource = Extract<CredentialSource, { type: 'sso' }>;
+
+/** The sign-in an sso profile's token belongs to: its sso-session, or (legacy) its own start URL. */
+export function ssoSessionOf(source: SsoSource): SsoSession {
+  return {
+    ...(source.sessionName !== undefined ? { sessionName: source.sessionName } : {}),
+    startUrl: source.startUrl,
+    region: source.ssoRegion,
+    ...(source.registrationScopes ? { registrationScopes: source.registrationScopes } : {}),
   };
-  if (source.sessionName === undefined) return toCredentials(await sdk.fromSSO(init)());
-  const config = ssoSessionConfig(source.profile, source.sessionName, source.startUrl, source.ssoRegion);
-  return withPlanConfig(sdk.externalDataInterceptor, config, async (paths) =>
-    toCredentials(await sdk.fromSSO({ ...init, ...paths, ssoSession: source.sessionName, profile: PLAN_PROFILE, ignoreCache: true })()),
-  );
+}
+
+function ssoCredentials(source: SsoSource, ctx: SourceContext): Promise<AwsCredentials> {
+  return ssoRoleCredentials({ session: ssoSessionOf(source), accountId: source.accountId, roleName: source.roleName, profile: source.profile }, ctx.sso ?? {});
+}
+
+/**
+ * IAM Identity Center has no usable sign-in for `session`: no token in the CLI's cache, one that
+ * expired and could not be refreshed, or one the portal refused (`revoked`). A switch may offer a
+ * sign-in and retry; a renewal only reports it (it never opens a browser).
+ */
+export class SsoSignInRequiredError extends UserFacingError {
+  constructor(
+    readonly session: SsoSession,
+    /** The cache held a token the portal refused: a new sign-in must replace it (force). */
+    readonly revoked: boolean,
+    /** What to run in a terminal to sign in instead (`aws sso login --profile p` or `--sso-session s`). */
+    readonly loginCommand: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super('other', message, options);
+  }
+}
+
+/** What GetRoleCredentials is asked for, and the profile that names it (absent: a role used directly). */
+export interface SsoRoleTarget {
+  readonly session: SsoSession;
+  readonly accountId: string;
+  readonly roleName: string;
+  readonly profile?: string;
+}
+
+/**
+ * Role credentials with the cached token (refreshed near expiry, never a new sign-in).
+ * @throws SsoSignInRequiredError when a sign-in is needed; UserFacingError otherwise
+ */
+export async function ssoRoleCredentials(target: SsoRoleTarget, ctx: SsoContext): Promise<AwsCredentials> {
+  try {
+    const token = await getSsoToken(target.session, ctx);
+    return await getRoleCredentials(target.session, token, target.accountId, target.roleName, ctx);
+  } catch (error) {
+    throw ssoFailure(error, target);
+  }
+}
+
+/** SsoErrors in the words of what was being used (a profile, or a role picked from the portal). */
+function ssoFailure(error: unknown, t: SsoRoleTarget): unknown {
+  if (!(error instanceof SsoError)) return error;
+  const label = sessionLabel(t.session);
+  const role = `role ${t.roleName} in account ${t.accountId}`;
+  // The live portal answers an unassigned role with ForbiddenException ("No access"), which its
+  // API model does not list, so src/sso sees an unmodelled error: it means the same as notFound.
+  const kind = error.kind === 'other' && (error.cause as { name?: unknown } | undefined)?.name === 'ForbiddenException' ? 'notFound' : error.kind;
+  switch (kind) {
+    case 'signInRequired':
+    case 'unauthorized': {
+      const why = error.kind === 'unauthorized' ? 'the portal refused the cached token: it expired or was signed out' : 'no usable token in the AWS CLI\'s SSO cache';
+      // The profile wording is the one the SDK-based resolution had (users and tests know it).
+      const message = t.profile
+        ? `The IAM Identity Center (SSO) session for profile "${t.profile}" is missing or has expired (${label}: ${why}). Run \`aws sso login --profile ${t.profile}\` in a terminal, or sign in when VS Code offers it, then select the profile again.`
+        : `You are not signed in to IAM Identity Center for ${role} (${label}: ${why}). Sign in when VS Code offers it, or run \`${cliLoginHint(t.session)}\` in a terminal, then use the role again.`;
+      const command = t.profile ? `aws sso login --profile ${t.profile}` : cliLoginHint(t.session);
+      return new SsoSignInRequiredError(t.session, error.kind === 'unauthorized', command, message, { cause: error });
+    }
+    case 'notFound':
+      return new UserFacingError(
+        'other',
+        t.profile
+          ? `IAM Identity Center has no ${role} for you (${label}), which profile "${t.profile}" names in sso_account_id and sso_role_name. Check them, or ask your IAM Identity Center administrator for the assignment.`
+          : `${role.charAt(0).toUpperCase()}${role.slice(1)} is not assigned to you in IAM Identity Center (${label}): the assignment was removed, or the account or role is not yours. Reload the accounts and roles and pick another, or ask your administrator for the assignment.`,
+        { cause: error },
+      );
+    default:
+      // SsoError messages already name the cause and the next step.
+      return new UserFacingError('other', error.message, { cause: error });
+  }
 }
 
 /** `aws login` sessions: the SDK's provider reads the cached login token and refreshes it (writing it back). */

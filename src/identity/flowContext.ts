@@ -1,15 +1,20 @@
 /**
- * What the two switch flows (useProfile.ts, assumeRole.ts) share with the identity manager: its
- * options, its clock offset, and the small helpers that build STS options, self-renewing
- * credentials, regions and identities the same way for both. Pure core: no `vscode` import.
+ * What the switch flows (useProfile.ts, assumeRole.ts, useSsoRole.ts) share with the identity
+ * manager: its options, its clock offset, and the small helpers that build STS options,
+ * self-renewing credentials, regions and identities the same way for all, and the one place a
+ * switch may offer an IAM Identity Center sign-in (withSsoSignIn). Pure core: no `vscode` import.
  */
 import type { ConfigSnapshot } from '../config/snapshot';
 import type { CredentialPlan } from '../config/credentialPlan';
 import { profilePlan, resolveProfileCredentials, type ResolvedProfileCredentials } from '../credentials/profileCredentials';
 import { RefreshBackoff, RefreshContext, RefreshWindows, RefreshingCredentials } from '../credentials/refreshingCredentials';
 import { ClockSkew, StsCallOptions, StsTuning } from '../credentials/sts';
+import { UserFacingError } from '../credentials/errors';
+import { SsoSignInRequiredError } from '../credentials/sourceCredentials';
 import { clampSessionTokenDuration, parseCallerArn } from '../shared/roleInput';
 import { AwsCredentials, Clock, Identity, IdentitySource, Logger, MfaCodeProvider } from '../shared/types';
+import { signIn, SsoError, type SignInUi, type SsoContext, type SsoSession } from '../sso';
+import { sessionLabel } from '../sso/errors';
 import type { IdentitySession } from './identitySession';
 
 export interface IdentityManagerOptions {
@@ -33,6 +38,15 @@ export interface IdentityManagerOptions {
   readonly refreshBackoff?: Partial<RefreshBackoff>;
   /** How long an expired interactive (MFA) session lets callers wait for the code (default 60 s). */
   readonly interactiveWaitMs?: number;
+  /**
+   * A switch (profile or role) met an IAM Identity Center session with no usable sign-in: the UI
+   * asks the user once (one notification) and returns how to sign in, or undefined when declined
+   * (the switch then fails and the previous identity stays). Never called for renewals: those
+   * report `onDidNeedSignIn` instead. Unset: such switches fail with the CLI command to run.
+   */
+  readonly ssoSignIn?: (session: SsoSession) => Promise<SignInUi | undefined>;
+  /** IAM Identity Center surroundings (cache folder, endpoints); defaults are the real ones, with the manager's clock and logger. */
+  readonly ssoContext?: SsoContext;
 }
 
 type RegionSource = Identity['regionSource'];
@@ -57,12 +71,57 @@ export interface ProfileReading {
 }
 
 export class FlowContext {
+  /** What src/sso is given: the caller's settings, on the manager's clock and logger unless they say otherwise. */
+  readonly ssoContext: SsoContext;
+
   constructor(
     readonly options: IdentityManagerOptions,
     readonly clock: Clock,
     readonly logger: Logger,
     readonly skew: ClockSkew,
-  ) {}
+  ) {
+    // The manager's clock decides when credentials are renewed; the token's expiry must be read on the same clock.
+    this.ssoContext = { clock, logger, ...options.ssoContext };
+  }
+
+  /**
+   * Runs a switch flow; if it stops because an IAM Identity Center session needs a sign-in, asks
+   * the UI (options.ssoSignIn) once, signs in and runs the flow again. Declined (or no UI): the
+   * flow fails with what to do instead. The sign-in is the user's answer to this switch, so it
+   * may open a browser; renewals never come here.
+   */
+  async withSsoSignIn<T>(target: string, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof SsoSignInRequiredError)) throw error;
+      const ui = this.options.ssoSignIn ? await this.options.ssoSignIn(error.session) : undefined;
+      if (!ui) {
+        throw new UserFacingError(
+          'other',
+          `Switching to ${target} needs a sign-in to IAM Identity Center (${sessionLabel(error.session)}), and none was made. ` +
+            `Select it again and accept the sign-in, or run \`${error.loginCommand}\` in a terminal first.`,
+          { cause: error },
+        );
+      }
+      this.logger.info(`Signing in to IAM Identity Center (${sessionLabel(error.session)}) to switch to ${target}.`);
+      await this.signIn(error.session, ui, error.revoked);
+      return attempt();
+    }
+  }
+
+  /**
+   * src/sso's sign-in, its errors as UserFacingErrors. `force` replaces a cached token the portal
+   * refused (otherwise a still-valid one written by another window is used as is).
+   */
+  async signIn(session: SsoSession, ui: SignInUi, force: boolean): Promise<void> {
+    try {
+      await signIn(session, this.ssoContext, ui, { force });
+    } catch (error) {
+      // SsoError messages already name the cause and the next step; the kind 'cancelled' reads as such.
+      throw error instanceof SsoError ? new UserFacingError('other', error.message, { cause: error }) : error;
+    }
+  }
 
   /** Region for an identity: profile → setting → AWS_REGION / AWS_DEFAULT_REGION → us-east-1. */
   resolveRegion(profileRegion: string | undefined): RegionChoice {
@@ -95,6 +154,7 @@ export class FlowContext {
       ...(context?.expiration ? { currentExpiration: context.expiration } : {}),
       sessionDurationSeconds: clampSessionTokenDuration(this.options.defaultDurationSeconds()).seconds,
       skew: this.skew,
+      ssoContext: this.ssoContext,
       ...(this.options.stsTuning ? { tuning: this.options.stsTuning } : {}),
     });
   }

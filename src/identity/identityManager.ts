@@ -4,7 +4,13 @@
  * of the shared files are injected.
  *
  * This file is the switch state machine (state, events, the active session, clear, dispose); the
- * two ways to switch are beside it: useProfile.ts ("use this profile") and assumeRole.ts.
+ * ways to switch are beside it: useProfile.ts ("use this profile"), assumeRole.ts, and
+ * useSsoRole.ts (a role of an IAM Identity Center account, taken directly).
+ *
+ * IAM Identity Center sign-ins: a switch that meets a session without a usable sign-in offers one
+ * through `options.ssoSignIn` (flowContext.ts). A renewal never does (no browser opens out of
+ * nowhere): the identity keeps its credentials until they expire, the state says `signInNeeded`,
+ * and `onDidNeedSignIn` fires once, so the UI can offer to sign in (`signInAndRenew`).
  *
  * Switches: the last one requested wins. An older switch that finishes later is discarded (its
  * promise rejects with kind `superseded`) and a failed switch leaves the previous identity active.
@@ -15,13 +21,17 @@ import { isMfaPromptFailure } from '../credentials/mfa';
 import { ClockSkew } from '../credentials/sts';
 import { parseRoleInput, partitionOfRegion } from '../shared/roleInput';
 import { AwsCredentials, Clock, Identity, Logger, systemClock } from '../shared/types';
+import { SsoSignInRequiredError } from '../credentials/sourceCredentials';
+import type { SignInUi, SsoSession } from '../sso';
 import { IdentitySession } from './identitySession';
 import { FlowContext, IdentityManagerOptions, RegionChoice, SwitchResult } from './flowContext';
 import { profileSession } from './useProfile';
 import { AssumeRoleRequest, roleSession, roleTarget } from './assumeRole';
+import { checkSsoRoleRequest, SsoRoleRequest, ssoRoleSession, ssoRoleTarget } from './useSsoRole';
 
 export type { IdentityManagerOptions, RegionChoice } from './flowContext';
 export type { AssumeRoleRequest, RoleSource } from './assumeRole';
+export type { SsoRoleRequest } from './useSsoRole';
 
 export type IdentityStatus = 'none' | 'switching' | 'active' | 'error';
 
@@ -36,6 +46,23 @@ export interface IdentityState {
   readonly error?: UserFacingError;
   /** For `active`: the last renewal failure, cleared by the next successful renewal. */
   readonly refreshError?: UserFacingError;
+  /**
+   * For `active`: renewing needs a new IAM Identity Center sign-in to this session (the token
+   * expired and could not be refreshed, or was signed out). The credentials in hand work until
+   * `identity.expiration`; cleared by the next successful renewal.
+   */
+  readonly signInNeeded?: SsoSession;
+}
+
+/** `onDidNeedSignIn`: the active identity can no longer be renewed without a sign-in. */
+export interface SsoSignInNeed {
+  readonly session: SsoSession;
+  /** The identity affected; it stays active with its current credentials. */
+  readonly identity: Identity;
+  /** When those credentials stop working (local clock), if they expire. */
+  readonly expiration?: Date;
+  /** Cause and next step, fit to show. */
+  readonly message: string;
 }
 
 export class IdentityManager implements Disposable {
@@ -50,10 +77,18 @@ export class IdentityManager implements Disposable {
 
   private readonly identityChanged = new Emitter<Identity | undefined>();
   private readonly stateChanged = new Emitter<IdentityState>();
+  private readonly signInNeeded = new Emitter<SsoSignInNeed>();
+  /** The sign-in need reported for the active session (at most one report per session until it renews). */
+  private pendingSignIn: SsoSignInRequiredError | undefined;
   /** A different identity became active (or none): fires on switches and `clear()`, not on renewals. */
   readonly onDidChangeIdentity: Event<Identity | undefined> = this.identityChanged.event;
   /** Anything the status bar shows changed: switching, active (incl. renewals), error. */
   readonly onDidChangeState: Event<IdentityState> = this.stateChanged.event;
+  /**
+   * A renewal of the active identity needs an IAM Identity Center sign-in. Fires once per active
+   * session until a renewal succeeds again (renewals retry with backoff; the UI shows ONE offer).
+   */
+  readonly onDidNeedSignIn: Event<SsoSignInNeed> = this.signInNeeded.event;
 
   constructor(options: IdentityManagerOptions) {
     const clock: Clock = options.clock ?? systemClock;
@@ -120,7 +155,37 @@ export class IdentityManager implements Disposable {
    * @throws UserFacingError, or the MFA provider's own error if the user dismissed the prompt
    */
   async useProfile(profile: string): Promise<Identity> {
-    return this.runSwitch(`profile "${profile}"`, () => profileSession(this.flows, profile), { operation: 'ResolveProfile', profile });
+    const target = `profile "${profile}"`;
+    return this.runSwitch(target, () => this.flows.withSsoSignIn(target, () => profileSession(this.flows, profile)), { operation: 'ResolveProfile', profile });
+  }
+
+  /**
+   * Makes a role of an IAM Identity Center account the active identity (source type `ssoRole`):
+   * GetRoleCredentials with the cached (refreshed) token, then ONE GetCallerIdentity; renewed
+   * through GetRoleCredentials (see useSsoRole.ts). A session without a usable sign-in is offered
+   * one through `options.ssoSignIn`. A failed use leaves the previous identity active.
+   * @throws UserFacingError
+   */
+  async useSsoRole(role: SsoRoleRequest): Promise<Identity> {
+    // Refused before the switch begins: a malformed request changes no state.
+    checkSsoRoleRequest(role);
+    const target = ssoRoleTarget(role);
+    return this.runSwitch(target, () => this.flows.withSsoSignIn(target, () => ssoRoleSession(this.flows, role)), { operation: 'ResolveProfile', sourceLabel: target });
+  }
+
+  /**
+   * The user accepted the offer `onDidNeedSignIn` made: signs in to `session` (a browser page,
+   * or the device code) and renews the active identity at once, instead of at its next backoff.
+   * Returns the active identity after the renewal (undefined when none is active).
+   * @throws UserFacingError (the sign-in or the renewal failed; the identity stays as it was)
+   */
+  async signInAndRenew(session: SsoSession, ui: SignInUi): Promise<Identity | undefined> {
+    const pending = this.pendingSignIn;
+    await this.flows.signIn(session, ui, pending?.revoked === true && sameSsoSession(pending.session, session));
+    const active = this.active;
+    if (!active) return undefined;
+    if (pending && sameSsoSession(pending.session, session)) await active.credentials.refresh('user');
+    return this.active?.identity;
   }
 
   /**
@@ -135,7 +200,8 @@ export class IdentityManager implements Disposable {
     const role = parseRoleInput(req.roleArn, partition);
     // Refused before the switch begins: a typo changes no state.
     if (!role.ok) throw new UserFacingError('other', `"${req.roleArn}" is not a role reference: ${role.message}`);
-    return this.runSwitch(roleTarget(role), () => roleSession(this.flows, req, role, active), { operation: 'AssumeRole', roleArn: role.arn });
+    const target = roleTarget(role);
+    return this.runSwitch(target, () => this.flows.withSsoSignIn(target, () => roleSession(this.flows, req, role, active)), { operation: 'AssumeRole', roleArn: role.arn });
   }
 
   /** A switch to `target`: state `switching`, then the new session committed, or the failure reported. */
@@ -190,7 +256,7 @@ export class IdentityManager implements Disposable {
   private failSwitch(ticket: number, error: unknown, context: Parameters<typeof toUserFacingError>[1]): unknown {
     const current = ticket === this.switchSeq && !this.disposed;
     const restore = (): void => {
-      if (current) this.setState(this.active ? { status: 'active', identity: this.active.identity, ...(this.active.credentials.lastError ? { refreshError: this.active.credentials.lastError } : {}) } : { status: 'none' });
+      if (current) this.setState(this.active ? this.activeState(this.active) : { status: 'none' });
     };
     if (isMfaPromptFailure(error)) {
       // The user dismissed the prompt: not an error to report; the UI recognises its own cancellation.
@@ -208,19 +274,45 @@ export class IdentityManager implements Disposable {
     return failure;
   }
 
+  /** The `active` state of `session`: its identity, its last renewal failure, and a sign-in it needs. */
+  private activeState(session: IdentitySession): IdentityState {
+    const error = session.credentials.lastError;
+    return {
+      status: 'active',
+      identity: session.identity,
+      ...(error ? { refreshError: error } : {}),
+      ...(this.pendingSignIn ? { signInNeeded: this.pendingSignIn.session } : {}),
+    };
+  }
+
   private setActive(session: IdentitySession | undefined): void {
     for (const s of this.activeSubscriptions) s.dispose();
     this.activeSubscriptions = [];
     this.active = session;
+    this.pendingSignIn = undefined;
     if (!session) return;
     this.activeSubscriptions.push(
       session.onDidRefresh(() => {
-        if (this.active === session && this.currentState.status !== 'switching') this.setState({ status: 'active', identity: session.identity });
+        if (this.active !== session) return;
+        this.pendingSignIn = undefined;
+        if (this.currentState.status !== 'switching') this.setState(this.activeState(session));
       }),
       session.onDidFailRefresh(({ error }) => {
-        if (this.active === session && this.currentState.status !== 'switching') this.setState({ status: 'active', identity: session.identity, refreshError: error });
+        if (this.active !== session) return;
+        const need = error instanceof SsoSignInRequiredError ? error : undefined;
+        const first = need !== undefined && this.pendingSignIn === undefined;
+        if (need) this.pendingSignIn = need;
+        if (this.currentState.status !== 'switching') this.setState(this.activeState(session));
+        if (need && first) this.reportSignInNeed(session, need);
       }),
     );
+  }
+
+  private reportSignInNeed(session: IdentitySession, need: SsoSignInRequiredError): void {
+    const identity = session.identity;
+    const until = identity.expiration ? ` It keeps working until ${identity.expiration.toISOString()}.` : '';
+    this.logger.warn(`${identity.name} (${identity.account}) cannot be renewed without signing in to IAM Identity Center again.${until}`);
+    this.signInNeeded.fire({ session: need.session, identity, ...(identity.expiration ? { expiration: identity.expiration } : {}), message: `${need.message}${until}` });
   }
 
   private setState(state: IdentityState): void {
@@ -237,5 +329,10 @@ export class IdentityManager implements Disposable {
     previous?.dispose();
     this.identityChanged.dispose();
     this.stateChanged.dispose();
+    this.signInNeeded.dispose();
   }
+}
+
+function sameSsoSession(a: SsoSession, b: SsoSession): boolean {
+  return a.sessionName === b.sessionName && a.startUrl === b.startUrl;
 }

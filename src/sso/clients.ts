@@ -35,7 +35,20 @@ export function oidcClient(session: SsoSession, ctx: SsoContext): OidcClient {
   return new Client({ region: session.region, endpoint: oidcEndpoint(session, ctx) });
 }
 
+/**
+ * One portal client per region and endpoint, kept: listing every role of a large organisation
+ * makes a call per account, and a new client per call would open a new connection each time.
+ */
+const portalClients = new Map<string, SSOClient>();
+
 export function portalClient(session: SsoSession, ctx: SsoContext): SSOClient {
-  const { SSOClient: Client } = loadSsoSdk();
-  return new Client({ region: session.region, endpoint: portalEndpoint(session, ctx) });
+  const endpoint = portalEndpoint(session, ctx);
+  const key = `${session.region} ${endpoint}`;
+  let client = portalClients.get(key);
+  if (!client) {
+    const { SSOClient: Client } = loadSsoSdk();
+    client = new Client({ region: session.region, endpoint });
+    portalClients.set(key, client);
+  }
+  return client;
 }

@@ -1,9 +1,9 @@
 /**
  * Profile credentials from one reading of temp config files (a ConfigSnapshot: the AWS CLI's
  * reading, as a plan) carried out against moto. credential_process runs a real process. IAM
- * Identity Center has no real counterpart here: its token-cache checks are real SDK code (temp
- * HOME), and its portal (GetRoleCredentials) is a strict loopback mock that answers exactly one
- * expected request. Plans written by hand, one per source type: resolvePlan.test.ts.
+ * Identity Center has no real counterpart here: its token-cache checks are src/sso's reading of
+ * the CLI's cache (temp HOME), and its portal (GetRoleCredentials) is a strict loopback mock that
+ * answers exactly one expected request. Plans written by hand, one per source type: resolvePlan.test.ts.
  */
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
@@ -175,7 +175,7 @@ describe('profileCredentials (a snapshot\'s plans against moto)', function () {
       await fsp.mkdir(cacheDir, { recursive: true });
       const file = path.join(cacheDir, `${crypto.createHash('sha1').update('corp').digest('hex')}.json`);
       await fsp.writeFile(file, JSON.stringify({ accessToken: 'valid-token-EXAMPLE', expiresAt: new Date(Date.now() + 3600_000).toISOString(), region: 'eu-north-1', startUrl: 'https://example.awsapps.com/start' }));
-      // Strict mock of the SSO portal: exactly the request fromSSO must make, nothing else.
+      // Strict mock of the SSO portal: exactly the GetRoleCredentials request, nothing else.
       const seen: string[] = [];
       const portal = http.createServer((req, res) => {
         seen.push(`${req.method} ${req.url} ${String(req.headers['x-amz-sso_bearer_token'])}`);

@@ -217,7 +217,7 @@ describe('resolvePlan (hand-written plans against moto)', function () {
     });
   });
 
-  describe('IAM Identity Center (SSO): fromSSO with the plan\'s settings, the user\'s files never read', () => {
+  describe('IAM Identity Center (SSO): src/sso with the plan\'s settings (the CLI\'s cache), the user\'s files never read', () => {
     const cacheDir = (): string => path.join(files.dir, '.aws', 'sso', 'cache');
     const cacheFile = (id: string): string => path.join(cacheDir(), `${crypto.createHash('sha1').update(id).digest('hex')}.json`);
     const roleCredentials = { accessKeyId: 'ASIASSOEXAMPLE000001', secretAccessKey: 'sso-secret-EXAMPLE', sessionToken: 'sso-token-EXAMPLE', expiration: Date.now() + 3600_000 };
@@ -257,6 +257,8 @@ describe('resolvePlan (hand-written plans against moto)', function () {
           expiresAt: new Date(Date.now() + 60_000).toISOString(), // inside the SDK's refresh window
           clientId: 'client-EXAMPLE',
           clientSecret: 'client-secret-EXAMPLE',
+          // The CLI writes the registration's expiry with every token; without it the token cannot be refreshed.
+          registrationExpiresAt: new Date(Date.now() + 30 * 86400_000).toISOString(),
           refreshToken: 'refresh-EXAMPLE',
           region: 'eu-north-1',
           startUrl: 'https://example.awsapps.com/start',
@@ -276,7 +278,7 @@ describe('resolvePlan (hand-written plans against moto)', function () {
           const cached = JSON.parse(await fsp.readFile(file, 'utf8')) as { accessToken: string; refreshToken: string };
           assert.equal(cached.accessToken, 'new-token-EXAMPLE');
           assert.equal(cached.refreshToken, 'refresh-2-EXAMPLE');
-          assert.equal(Object.keys(loadSdk().externalDataInterceptor.getFileRecord()).length, before, 'the config written from the plan is gone');
+          assert.equal(Object.keys(loadSdk().externalDataInterceptor.getFileRecord()).length, before, 'no config written from the plan is left behind');
         },
         oidc,
       );

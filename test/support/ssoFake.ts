@@ -37,6 +37,13 @@ export interface SsoFakeOptions {
   readonly clientSecretTtlSeconds?: number;
   /** Issue refresh tokens (for clients registered with the refresh_token grant). Default true. */
   readonly refreshTokens?: boolean;
+  /** A generated organisation instead of `accounts` (benchmarks): accounts 200000000000 upwards (the first is moto's), roles Role0..Role{n-1} each. Equally strict. */
+  readonly organisation?: { readonly accounts: number; readonly rolesPerAccount: number };
+}
+
+function organisation(o: { readonly accounts: number; readonly rolesPerAccount: number }): FakeAccount[] {
+  const roles = Array.from({ length: o.rolesPerAccount }, (_, i) => `Role${i}`);
+  return Array.from({ length: o.accounts }, (_, i) => ({ accountId: i === 0 ? MOTO_ACCOUNT : String(200000000000 + i), accountName: `Account ${i}`, emailAddress: `account${i}@example.com`, roles }));
 }
 
 interface Client { id: string; secret: string; expiresAt: number; grantTypes?: string[]; redirectUris?: string[]; scopes?: string[]; issuerUrl?: string }
@@ -61,6 +68,8 @@ export class SsoFake {
   private readonly codes = new Map<string, AuthCode>();
   private readonly tokens = new Map<string, Session>();
   private readonly refreshes = new Map<string, string>(); // refresh token -> client id
+  private readonly unassigned = new Set<string>(); // "accountId/roleName" taken away from the user
+  private readonly byId = new Map<string, FakeAccount>();
   private server!: http.Server;
   private broker!: { accessKeyId: string; secretAccessKey: string };
   endpoint = '';
@@ -68,7 +77,9 @@ export class SsoFake {
   private constructor(private readonly o: SsoFakeOptions) {
     this.startUrl = o.startUrl ?? 'https://d-1234567890.awsapps.com/start';
     this.userName = o.userName ?? 'alice';
-    this.accounts = o.accounts ?? [{ accountId: MOTO_ACCOUNT, accountName: 'Moto', emailAddress: 'aws@example.com', roles: ['SsoReadOnly', 'SsoAdmin'] }];
+    this.accounts = o.organisation ? organisation(o.organisation) : (o.accounts ?? [{ accountId: MOTO_ACCOUNT, accountName: 'Moto', emailAddress: 'aws@example.com', roles: ['SsoReadOnly', 'SsoAdmin'] }]);
+    // Looked up per request: a linear search would make a 1,000-account listing quadratic in the fake, not in the client.
+    for (const a of this.accounts) this.byId.set(a.accountId, a);
   }
 
   static async start(o: SsoFakeOptions): Promise<SsoFake> {
@@ -97,6 +108,20 @@ export class SsoFake {
   /** Makes every issued access token expired (server side), as after a session timeout. */
   expireAccessTokens(): void {
     for (const s of this.tokens.values()) s.expiresAt = 0;
+  }
+
+  /** Revokes every refresh token issued so far (an administrator ended the sessions): refreshing fails with invalid_grant. */
+  revokeRefreshTokens(): void {
+    this.refreshes.clear();
+  }
+
+  /** Takes a role away from the user (its assignment was removed): it is no longer listed, and GetRoleCredentials answers as for any role not assigned (ResourceNotFoundException). */
+  unassignRole(accountId: string, roleName: string): void {
+    this.unassigned.add(`${accountId}/${roleName}`);
+  }
+
+  private rolesOf(a: FakeAccount): readonly string[] {
+    return this.unassigned.size === 0 ? a.roles : a.roles.filter((r) => !this.unassigned.has(`${a.accountId}/${r}`));
   }
 
   isValidAccessToken(t: string): boolean {
@@ -280,16 +305,16 @@ export class SsoFake {
   }
 
   private listRoles(q: Record<string, string>): Answer {
-    const a = this.accounts.find((x) => x.accountId === q.account_id);
+    const a = this.byId.get(q.account_id!);
     if (!a) return { status: 404, type: 'ResourceNotFoundException', json: { message: 'Account not found' } };
-    const p = this.page(a.roles, q);
+    const p = this.page(this.rolesOf(a), q);
     this.count('ListAccountRoles');
     return { json: { roleList: p.items.map((roleName) => ({ roleName, accountId: a.accountId })), ...(p.nextToken ? { nextToken: p.nextToken } : {}) } };
   }
 
   private async roleCredentials(q: Record<string, string>): Promise<Answer> {
-    const a = this.accounts.find((x) => x.accountId === q.account_id);
-    if (!a?.roles.includes(q.role_name!)) return { status: 404, type: 'ResourceNotFoundException', json: { message: 'No access' } };
+    const a = this.byId.get(q.account_id!);
+    if (!a || !this.rolesOf(a).includes(q.role_name!)) return { status: 404, type: 'ResourceNotFoundException', json: { message: 'No access' } };
     const sts = new STSClient({ region: 'us-east-1', endpoint: this.o.motoEndpoint, credentials: this.broker });
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/${q.role_name}`, RoleSessionName: this.userName, DurationSeconds: 3600 }));
     const c = out.Credentials!;

@@ -1,10 +1,10 @@
 /**
- * The config written from a plan for the SDK providers that insist on reading one (planConfig.ts):
- * what it says, what it refuses to write, and that nothing stays registered with the SDK's file
- * cache once the provider settled.
+ * The config written from a plan for the SDK provider that insists on reading one (planConfig.ts,
+ * `aws login` only: IAM Identity Center goes through src/sso): what it says, what it refuses to
+ * write, and that nothing stays registered with the SDK's file cache once the provider settled.
  */
 import * as assert from 'node:assert/strict';
-import { PLAN_PROFILE, loginConfig, ssoSessionConfig, withPlanConfig, type FileInterceptor } from '../../src/credentials/planConfig';
+import { PLAN_PROFILE, loginConfig, withPlanConfig, type FileInterceptor } from '../../src/credentials/planConfig';
 
 function fakeInterceptor(): FileInterceptor & { record: Record<string, unknown> } {
   const record: Record<string, unknown> = {};
@@ -12,18 +12,13 @@ function fakeInterceptor(): FileInterceptor & { record: Record<string, unknown> 
 }
 
 describe('planConfig: a config written from the plan', () => {
-  it('an sso-session profile: the profile names the session, the session has its start URL and region', () => {
-    assert.equal(
-      ssoSessionConfig('dev', 'corp', 'https://example.awsapps.com/start', 'eu-north-1'),
-      `[profile ${PLAN_PROFILE}]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-north-1\n`,
-    );
+  it('an aws login profile: the profile names its login session, and its region when it has one', () => {
     assert.equal(loginConfig('dev', 'arn:aws:iam::123456789012:user/alice', 'eu-west-1'), `[profile ${PLAN_PROFILE}]\nlogin_session = arn:aws:iam::123456789012:user/alice\nregion = eu-west-1\n`);
     assert.equal(loginConfig('dev', 's', undefined), `[profile ${PLAN_PROFILE}]\nlogin_session = s\n`);
   });
 
-  it('refuses what the SDK would read differently: a session name it cannot parse, a value it would cut', () => {
-    assert.throws(() => ssoSessionConfig('dev', 'my corp', 'https://x', 'us-east-1'), /Profile "dev" uses the sso-session "my corp", a name the AWS SDK cannot read.*aws sso login --profile dev/);
-    assert.throws(() => ssoSessionConfig('dev', 'corp', 'https://x #start', 'us-east-1'), /sso_start_url of profile "dev" has a line break, or a # or ; after a space/);
+  it('refuses what the SDK would read differently: a value it would cut', () => {
+    assert.throws(() => loginConfig('dev', 'arn:x #comment', undefined), /login_session of profile "dev" has a line break, or a # or ; after a space/);
     assert.throws(() => loginConfig('dev', 'a\nb', undefined), /login_session of profile "dev" has a line break/);
   });
 
