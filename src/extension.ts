@@ -16,6 +16,7 @@ import { ApiAccessProvider } from './vscode/consent/accessProvider';
 import { MaskedDocuments } from './vscode/maskedDocuments';
 import { registerInspectCommand } from './vscode/inspect';
 import { restoreLastProfile } from './vscode/restore';
+import { setUpSso, type SsoCommandContext } from './vscode/sso';
 
 /**
  * Composition root. Activation only constructs objects and registers contributions: no file is
@@ -34,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       defaultRegion: () => settings.defaultRegion(),
       defaultSessionName: () => settings.sessionName(),
       defaultDurationSeconds: () => settings.durationSeconds(),
+      // A switch that meets a signed-out IAM Identity Center session asks once (set up below).
+      ssoSignIn: (session) => sso.prompts.ssoSignIn(session),
     });
     const memory = new IdentityMemory(context.workspaceState, context.globalState);
     const statusBar = new IdentityStatusBar(() => settings.expiryWarningMinutes());
@@ -48,6 +51,10 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
     const terminals = new Terminals(context.environmentVariableCollection, manager, settings, log, { profiles, consentMemory: context.workspaceState });
     const presenter = new IdentityPresenter(manager, statusBar, tree, treeView);
     const ctx = { manager, profiles, settings, log, terminals, memory };
+    // IAM Identity Center: sign-in rows in the Profiles view, their commands, and the sign-ins switches ask for.
+    const sso = setUpSso(ctx, tree);
+    context.subscriptions.push(manager.onDidNeedSignIn((need) => sso.prompts.needSignIn(need)));
+    const commandContext: SsoCommandContext = { ...ctx, sso: sso.service };
 
     // Other extensions read credentials or switch only with the user's consent, given through VS Code's own sign-in prompt.
     const access = new ApiAccessProvider();
@@ -55,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
     context.subscriptions.push(new MaskedDocuments(() => profiles.paths));
     const api = createApi(ctx, presenter, access, context.extension);
 
-    context.subscriptions.push(log, profiles, manager, statusBar, tree, treeView, terminals, presenter, ...registerCommands(ctx), registerInspectCommand(presenter, tree));
+    context.subscriptions.push(log, profiles, manager, statusBar, tree, treeView, terminals, presenter, ...registerCommands(commandContext), ...sso.disposables, registerInspectCommand(presenter, tree));
     log.info(`Activated in ${(performance.now() - started).toFixed(2)} ms (VS Code ${vscode.version}).`);
     if (settings.restoreOnStartup()) void restoreLastProfile(ctx);
     return api;

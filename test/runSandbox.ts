@@ -22,6 +22,9 @@ import { launchChromium } from './support/browser';
 import { startCodeServer, repoRoot, CodeServer, tail } from './support/codeServer';
 import { createFixtureHome, isolatedEnv } from './support/fixtureHome';
 import { startMoto, MotoServer, waitFor } from './support/moto';
+import { MOTO_ACCOUNT } from './support/motoIam';
+import { SsoFake } from './support/ssoFake';
+import { checkSso, SSO_DEMO_ACCOUNTS } from './sandboxSso';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 const say = (line: string): void => console.log(`[sandbox] ${line}`);
@@ -60,7 +63,7 @@ function demoProfiles(configFile: string): string[] {
 }
 
 /** Headless proof that the quick start works: workbench up, extension active, profiles listed. */
-async function check(cs: CodeServer, url: string, profiles: string[], artifactsDir: string): Promise<void> {
+async function check(cs: CodeServer, url: string, profiles: string[], artifactsDir: string, sso: SsoFake): Promise<void> {
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const pageErrors: string[] = [];
@@ -120,6 +123,7 @@ async function check(cs: CodeServer, url: string, profiles: string[], artifactsD
     );
     say(`clicked ${firstProfile}: status bar shows "${(await statusItem.innerText()).trim()}"`);
     await page.screenshot({ path: shot });
+    await checkSso(page, sso, statusItem, artifactsDir, say);
     say(`screenshot: ${path.relative(process.cwd(), shot)}`);
   } catch (e) {
     await page.screenshot({ path: shot }).catch(() => undefined);
@@ -149,23 +153,28 @@ async function main(): Promise<number> {
   await fsp.cp(path.join(root, 'sandbox', 'workspace'), workspace, { recursive: true });
 
   let moto: MotoServer | undefined;
+  let sso: SsoFake | undefined;
   let cs: CodeServer | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = (): Promise<void> =>
     (stopping ??= (async () => {
       await cs?.stop();
+      await sso?.stop();
       await moto?.stop();
       await fsp.rm(tmp, { recursive: true, force: true, maxRetries: 3 });
     })());
 
   try {
     moto = await startMoto();
+    // The demo IAM Identity Center of [sso-session demo] (sandbox/aws/config): a local fake whose
+    // role credentials come from moto's STS.
+    sso = await SsoFake.start({ motoEndpoint: moto.endpoint, accounts: SSO_DEMO_ACCOUNTS(MOTO_ACCOUNT), userName: 'sandbox-user' });
     const home = await createFixtureHome(path.join(root, 'sandbox', 'aws'), tmp);
     let port = args.port ?? (args.check ? 0 : 8420);
     if (args.port === undefined && port !== 0 && !(await portFree(port))) port = 0;
     cs = await startCodeServer({
       workspaceFolder: workspace,
-      env: isolatedEnv(home, { stsEndpoint: moto.endpoint }),
+      env: isolatedEnv(home, { stsEndpoint: moto.endpoint, extra: { AWS_ENDPOINT_URL_SSO: sso.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: sso.endpoint } }),
       bindAddr: `127.0.0.1:${port}`,
       stateParent: tmp,
       // The web workbench honours the URL payload (extensionDevelopmentPath) only with the
@@ -173,12 +182,12 @@ async function main(): Promise<number> {
       smokeTestDriver: true,
     });
     const url = cs.workbenchUrl({ folder: workspace, extensionDevelopmentPath: root });
-    say(`code-server ${cs.version} ready in ${(cs.startMs / 1000).toFixed(1)} s; local STS (moto) at ${moto.endpoint}`);
+    say(`code-server ${cs.version} ready in ${(cs.startMs / 1000).toFixed(1)} s; local STS (moto) at ${moto.endpoint}; demo IAM Identity Center at ${sso.endpoint}`);
     say(`sandbox HOME: ${home.home} (a copy of sandbox/aws: edit ${home.configFile} freely)`);
     say(`code-server log: ${cs.logFile}`);
 
     if (args.check) {
-      await check(cs, url, demoProfiles(path.join(root, 'sandbox', 'aws', 'config')), path.join(root, 'artifacts'));
+      await check(cs, url, demoProfiles(path.join(root, 'sandbox', 'aws', 'config')), path.join(root, 'artifacts'), sso);
       say(`check passed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return 0;
     }

@@ -4,6 +4,20 @@
  * menus, keybindings and welcome links name one of them). No `vscode` import, so that test runs
  * under plain mocha.
  */
+/**
+ * The IAM Identity Center commands: registered by src/vscode/sso/ssoCommands.ts, which owns the
+ * sign-in state they share (as the tree registers showAllProfiles).
+ */
+export const SSO_COMMAND_IDS = {
+  ssoAddSession: 'awsIdentity.sso.addSession',
+  ssoSignIn: 'awsIdentity.sso.signIn',
+  ssoSignOut: 'awsIdentity.sso.signOut',
+  ssoRefresh: 'awsIdentity.sso.refresh',
+  ssoUseRole: 'awsIdentity.sso.useRole',
+  ssoSaveRoleAsProfile: 'awsIdentity.sso.saveRoleAsProfile',
+  ssoOpenRoleTerminal: 'awsIdentity.sso.openRoleTerminal',
+} as const;
+
 export const COMMAND_IDS = {
   switchProfile: 'awsIdentity.switchProfile',
   useProfile: 'awsIdentity.useProfile',
@@ -21,6 +35,7 @@ export const COMMAND_IDS = {
   /** Registered by the profiles tree, which owns the "show all" state. */
   showAllProfiles: 'awsIdentity.showAllProfiles',
   showLog: 'awsIdentity.showLog',
+  ...SSO_COMMAND_IDS,
 } as const;
 
 /**
@@ -30,7 +45,10 @@ export const COMMAND_IDS = {
 export const INTERNAL_COMMAND_IDS = {
   inspect: 'awsIdentity.internal.inspect',
   terminalState: 'awsIdentity.internal.terminalState',
+  /** The IAM Identity Center rows, expanded: sign-in nodes, their accounts and roles (src/vscode/sso). */
+  ssoTree: 'awsIdentity.internal.ssoTree',
 } as const;
 
-export type CommandName = keyof typeof COMMAND_IDS;
+/** Commands src/vscode/commands registers (and the tree's showAllProfiles); the SSO ones register themselves. */
+export type CommandName = Exclude<keyof typeof COMMAND_IDS, keyof typeof SSO_COMMAND_IDS>;
 export type CommandId = (typeof COMMAND_IDS)[CommandName];

@@ -179,3 +179,70 @@ export function statusView(state: StatusState, now: number, warnWithinMinutes: n
     }
   }
 }
+
+/** What an IAM Identity Center sign-in node is in: from the token cache (no network), or what is under way. */
+export type SignInRowState =
+  | { readonly state: 'none' | 'signingIn' }
+  | { readonly state: 'valid' | 'expired'; readonly expiresAt: Date; readonly refreshable: boolean }
+  | { readonly state: 'invalid'; readonly problem: string };
+
+/** A row of the Profiles view with a tooltip (Markdown) of its own. */
+export interface SsoRowView extends ProfileRowView {
+  readonly tooltip: string;
+}
+
+/** HH:MM in local time (24-hour), as the row shows when a sign-in ends. */
+export function clockTime(d: Date): string {
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** A sign-in node: an [sso-session] or a legacy start URL, and its state ("signed in until HH:MM", "signed out", "expired"). */
+export function ssoSessionRowView(t: { label: string; sessionName?: string; startUrl?: string; region?: string; profiles: readonly string[] }, s: SignInRowState): SsoRowView {
+  const description =
+    s.state === 'valid' ? `signed in until ${clockTime(s.expiresAt)}` : s.state === 'expired' ? 'expired' : s.state === 'signingIn' ? 'signing in…' : s.state === 'invalid' ? `⚠ ${s.problem}` : 'signed out';
+  const what = t.sessionName !== undefined ? `[sso-session ${md(t.sessionName)}]` : `legacy profiles (${t.profiles.map(md).join(', ')})`;
+  const rows = [`**IAM Identity Center** — ${what}`, ''];
+  if (t.startUrl) rows.push(`- Start URL: ${md(t.startUrl)}`);
+  if (t.region) rows.push(`- Region: ${md(t.region)}`);
+  if (t.profiles.length && t.sessionName !== undefined) rows.push(`- Profiles using it: ${t.profiles.map(md).join(', ')}`);
+  if (s.state === 'valid') rows.push(`- Signed in until ${s.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}${s.refreshable ? ' (renewed automatically while the refresh token lasts)' : ''}`);
+  if (s.state === 'expired') rows.push('', s.refreshable ? 'The sign-in expired; it is renewed the next time it is used, or sign in again.' : 'The sign-in expired: sign in again.');
+  if (s.state === 'none') rows.push('', 'Not signed in: sign in to list your accounts and roles.');
+  if (s.state === 'invalid') rows.push('', `$(warning) ${md(s.problem)}`);
+  const contextState = s.state === 'valid' ? 'signedIn' : s.state === 'invalid' ? 'invalid' : s.state === 'signingIn' ? 'signingIn' : s.state === 'expired' ? 'expired' : 'signedOut';
+  return {
+    label: t.label,
+    description,
+    icon: s.state === 'valid' ? 'pass' : s.state === 'invalid' ? 'warning' : s.state === 'signingIn' ? 'loading~spin' : 'sign-in',
+    contextValue: `awsIdentity.sso.session.${contextState}`,
+    tooltip: rows.join('\n'),
+  };
+}
+
+/** An account under a signed-in node: its name, ID and email. */
+export function ssoAccountRowView(a: { accountId: string; accountName?: string; emailAddress?: string }): SsoRowView {
+  return {
+    label: a.accountName ?? a.accountId,
+    description: [a.accountName ? a.accountId : undefined, a.emailAddress].filter(Boolean).join(' · '),
+    icon: 'organization',
+    contextValue: 'awsIdentity.sso.account',
+    tooltip: [`**${md(a.accountName ?? a.accountId)}**`, '', `- Account ID: ${a.accountId}`, ...(a.emailAddress ? [`- Email: ${md(a.emailAddress)}`] : [])].join('\n'),
+  };
+}
+
+/** A role of an account; marked when a profile already takes it, and active when it is the identity in use. */
+export function ssoRoleRowView(roleName: string, account: string, profile: string | undefined, active: boolean): SsoRowView {
+  return {
+    label: roleName,
+    description: [active ? 'active' : undefined, profile ? `profile ${profile}` : undefined].filter(Boolean).join(' · '),
+    icon: active ? 'pass-filled' : 'person',
+    contextValue: `awsIdentity.sso.role${profile ? '.saved' : ''}`,
+    tooltip: [
+      `**${md(roleName)}** in ${md(account)}`,
+      '',
+      profile ? `Profile **${md(profile)}** in your config file already uses this role.` : 'No profile uses this role yet: "Save as Profile…" adds one for the AWS CLI and SDKs.',
+      '',
+      'Click to use it as the active identity.',
+    ].join('\n'),
+  };
+}

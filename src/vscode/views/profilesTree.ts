@@ -3,12 +3,17 @@ import { COMMAND_IDS } from '../commands/commandIds';
 import type { Logger, ProfileInfo, ProfileListing } from '../../shared/types';
 import type { ProfileStore } from '../profileStore';
 import { moreProfilesRowView, PROFILES_SHOWN_FIRST, profileRowView, profileTooltip } from './presentation';
+import { isSsoNode, type SsoNode, type SsoTreeSection } from '../sso/ssoTree';
 
-/** A row of the Profiles view: a profile, a problem with one of the files, or "show all". */
+/**
+ * A row of the Profiles view: a profile, a problem with one of the files, "show all", or an IAM
+ * Identity Center row (a sign-in node, an account, a role: src/vscode/sso/ssoTree.ts).
+ */
 export type ProfileNode =
   | { readonly type: 'profile'; readonly profile: ProfileInfo }
   | { readonly type: 'fileProblem'; readonly message: string }
-  | { readonly type: 'moreProfiles'; readonly total: number; readonly hidden: number };
+  | { readonly type: 'moreProfiles'; readonly total: number; readonly hidden: number }
+  | SsoNode;
 
 export function isProfileNode(value: unknown): value is Extract<ProfileNode, { type: 'profile' }> {
   return typeof value === 'object' && value !== null && (value as ProfileNode).type === 'profile' && 'profile' in value;
@@ -25,6 +30,8 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
   private profilesHidden = false;
   /** The listing whose first level was last logged (once per reading of the files, not per refresh). */
   private logged: { listing: ProfileListing; count: number } | undefined;
+  /** The sign-in rows (set once by extension.ts, see attachSso). */
+  private sso: SsoTreeSection | undefined;
 
   constructor(
     private readonly store: ProfileStore,
@@ -33,6 +40,13 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
     private readonly log: Logger,
   ) {
     this.subscriptions = [store.onDidChange(() => this.refresh()), vscode.commands.registerCommand(COMMAND_IDS.showAllProfiles, () => this.showAll())];
+  }
+
+  /** Adds the IAM Identity Center rows (sign-in nodes first), redrawn when `onChange` fires. */
+  attachSso(section: SsoTreeSection, onChange: vscode.Event<void>): void {
+    this.sso = section;
+    this.subscriptions.push(onChange(() => this.refresh()));
+    this.refresh();
   }
 
   /** Lists every profile from now on (the "show all" row). */
@@ -46,7 +60,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
   }
 
   async getChildren(element?: ProfileNode): Promise<ProfileNode[]> {
-    if (element) return [];
+    if (element) return isSsoNode(element) && this.sso ? this.sso.children(element) : [];
     const started = performance.now();
     const listing = await this.store.listing();
     const profiles = listing.first(this.showingAll ? listing.total : PROFILES_SHOWN_FIRST);
@@ -55,8 +69,10 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
       // From the request to the rows' profiles described: the files' reading too, when this request started it.
       this.log.info(`Profiles view: listed ${profiles.length} of ${listing.total} profiles in ${(performance.now() - started).toFixed(1)} ms`);
     }
+    const signIns = this.sso ? await this.sso.roots().catch((e: unknown) => (this.log.error('Listing the IAM Identity Center sessions failed', e), [])) : [];
     const nodes = [
       ...listing.fileProblems.map((message): ProfileNode => ({ type: 'fileProblem', message })),
+      ...signIns,
       ...profiles.map((profile): ProfileNode => ({ type: 'profile', profile })),
     ];
     const hidden = listing.total - profiles.length;
@@ -70,6 +86,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
   }
 
   getTreeItem(node: ProfileNode): vscode.TreeItem {
+    if (isSsoNode(node)) return this.sso!.treeItem(node);
     if (node.type === 'fileProblem') {
       const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -112,6 +129,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
   }
 
   dispose(): void {
+    this.sso?.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
