@@ -14,8 +14,10 @@
  *  - the Host header must name the literal loopback address and port (a rebinding page's request
  *    carries its own host name), and any `Origin` / `Sec-Fetch-*` header (only browsers send them)
  *    is refused; no CORS headers are ever sent, so a preflight always fails;
- *  - only `GET <path>` is served; headers are capped small and slow or idle sockets are cut, so a
- *    misbehaving local client cannot starve the terminals;
+ *  - only `GET <path>` is served; headers are capped small; a connection that sends nothing, or no
+ *    complete request, in time is cut, and when the socket cap is reached the oldest waiting socket
+ *    is dropped to make room (a new connection is never refused for it), so a local process holding
+ *    a crowd of idle or slow sockets cannot starve the terminals (connectionGuard.ts);
  *  - only temporary credentials (with a session token and an expiration in the future) leave here;
  *  - tokens and credentials are never logged: logs name a grant by a short prefix of the token's
  *    SHA-256, which reveals nothing about the token.
@@ -25,6 +27,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { rememberSecret } from '../shared/redact';
 import { AwsCredentials, Clock, Logger, silentLogger, systemClock } from '../shared/types';
+import { ConnectionGuard } from './connectionGuard';
+import { toContainerResponse, unusable } from './containerCredentials';
 
 /** Something that can hand out the current credentials of one identity. */
 export interface CredentialSource {
@@ -58,6 +62,11 @@ export interface CredentialEndpointOptions {
   host?: '127.0.0.1';
   /** Used to refuse serving credentials that are already expired. */
   clock?: Clock;
+  /**
+   * A port to try first (the one the previous extension host used, so terminals opened before a
+   * window reload find this endpoint again). Any other port is taken when it is not free.
+   */
+  preferredPort?: number;
 }
 
 export interface EndpointStats {
@@ -69,6 +78,10 @@ export interface EndpointStats {
   refused: number;
   /** Answered 500 because the source failed or returned unusable credentials. */
   failed: number;
+  /** Waiting sockets dropped to make room for new connections at the cap. */
+  evicted: number;
+  /** Sockets cut for sending nothing, or no complete request, in time. */
+  cut: number;
 }
 
 /** Why a request was refused; also the stable `Code` in the JSON error body. */
@@ -77,14 +90,18 @@ type Refusal = 'MethodNotAllowed' | 'NotFound' | 'BadHost' | 'BrowserRequest' | 
 const PATH = '/aws-identity/credentials';
 /** Our clients send ~200 bytes of headers; anything near this limit is not one of them. */
 const MAX_HEADER_BYTES = 4096;
-/** Slow-loris defences; the SDK clients send their whole request at once. */
-const HEADERS_TIMEOUT_MS = 2_000;
-const REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * Node's own slow-loris defences: only a backstop far behind the connection guard, which cuts
+ * first and paced (Node's check cuts every expired socket in one pass, and they all come back at once).
+ */
+const HEADERS_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+/** A socket with no activity at all for this long (e.g. while its answer waits on a source) is cut. */
 const IDLE_SOCKET_TIMEOUT_MS = 5_000;
 const KEEP_ALIVE_TIMEOUT_MS = 1_000;
-const CONNECTIONS_CHECK_INTERVAL_MS = 250;
-/** Beyond this many open sockets new ones are closed at once (the OS backlog holds the rest). */
-const MAX_CONNECTIONS = 256;
+/** Pending connections the OS may queue while the event loop is busy (capped by somaxconn). */
+const LISTEN_BACKLOG = 2048;
 /** Refusals are logged at most this often per reason, so a flood cannot flood the log. */
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
@@ -102,10 +119,10 @@ interface GrantRecord {
 export class CredentialEndpoint {
   /** `http://127.0.0.1:<port>/aws-identity/credentials` */
   readonly url: string;
-  readonly stats: EndpointStats = { requests: 0, served: 0, refused: 0, failed: 0 };
+  readonly stats: EndpointStats = { requests: 0, served: 0, refused: 0, failed: 0, evicted: 0, cut: 0 };
 
   private readonly grants = new Set<GrantRecord>();
-  private readonly sockets = new Set<Socket>();
+  private readonly guard = new ConnectionGuard(this.stats);
   private readonly lastRefusalLog = new Map<Refusal, { at: number; suppressed: number }>();
   private disposed = false;
 
@@ -118,7 +135,12 @@ export class CredentialEndpoint {
     this.url = `http://127.0.0.1:${port}${PATH}`;
   }
 
-  /** Listens on 127.0.0.1 on a port the OS picks. */
+  /** The port listened on. */
+  get listeningPort(): number {
+    return this.port;
+  }
+
+  /** Listens on 127.0.0.1 on `preferredPort` when it is free, else on a port the OS picks. */
   static async start(options: CredentialEndpointOptions = {}): Promise<CredentialEndpoint> {
     const host = options.host ?? '127.0.0.1';
     if (host !== '127.0.0.1') {
@@ -132,22 +154,37 @@ export class CredentialEndpoint {
       // Node checks the two timeouts above only this often (30 s by default).
       connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS,
       requireHostHeader: true,
+      // Answers are one small write: never wait for an ACK before sending it (Nagle).
+      noDelay: true,
     });
-    server.maxConnections = MAX_CONNECTIONS;
     server.setTimeout(IDLE_SOCKET_TIMEOUT_MS, (socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port: 0, exclusive: true }, () => {
-        server.off('error', reject);
-        resolve();
+    const listen = (port: number): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host, port, exclusive: true, backlog: LISTEN_BACKLOG }, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    const preferred = options.preferredPort;
+    let reused = false;
+    if (preferred !== undefined && Number.isInteger(preferred) && preferred > 0 && preferred < 65536) {
+      try {
+        await listen(preferred);
+        reused = true;
+      } catch {
+        // Taken (possibly by another process waiting for our terminals): any port will do.
+      }
+    }
+    if (!reused) await listen(0);
     // A running endpoint must never keep a process (a test run, the extension host on exit) alive.
     server.unref();
     const port = (server.address() as AddressInfo).port;
     const endpoint = new CredentialEndpoint(server, port, options.logger ?? silentLogger, options.clock ?? systemClock);
     endpoint.attach();
-    endpoint.logger.info(`Credential endpoint listening on ${endpoint.url}`);
+    endpoint.logger.info(
+      `Credential endpoint listening on ${endpoint.url}` + (preferred === undefined ? '' : reused ? ' (the previous port, taken again)' : ` (port ${preferred} was not free)`),
+    );
     return endpoint;
   }
 
@@ -186,16 +223,13 @@ export class CredentialEndpoint {
     for (const g of this.grants) g.active = false;
     this.grants.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
+    this.guard.destroyAll();
     await closed;
     this.logger.info('Credential endpoint stopped');
   }
 
   private attach(): void {
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
+    this.server.on('connection', (socket: Socket) => this.guard.connected(socket));
     // Malformed requests, oversized headers and timeouts land here: answer briefly, never echo.
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable) {
@@ -207,7 +241,12 @@ export class CredentialEndpoint {
     });
     this.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
       this.stats.requests++;
-      this.handle(req, res).catch((e: unknown) => {
+      const socket = req.socket;
+      this.guard.requestStarted(socket);
+      const outcome = { trusted: false };
+      // Kept alive: the next request must come as promptly as the first.
+      res.once('close', () => this.guard.requestFinished(socket, outcome.trusted));
+      this.handle(req, res, outcome).catch((e: unknown) => {
         // handle() answers every error itself; reaching here means the response itself broke.
         this.logger.error('Credential endpoint failed to answer a request', e);
         res.destroy();
@@ -215,11 +254,13 @@ export class CredentialEndpoint {
     });
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** Answers `req`; `outcome.trusted` is set (before answering) when it presented a valid token. */
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, outcome: { trusted: boolean }): Promise<void> {
     // Never read a body: a GET has none, and reading one would let a client hold the socket.
     req.resume();
     const refusal = this.check(req);
     if (typeof refusal === 'string') return this.refuse(res, refusal);
+    outcome.trusted = true;
     const source = refusal.source;
     let creds: AwsCredentials;
     try {
@@ -308,44 +349,16 @@ const REFUSALS: Record<Refusal, [number, string]> = {
   BadHost: [421, 'The Host header must name this loopback address and port.'],
   BrowserRequest: [403, 'Requests from web pages are refused.'],
   UnexpectedBody: [400, 'A request body is not accepted.'],
-  MissingToken: [401, 'No authorization token. Open a new terminal in VS Code so it receives AWS_CONTAINER_AUTHORIZATION_TOKEN.'],
+  MissingToken: [
+    401,
+    'No authorization token. Terminals get it through the file named by AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; a client that predates that variable ' +
+      '(such as AWS CLI v2 before late 2023) sends none: update it, or choose environment variables for terminals (setting awsIdentity.terminal.credentials).',
+  ],
   InvalidToken: [
     401,
     'The authorization token is not valid (it may belong to a terminal for an identity that is no longer in use). Open a new terminal in VS Code.',
   ],
 };
-
-/** Why these credentials must not be handed out, or undefined when they may. */
-export function unusable(creds: AwsCredentials, nowMs: number): string | undefined {
-  if (!creds.sessionToken) {
-    return 'they are long-lived keys without a session token (only temporary credentials are served to terminals)';
-  }
-  if (!creds.expiration) return 'they have no expiration time';
-  // The container protocol has second resolution; anything expiring within the second is as good as expired.
-  if (creds.expiration.getTime() - nowMs < 1000) return `they expired at ${formatExpiration(creds.expiration)}`;
-  return undefined;
-}
-
-/** The body the SDKs expect from a container credentials endpoint. */
-export function toContainerResponse(creds: AwsCredentials): Record<string, string> {
-  const body: Record<string, string> = {
-    AccessKeyId: creds.accessKeyId,
-    SecretAccessKey: creds.secretAccessKey,
-    Token: creds.sessionToken ?? '',
-    Expiration: formatExpiration(creds.expiration ?? new Date(0)),
-  };
-  if (creds.accountId) body.AccountId = creds.accountId;
-  return body;
-}
-
-/**
- * `YYYY-MM-DDTHH:MM:SSZ`: strict RFC 3339 in UTC without fractional seconds. The JS SDK rejects
- * other shapes (an offset, microseconds). Milliseconds are dropped, never rounded up, so the
- * advertised expiry is never later than the real one.
- */
-export function formatExpiration(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();

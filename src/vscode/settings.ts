@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import { MAX_ROLE_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS } from '../shared/roleInput';
+import type { TerminalEnvSetting } from '../terminal/shadows';
 import type { TerminalCredentialsMode } from '../terminal/terminalRules';
 
 /**
@@ -15,6 +16,29 @@ export class Settings {
   terminalMode(): TerminalCredentialsMode {
     const v = this.config.get<string>('terminal.credentials', 'endpoint');
     return v === 'environment' || v === 'off' ? v : 'endpoint';
+  }
+
+  /** Endpoint mode: also put the token in AWS_CONTAINER_AUTHORIZATION_TOKEN for clients that predate the token file. */
+  legacyTokenVariable(): boolean {
+    return this.config.get<boolean>('terminal.legacyTokenVariable', false) === true;
+  }
+
+  /** VS Code's `terminal.integrated.env.<platform>` for this extension host's platform (where terminals run). */
+  terminalEnvSetting(): { name: string; value: TerminalEnvSetting | undefined } {
+    const platform = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux';
+    const value = vscode.workspace.getConfiguration('terminal.integrated').get<TerminalEnvSetting>(`env.${platform}`);
+    return { name: `terminal.integrated.env.${platform}`, value: value && typeof value === 'object' ? value : undefined };
+  }
+
+  /** Whether VS Code saves terminals (and their environment) to restore them. Default on. */
+  persistentTerminalSessions(): boolean {
+    return vscode.workspace.getConfiguration('terminal.integrated').get<boolean>('enablePersistentSessions', true) !== false;
+  }
+
+  onDidChangeTerminalSettings(listener: () => void): vscode.Disposable {
+    return vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('terminal.integrated.env') || e.affectsConfiguration('terminal.integrated.enablePersistentSessions')) listener();
+    });
   }
 
   defaultRegion(): string | undefined {

@@ -9,7 +9,8 @@ import { startMoto, MotoServer, waitFor } from '../support/moto';
 import { ALL_CLIENTS, arnOf, callerIdentity, clientEnv, emptyHome } from '../support/awsClients';
 import { CachingStsSource } from '../support/stsSource';
 import { probe } from '../support/httpProbe';
-import { CredentialEndpoint, CredentialSource, EndpointGrant, formatExpiration } from '../../src/terminal/credentialEndpoint';
+import { CredentialEndpoint, CredentialSource, EndpointGrant } from '../../src/terminal/credentialEndpoint';
+import { formatExpiration } from '../../src/terminal/containerCredentials';
 import type { AwsCredentials } from '../../src/shared/types';
 import { recordingLogger } from '../support/recordingLogger';
 

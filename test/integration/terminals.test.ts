@@ -17,6 +17,7 @@ import * as vscode from 'vscode';
 import { waitFor } from '../support/moto';
 import { cliV2Path } from '../support/awsClients';
 import type { AwsIdentityApi } from '../../src/api';
+import { userSwitch } from './access';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -36,20 +37,78 @@ async function api(): Promise<AwsIdentityApi> {
 
 /** Runs a fixed script in `terminal` and returns what it wrote to its output file. */
 async function runIn(terminal: vscode.Terminal, script: (out: string) => string, what: string): Promise<string> {
+  return (await runSplit(terminal, (out) => script(out), what, false)).stdout;
+}
+
+/**
+ * Runs a fixed command in `terminal` with its stdout in `out` (the command redirects it) and, unless
+ * `split` is false, its stderr in a separate file; returns both, trimmed.
+ */
+async function runSplit(terminal: vscode.Terminal, command: (out: string) => string, what: string, split = true): Promise<{ stdout: string; stderr: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ais-term-'));
   const out = path.join(dir, 'out');
+  const err = path.join(dir, 'err');
   const done = path.join(dir, 'done');
-  terminal.sendText(`${script(out)}; echo $? > '${done}'`);
+  terminal.sendText(`${command(out)}${split ? ` 2> '${err}'` : ''}; echo $? > '${done}'`);
   await waitFor(() => fs.existsSync(done), `the terminal to finish: ${what}`, 60_000, 100);
-  const text = fs.readFileSync(out, 'utf8').trim();
+  const read = (f: string): string => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : '');
+  const result = { stdout: read(out), stderr: read(err) };
   fs.rmSync(dir, { recursive: true, force: true });
-  return text;
+  return result;
 }
 
 // AWS CLI v2 at its fixed path (the extension host's PATH has no pyenv shims, so CLI v1 is not
 // reachable there); it predates AWS_ENDPOINT_URL_STS, so the terminal passes that as --endpoint-url.
 const callerArn = (out: string): string =>
   `'${cliV2Path()}' sts get-caller-identity --query Arn --output text --endpoint-url "$AWS_ENDPOINT_URL_STS" > '${out}' 2>&1`;
+
+/**
+ * The JS SDK's fromHttp warns on stderr, on every run, when both AWS_CONTAINER_AUTHORIZATION_TOKEN
+ * and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE are set (the legacy setting), then uses the file:
+ * exactly these lines (@aws-sdk/credential-provider-http), nothing else, and only then.
+ */
+const JS_SDK_BOTH_TOKENS_WARNING = [
+  '@aws-sdk/credential-provider-http: you have set both awsContainerAuthorizationToken and awsContainerAuthorizationTokenFile.',
+  'awsContainerAuthorizationTokenFile will take precedence.',
+].join('\n');
+
+type Client = 'AWS CLI v1' | 'AWS CLI v2' | 'boto3' | 'JS SDK v3';
+
+/**
+ * The four real clients, each a fixed test program (paths the runner resolved, never user data)
+ * printing the caller's ARN on stdout. Each uses only what the terminal's environment gives it: the
+ * endpoint URL and token (file), or the keys; the region; AWS_ENDPOINT_URL_STS.
+ */
+function clientCommands(): Record<Client, (out: string) => string> {
+  const cliV1 = process.env.AIS_TEST_AWS_CLI_V1;
+  const python = process.env.AIS_TEST_PYTHON_BOTO3;
+  const sdk = path.join(process.env.AIS_TEST_REPO_ROOT ?? '', 'node_modules', '@aws-sdk', 'client-sts');
+  assert.ok(cliV1 && python && fs.existsSync(sdk), 'the runner must pass AIS_TEST_AWS_CLI_V1, AIS_TEST_PYTHON_BOTO3 and AIS_TEST_REPO_ROOT');
+  const jsSdk = `const { STSClient, GetCallerIdentityCommand } = require(${JSON.stringify(sdk)}); new STSClient({}).send(new GetCallerIdentityCommand({})).then((r) => console.log(r.Arn), (e) => { console.log(String(e)); process.exit(1); });`;
+  return {
+    'AWS CLI v1': (out) => `'${cliV1}' sts get-caller-identity --query Arn --output text > '${out}'`,
+    // Debian's 2.9 predates AWS_ENDPOINT_URL_STS.
+    'AWS CLI v2': (out) => `'${cliV2Path()}' sts get-caller-identity --query Arn --output text --endpoint-url "$AWS_ENDPOINT_URL_STS" > '${out}'`,
+    boto3: (out) => `'${python}' -c "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])" > '${out}'`,
+    'JS SDK v3': (out) => `'${process.execPath}' -e '${jsSdk}' > '${out}'`,
+  };
+}
+
+/**
+ * Runs `clients` in `terminal`: each must print exactly `arn` on stdout, and nothing on stderr but,
+ * for the JS SDK when `bothTokens`, the SDK's own warning about the two token variables.
+ */
+async function assertClientsGet(terminal: vscode.Terminal, arn: string, clients: readonly Client[], bothTokens: boolean): Promise<void> {
+  const commands = clientCommands();
+  for (const client of clients) {
+    const { stdout, stderr } = await runSplit(terminal, commands[client], `${client} get-caller-identity`);
+    assert.equal(stdout, arn, `${client} in the terminal did not get the chosen identity (stderr: ${stderr})`);
+    const expectedStderr = client === 'JS SDK v3' && bothTokens ? [JS_SDK_BOTH_TOKENS_WARNING, ''] : [''];
+    assert.ok(expectedStderr.includes(stderr), `${client} wrote to stderr: ${JSON.stringify(stderr)}`);
+  }
+}
+
+const ALL_CLIENTS: readonly Client[] = ['AWS CLI v1', 'AWS CLI v2', 'boto3', 'JS SDK v3'];
 // One simple command: shell integration prints its own escape sequences before each command, and
 // inside a redirected `{ ...; }` group they would land in the file.
 const variables = (out: string): string =>
@@ -63,6 +122,10 @@ function parseVars(text: string): Record<string, string> {
 
 async function setMode(mode: 'endpoint' | 'environment' | 'off'): Promise<void> {
   await vscode.workspace.getConfiguration('awsIdentity').update('terminal.credentials', mode, vscode.ConfigurationTarget.Global);
+}
+
+async function setLegacyToken(on: boolean): Promise<void> {
+  await vscode.workspace.getConfiguration('awsIdentity').update('terminal.legacyTokenVariable', on, vscode.ConfigurationTarget.Global);
 }
 
 async function terminalState(): Promise<TerminalState> {
@@ -79,6 +142,11 @@ describe('terminals in the real VS Code', function () {
     credentialsFile = process.env.AWS_SHARED_CREDENTIALS_FILE ?? '';
     assert.ok(credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE is not set by the runner');
     originalCredentials = fs.readFileSync(credentialsFile, 'utf8');
+    // Debian's AWS CLI v2 (2.9) predates AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (measured in
+    // test/conformance/endpointRestart.test.ts): these tests drive it, so they opt into the token
+    // variable too. Persistent sessions off: environment mode then shares keys without asking.
+    await setLegacyToken(true);
+    await vscode.workspace.getConfiguration('terminal.integrated').update('enablePersistentSessions', false, vscode.ConfigurationTarget.Global);
     await api();
   });
   afterEach(() => {
@@ -87,12 +155,14 @@ describe('terminals in the real VS Code', function () {
   after(async () => {
     fs.writeFileSync(credentialsFile, originalCredentials);
     await setMode('endpoint');
+    await vscode.workspace.getConfiguration('awsIdentity').update('terminal.legacyTokenVariable', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('terminal.integrated').update('enablePersistentSessions', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('with [default] credentials present, endpoint mode falls back to environment variables and says why', async () => {
     const a = await api();
     await setMode('endpoint');
-    await a.useProfile('dev');
+    await userSwitch('dev');
     await waitFor(async () => (await terminalState()).mode === 'environment', 'the environment-mode fallback');
     const state = await terminalState();
     assert.equal(state.configuredMode, 'endpoint');
@@ -106,8 +176,7 @@ describe('terminals in the real VS Code', function () {
   it('endpoint mode: "AWS: <identity>" and "+" terminals get the endpoint, and the CLI gets the chosen identity from it', async () => {
     // Keep [default] but without keys: it no longer hides the endpoint.
     fs.writeFileSync(credentialsFile, originalCredentials.replace(/\[default\][^[]*/, ''));
-    const a = await api();
-    const identity = await a.useProfile('ops-admin');
+    const identity = await userSwitch('ops-admin');
     await waitFor(async () => (await terminalState()).mode === 'endpoint', 'endpoint mode once [default] has no keys', 10_000);
     const own = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
     const plus = vscode.window.createTerminal({ name: 'plain' });
@@ -124,43 +193,45 @@ describe('terminals in the real VS Code', function () {
 
   it('endpoint mode: AWS CLI v1 and v2, boto3 and the JS SDK in a real terminal each print the chosen identity', async () => {
     fs.writeFileSync(credentialsFile, originalCredentials.replace(/\[default\][^[]*/, ''));
-    const identity = await (await api()).useProfile('audit-readonly');
+    const identity = await userSwitch('audit-readonly');
     await waitFor(async () => (await terminalState()).mode === 'endpoint', 'endpoint mode once [default] has no keys', 10_000);
-    const cliV1 = process.env.AIS_TEST_AWS_CLI_V1;
-    const python = process.env.AIS_TEST_PYTHON_BOTO3;
-    const sdk = path.join(process.env.AIS_TEST_REPO_ROOT ?? '', 'node_modules', '@aws-sdk', 'client-sts');
-    assert.ok(cliV1 && python && fs.existsSync(sdk), 'the runner must pass AIS_TEST_AWS_CLI_V1, AIS_TEST_PYTHON_BOTO3 and AIS_TEST_REPO_ROOT');
-    const terminal = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
-    opened.push(terminal);
-    // Fixed test programs (paths the runner resolved), never user data. Each uses only what the
-    // terminal's environment gives it: the endpoint URL and token, the region, AWS_ENDPOINT_URL_STS.
-    const jsSdk = `const { STSClient, GetCallerIdentityCommand } = require(${JSON.stringify(sdk)}); new STSClient({}).send(new GetCallerIdentityCommand({})).then((r) => console.log(r.Arn), (e) => { console.log(String(e)); process.exit(1); });`;
-    const clients: Record<string, (out: string) => string> = {
-      'AWS CLI v1': (out) => `'${cliV1}' sts get-caller-identity --query Arn --output text > '${out}' 2>&1`,
-      'AWS CLI v2': callerArn,
-      boto3: (out) => `'${python}' -c "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])" > '${out}' 2>&1`,
-      'JS SDK v3': (out) => `'${process.execPath}' -e '${jsSdk}' > '${out}' 2>&1`,
-    };
-    for (const [client, script] of Object.entries(clients)) {
-      assert.equal(await runIn(terminal, script, `${client} get-caller-identity`), identity.arn, `${client} in the terminal did not get the chosen identity`);
+    // The legacy setting (on in this suite): the token file AND the token variable. Every client
+    // gets the identity; the JS SDK says on stderr that it uses the file.
+    const legacy = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
+    opened.push(legacy);
+    await assertClientsGet(legacy, identity.arn, ALL_CLIENTS, true);
+    // The default: the token file only. The clients that read it, with nothing on stderr; Debian's
+    // AWS CLI v2 2.9 reads only the variable, so it is left out (that is what the setting is for).
+    await setLegacyToken(false);
+    try {
+      // "New Terminal as Active Identity" re-applies the settings before the terminal starts.
+      const fileOnly = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
+      opened.push(fileOnly);
+      assert.equal(parseVars(await runIn(fileOnly, variables, 'print the variables')).TOKENLEN, '0', 'no token in the environment by default');
+      await assertClientsGet(fileOnly, identity.arn, ['AWS CLI v1', 'boto3', 'JS SDK v3'], false);
+    } finally {
+      await setLegacyToken(true);
     }
   });
 
   it('switching identity: new terminals get the new one; an older terminal keeps its own token', async () => {
-    const a = await api();
-    const before = await a.useProfile('ops-admin');
+    const before = await userSwitch('ops-admin');
     const older = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
     opened.push(older);
     assert.equal(await runIn(older, callerArn, 'aws sts get-caller-identity (before the switch)'), before.arn);
-    const after = await a.useProfile('dev');
+    const after = await userSwitch('dev');
     const t = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
     opened.push(t);
     assert.equal(await runIn(t, callerArn, 'aws sts get-caller-identity'), after.arn);
-    assert.equal((await terminalState()).activeGrants, 2, 'the older terminal still holds its grant');
+    // One token per terminal: the older terminal's (ops-admin), the new terminal's (dev), and the
+    // collection's pending one, rotated in right after the new terminal started (dev), which the
+    // next terminal will get. The pending ops-admin token the switch replaced held no terminal, so
+    // it was revoked at once.
+    await waitFor(async () => (await terminalState()).activeGrants === 3, 'three live tokens: two terminals and the pending one', 10_000);
     // Its grant holds a lease on the previous session (IdentitySession.retain), which keeps renewing.
     assert.equal(await runIn(older, callerArn, 'aws sts get-caller-identity (after the switch)'), before.arn);
     older.dispose();
-    await waitFor(async () => (await terminalState()).activeGrants === 1, 'the older grant to go with its terminal');
+    await waitFor(async () => (await terminalState()).activeGrants === 2, 'the older grant to go with its terminal');
   });
 
   it('environment mode exports keys; off removes everything the extension set', async () => {
@@ -172,7 +243,7 @@ describe('terminals in the real VS Code', function () {
     assert.equal(vars.URI, 'unset');
     assert.ok(vars.KEY && vars.KEY !== 'unset' && vars.KEY !== 'AKIAI44QH8DHBEXAMPLE', `the profile's own long-lived key must not be exported (got ${vars.KEY})`);
     assert.ok(Number(vars.SESSIONLEN) > 0, 'temporary keys only: a session token comes with them');
-    assert.equal(await runIn(env, callerArn, 'aws sts get-caller-identity'), (await api()).getActiveIdentity()!.arn);
+    await assertClientsGet(env, (await api()).getActiveIdentity()!.arn, ALL_CLIENTS, false);
     await setMode('off');
     await waitFor(async () => (await terminalState()).variables.length === 0, 'off clears the variables');
     const off = vscode.window.createTerminal({ name: 'off-mode' });

@@ -16,10 +16,9 @@ import * as path from 'node:path';
 import { terminalVariables } from '../../src/terminal/terminalRules';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-const SCRIPT = path.join(
-  REPO,
-  '.vscode-test/code-server/node_modules/code-server/lib/vscode/out/vs/workbench/contrib/terminal/common/scripts/shellIntegration-bash.sh',
-);
+// The test tools' cache: $AWS_IDENTITY_TEST_CACHE or <repo>/.vscode-test (the installer's rule).
+const CACHE = process.env.AWS_IDENTITY_TEST_CACHE ?? path.join(REPO, '.vscode-test');
+const SCRIPT = path.join(CACHE, 'code-server/node_modules/code-server/lib/vscode/out/vs/workbench/contrib/terminal/common/scripts/shellIntegration-bash.sh');
 
 function runInteractiveBash(home: string, env: Record<string, string>, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -49,7 +48,7 @@ describe('VS Code bash shell integration re-applies the collection after ~/.bash
   after(() => home && fs.rmSync(home, { recursive: true, force: true }));
 
   it('endpoint mode: rc-exported keys are blanked and the region restored; AWS_PROFILE from the rc file stays', async () => {
-    const vars = terminalVariables('endpoint', { region: 'eu-west-1', grant: { url: 'http://127.0.0.1:4711/aws-identity/credentials', token: 'cd'.repeat(32) } });
+    const vars = terminalVariables('endpoint', { region: 'eu-west-1', grant: { url: 'http://127.0.0.1:4711/aws-identity/credentials', tokenFile: '/run/user/1000/aws-identity-switcher/w-0123/t-abcd' } });
     const processEnv = Object.fromEntries(vars);
     const replace = [...vars].map(([k, v]) => `${k}=${v.replaceAll(':', '\\x3a')}`).join(':');
     const out = await runInteractiveBash(home, { ...processEnv, VSCODE_ENV_REPLACE: replace }, 'env | grep "^AWS_" | sort');
@@ -61,7 +60,8 @@ describe('VS Code bash shell integration re-applies the collection after ~/.bash
         .map((m) => [m[1], m[2]]),
     );
     assert.equal(seen.AWS_CONTAINER_CREDENTIALS_FULL_URI, 'http://127.0.0.1:4711/aws-identity/credentials');
-    assert.equal(seen.AWS_CONTAINER_AUTHORIZATION_TOKEN, 'cd'.repeat(32));
+    assert.equal(seen.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, '/run/user/1000/aws-identity-switcher/w-0123/t-abcd');
+    assert.equal(seen.AWS_CONTAINER_AUTHORIZATION_TOKEN, '', 'no token in the environment');
     assert.equal(seen.AWS_ACCESS_KEY_ID, '', 'the rc file exported a key; shell integration blanked it again');
     assert.equal(seen.AWS_SECRET_ACCESS_KEY, '');
     assert.equal(seen.AWS_REGION, 'eu-west-1');

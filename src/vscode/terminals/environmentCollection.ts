@@ -1,31 +1,24 @@
 /**
  * Puts the active identity into the integrated terminals through VS Code's environment variable
- * collection, following the rules in terminalRules.ts:
- *  - endpoint mode: the loopback endpoint's URL and a per-identity token (terminals fetch and
- *    refresh credentials themselves); after a switch, an identity's grant lives on while any open
- *    terminal holds it; clearing the identity or choosing `off` revokes every grant;
- *  - environment mode: the temporary keys, replaced on every renewal;
+ * collection, following the rules in src/terminal (terminalRules.ts, shadows.ts, persistence.ts):
+ *  - endpoint mode: the loopback endpoint's URL and the NAME of a private token file
+ *    (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE); each terminal gets its own token (tokenRotation.ts).
+ *    Clearing the identity or choosing `off` revokes every grant;
+ *  - environment mode: the temporary keys, replaced on every renewal, but only where VS Code does
+ *    not save them unless the user allowed it (persistence.ts terminalPlan; keyConsent.ts asks);
  *  - off: nothing (exactly the variables set before are removed).
- * The collection is not persistent, so no token or key outlives the window, and every mutator is
+ * The collection is not persistent, so nothing in it outlives the window, and every mutator is
  * applied both at process creation and again by VS Code's shell integration script after the
  * user's rc files have run, so an `export AWS_ACCESS_KEY_ID=...` in ~/.bashrc cannot override it.
  */
 import * as vscode from 'vscode';
 import type { AwsCredentials, Identity, Logger, ProfileKind } from '../../shared/types';
-import { CredentialEndpoint, CredentialSource, EndpointGrant } from '../../terminal/credentialEndpoint';
-import {
-  ExportInput,
-  GrantLedger,
-  ManagedVariable,
-  Shadow,
-  TerminalCredentialsMode,
-  collectionDescription,
-  effectiveMode,
-  endpointShadows,
-  identityKey,
-  profileOverride,
-  terminalVariables,
-} from '../../terminal/terminalRules';
+import type { CredentialEndpoint } from '../../terminal/credentialEndpoint';
+import { KeyConsent, TerminalPlan, terminalPlan } from '../../terminal/persistence';
+import { Shadow, TerminalEnvSetting, effectiveMode, endpointShadows, profileOverride, terminalEnvironment } from '../../terminal/shadows';
+import { ExportInput, ManagedVariable, TerminalCredentialsMode, collectionDescription, terminalVariables } from '../../terminal/terminalRules';
+import { ConsentPrompt } from './keyConsent';
+import { TerminalTokens } from './tokenRotation';
 
 /** Same shape as vscode.Disposable and the core's Disposable. */
 export interface DisposableLike {
@@ -54,8 +47,21 @@ export interface TerminalEnvironmentOptions {
   readonly logger: Logger;
   /** The `awsIdentity.terminal.credentials` setting. */
   readonly mode: () => TerminalCredentialsMode;
-  /** Starts the credential endpoint the first time endpoint mode needs it. */
-  readonly startEndpoint?: () => Promise<CredentialEndpoint>;
+  /** Starts the credential endpoint the first time endpoint mode needs it (on `preferredPort` if free). */
+  readonly startEndpoint?: (preferredPort: number | undefined) => Promise<CredentialEndpoint>;
+  /** Where the private runtime folder lives (default: runtimeFolder.ts defaultRuntimeRoot). */
+  readonly runtimeRoot?: string;
+  /** The `terminal.integrated.env.<platform>` setting and its name. */
+  readonly configuredEnv?: () => { readonly name: string; readonly value: TerminalEnvSetting | undefined };
+  /** Whether VS Code saves terminal environments to disk (persistent sessions); default true. */
+  readonly persistentSessions?: () => boolean;
+  /** Endpoint mode: also put the token in AWS_CONTAINER_AUTHORIZATION_TOKEN (old clients). */
+  readonly legacyToken?: () => boolean;
+  /** The user's answer to "keys where VS Code saves them?", and how to ask it (once per workspace). */
+  readonly consent?: {
+    get(): KeyConsent;
+    ask(notice: string): Promise<KeyConsent>;
+  };
   /** Profiles (name and kind) to tell whether a [default] or inherited profile hides the endpoint. */
   readonly profiles?: () => Promise<ReadonlyArray<{ readonly name: string; readonly kind: ProfileKind }> | undefined>;
   /** The environment "+" terminals inherit (default: this process's). */
@@ -73,62 +79,28 @@ export interface TerminalEnvironmentState {
   /** Why the configured mode was not used, and what stays uncovered (one sentence each). */
   readonly notices: readonly string[];
   readonly shadows: readonly Shadow[];
-  /** Endpoint grants alive (current or held by open terminals). */
+  /** Endpoint grants alive (pending or held by open terminals). */
   readonly activeGrants: number;
+  /** Who gets what (src/terminal/persistence.ts terminalPlan); undefined with no identity. */
+  readonly plan?: TerminalPlan;
+  /** The endpoint's port, when it runs (not secret). */
+  readonly endpointPort?: number;
+  /** Terminals given back their token after a window reload. */
+  readonly restoredTerminals?: number;
 }
 
 const MUTATOR_OPTIONS: vscode.EnvironmentVariableMutatorOptions = { applyAtProcessCreation: true, applyAtShellIntegration: true };
 
-/** The endpoint's view of one identity: always the newest session for that principal. */
-class GrantedIdentity implements CredentialSource {
-  private session: TerminalSession;
-  private lease: DisposableLike | undefined;
-
-  constructor(session: TerminalSession) {
-    this.session = session;
-    this.lease = session.retain?.();
-  }
-
-  get label(): string {
-    return `${this.session.identity.name} (${this.session.identity.account})`;
-  }
-
-  use(session: TerminalSession): void {
-    if (session === this.session) return;
-    const old = this.lease;
-    this.session = session;
-    this.lease = session.retain?.();
-    old?.dispose();
-  }
-
-  getCredentials(): Promise<AwsCredentials> {
-    if (this.session.isDisposed) {
-      return Promise.reject(new Error('this identity is no longer active in VS Code, so its credentials are no longer renewed. Open a new terminal to use the current identity'));
-    }
-    return this.session.getExportableCredentials();
-  }
-
-  release(): void {
-    this.lease?.dispose();
-    this.lease = undefined;
-  }
-}
-
-interface LedgerGrant {
-  readonly grant: EndpointGrant;
-  readonly source: GrantedIdentity;
-  revoke(): void;
-}
-
 export class TerminalEnvironment implements vscode.Disposable {
   private readonly collection: vscode.EnvironmentVariableCollection;
   private readonly logger: Logger;
-  private readonly ledger = new GrantLedger<vscode.Terminal, LedgerGrant>();
+  private readonly tokens: TerminalTokens;
+  private readonly consent: ConsentPrompt;
+  /** Environment mode when only our own terminals may get the keys: their variables (secret; never published). */
+  private ownVariables: Map<ManagedVariable, string> | undefined;
   private readonly applied = new Map<ManagedVariable, string>();
   private readonly changed = new vscode.EventEmitter<TerminalEnvironmentState>();
-  private readonly subscriptions: vscode.Disposable[] = [];
   private sessionSubscription: DisposableLike | undefined;
-  private endpoint: Promise<CredentialEndpoint> | undefined;
   private session: TerminalSession | undefined;
   private seq = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -145,13 +117,30 @@ export class TerminalEnvironment implements vscode.Disposable {
     // No token or key may outlive the window, nor be restored into a terminal before we run.
     this.collection.persistent = false;
     this.current = { configuredMode: options.mode(), mode: 'off', variables: [], notices: [], shadows: [], activeGrants: 0 };
-    this.subscriptions.push(
-      vscode.window.onDidOpenTerminal((t) => this.ledger.opened(t)),
-      vscode.window.onDidCloseTerminal((t) => {
-        this.ledger.closed(t);
-        this.publish({}); // the grant count changed
-      }),
-    );
+    this.consent = new ConsentPrompt(options.consent, options.logger);
+    this.tokens = new TerminalTokens({
+      logger: options.logger,
+      ...(options.startEndpoint ? { startEndpoint: options.startEndpoint } : {}),
+      ...(options.runtimeRoot ? { runtimeRoot: options.runtimeRoot } : {}),
+      ...(options.legacyToken ? { legacyToken: options.legacyToken } : {}),
+      endpointSession: () => (this.current.mode === 'endpoint' ? this.session : undefined),
+      enqueue: (task, failure) => {
+        this.queue = this.queue.then(task).catch((e: unknown) => this.logger.error(failure, e));
+      },
+      rotated: (variables) => {
+        this.setVariables(variables);
+        this.publish({});
+      },
+      changed: () => this.publish({}), // the grant count changed
+    });
+  }
+
+  /**
+   * The variables this extension's own terminal gets in `TerminalOptions.env` (environment mode
+   * while keys may not go into the shared collection). Secret: never log or publish it.
+   */
+  ownTerminalVariables(): Readonly<Record<string, string>> | undefined {
+    return this.ownVariables ? Object.fromEntries(this.ownVariables) : undefined;
   }
 
   get state(): TerminalEnvironmentState {
@@ -188,38 +177,42 @@ export class TerminalEnvironment implements vscode.Disposable {
     if (!session || configured === 'off') {
       // Clearing the identity or turning the feature off stops every terminal's access, not just
       // new ones: that is what the user asked for. (A switch, below, keeps older terminals working.)
-      this.ledger.revokeAll();
+      this.tokens.revokeAll();
+      this.ownVariables = undefined;
       this.setVariables(new Map());
       this.collection.description = undefined;
-      this.publish({ configuredMode: configured, mode: 'off', identity: undefined, notices: [], shadows: [] });
+      this.publish({ configuredMode: configured, mode: 'off', identity: undefined, notices: [], shadows: [], plan: undefined });
       return;
     }
     const identity = session.identity;
-    const inherited = (this.options.inherited ?? (() => process.env))();
+    const processEnv = (this.options.inherited ?? (() => process.env))();
+    const configuredEnv = this.options.configuredEnv?.();
+    // What a "+" terminal starts with before our collection: VS Code's environment and the setting.
+    const inherited = terminalEnvironment(processEnv, configuredEnv?.value).env;
     const notices: string[] = [];
     let shadows: Shadow[] = [];
     if (configured === 'endpoint') {
       const profiles = await this.readProfiles();
       if (ticket !== this.seq || this.disposed) return;
-      shadows = endpointShadows({ inherited, profiles });
+      shadows = endpointShadows({
+        inherited: processEnv,
+        profiles,
+        ...(configuredEnv?.value ? { configured: configuredEnv.value, configuredName: configuredEnv.name } : {}),
+      });
     }
     const decision = effectiveMode(configured, shadows);
     if (decision.reason) notices.push(decision.reason);
     let mode = decision.mode;
     let input: ExportInput | undefined;
 
+    let endpointVars: Map<ManagedVariable, string> | undefined;
+    let port: number | undefined;
     if (mode === 'endpoint') {
       try {
-        const endpoint = await this.startEndpoint();
-        if (ticket !== this.seq || this.disposed) return;
-        const key = identityKey(identity);
-        const entry = this.ledger.use(key, () => {
-          const source = new GrantedIdentity(session);
-          const grant = endpoint.grant(source);
-          return { grant, source, revoke: () => (grant.revoke(), source.release()) };
-        });
-        entry.source.use(session);
-        input = { region: identity.region, grant: entry.grant };
+        const pending = await this.tokens.pending(session, () => ticket !== this.seq || this.disposed);
+        if (!pending) return;
+        endpointVars = pending.variables;
+        port = pending.port;
       } catch (e) {
         this.logger.error('The terminal credential endpoint could not start; exporting environment variables instead', e);
         notices.push(`The credential endpoint could not start (${e instanceof Error ? e.message : String(e)}); terminals get environment variables instead. Reload the window to try again.`);
@@ -227,7 +220,8 @@ export class TerminalEnvironment implements vscode.Disposable {
       }
     }
     if (mode === 'environment') {
-      this.ledger.clearCurrent();
+      this.tokens.clearCurrent();
+      this.ownVariables = undefined;
       try {
         const credentials = await session.getExportableCredentials();
         if (ticket !== this.seq || this.disposed) return;
@@ -238,6 +232,7 @@ export class TerminalEnvironment implements vscode.Disposable {
         if (ticket !== this.seq || this.disposed) return;
         // Never leave the previous identity's keys in place for terminals opened from now on.
         this.setVariables(new Map());
+        this.ownVariables = undefined;
         this.collection.description = undefined;
         const message = e instanceof Error ? e.message : String(e);
         this.logger.error(`Could not get credentials of ${identity.name} for terminals; new terminals get none`, e);
@@ -251,9 +246,22 @@ export class TerminalEnvironment implements vscode.Disposable {
         return;
       }
     }
-    this.setVariables(terminalVariables(mode, input));
-    this.collection.description = collectionDescription(identity, mode, shadows);
-    this.publish({ configuredMode: configured, mode, identity, notices, shadows });
+    const consent = this.consent.get();
+    const plan = terminalPlan({ mode, automatic: configured !== mode, persistentSessions: this.options.persistentSessions?.() ?? true, consent });
+    if (plan.notice) notices.push(plan.notice);
+    const vars = endpointVars ?? terminalVariables(mode, input);
+    if (mode === 'environment' && !plan.sharedVariables) {
+      // Keys only where VS Code does not save them: our own (transient) terminals.
+      this.ownVariables = vars;
+      this.setVariables(new Map());
+      this.collection.description = `AWS credentials for ${identity.name} only in terminals opened by AWS Identity (not saved by VS Code)`;
+      if (plan.askConsent) this.consent.ask(plan.notice ?? '', () => void this.refresh());
+    } else {
+      this.ownVariables = undefined;
+      this.setVariables(vars);
+      this.collection.description = collectionDescription(identity, mode, shadows);
+    }
+    this.publish({ configuredMode: configured, mode, identity, notices, shadows, plan, ...(port !== undefined ? { endpointPort: port } : {}) });
   }
 
   private async readProfiles(): Promise<ReadonlyArray<{ name: string; kind: ProfileKind }> | undefined> {
@@ -264,16 +272,6 @@ export class TerminalEnvironment implements vscode.Disposable {
       this.logger.warn(`Could not read the profiles to check for a [default] profile: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
-  }
-
-  private startEndpoint(): Promise<CredentialEndpoint> {
-    if (!this.endpoint) {
-      const start = this.options.startEndpoint ?? (() => CredentialEndpoint.start({ logger: this.logger }));
-      this.endpoint = start();
-      // A failed start is retried on the next update, not cached forever.
-      this.endpoint.catch(() => (this.endpoint = undefined));
-    }
-    return this.endpoint;
   }
 
   /** Replaces exactly the variables that differ and deletes the ones no longer wanted. */
@@ -292,7 +290,7 @@ export class TerminalEnvironment implements vscode.Disposable {
   }
 
   private publish(patch: Partial<TerminalEnvironmentState>): void {
-    this.current = { ...this.current, ...patch, variables: [...this.applied.keys()], activeGrants: this.ledger.size };
+    this.current = { ...this.current, ...patch, variables: [...this.applied.keys()], activeGrants: this.tokens.size, restoredTerminals: this.tokens.restored };
     const notices = this.current.notices.join('\n');
     if (notices && notices !== this.lastNotices) {
       for (const n of this.current.notices) this.logger.warn(n);
@@ -305,15 +303,12 @@ export class TerminalEnvironment implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.sessionSubscription?.dispose();
-    for (const s of this.subscriptions) s.dispose();
     // Clear exactly what we set; the collection is ours alone but other code may share this instance.
     for (const name of this.applied.keys()) this.collection.delete(name);
     this.applied.clear();
     this.collection.description = undefined;
-    this.ledger.dispose();
-    const endpoint = this.endpoint;
-    this.endpoint = undefined;
-    void endpoint?.then((e) => e.dispose()).catch(() => undefined);
+    this.ownVariables = undefined;
+    this.tokens.dispose();
     this.changed.dispose();
   }
 }

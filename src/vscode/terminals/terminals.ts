@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import type { Identity, Logger, ProfileKind } from '../../shared/types';
 import type { CredentialEndpoint } from '../../terminal/credentialEndpoint';
 import { DisposableLike, TerminalEnvironment, TerminalSession } from './environmentCollection';
+import { ConsentMemory, SessionMemory, keyConsentModal } from './keyConsent';
+import type { TerminalEnvSetting } from '../../terminal/shadows';
 import { OWN_TERMINAL_DELETIONS, TerminalCredentialsMode, printable, terminalName } from '../../terminal/terminalRules';
 
 /** The terminal profile contributed in package.json (`contributes.terminal.profiles`). */
@@ -26,6 +28,14 @@ export interface TerminalIdentities {
 export interface TerminalSettings {
   terminalMode(): TerminalCredentialsMode;
   onDidChange(section: string, listener: () => void): DisposableLike;
+  /** `awsIdentity.terminal.legacyTokenVariable`. */
+  legacyTokenVariable?(): boolean;
+  /** `terminal.integrated.env.<platform>` and its full name. */
+  terminalEnvSetting?(): { readonly name: string; readonly value: TerminalEnvSetting | undefined };
+  /** Whether VS Code saves terminal environments (`terminal.integrated.enablePersistentSessions`). */
+  persistentTerminalSessions?(): boolean;
+  /** Fires when one of VS Code's terminal settings read above changes. */
+  onDidChangeTerminalSettings?(listener: () => void): DisposableLike;
 }
 
 /** What Terminals needs from the profile store (src/vscode/profileStore.ts fits). */
@@ -37,8 +47,14 @@ export interface TerminalProfileSource {
 export interface TerminalsOptions {
   /** Lets the [default]-profile check run; without it only inherited variables are checked. */
   readonly profiles?: TerminalProfileSource;
-  readonly startEndpoint?: () => Promise<CredentialEndpoint>;
+  readonly startEndpoint?: (preferredPort: number | undefined) => Promise<CredentialEndpoint>;
   readonly inherited?: () => Readonly<Record<string, string | undefined>>;
+  /**
+   * Keeps the answer about keys in saved terminals per workspace (pass `context.workspaceState`).
+   * Without it the answer lasts until the window reloads.
+   */
+  readonly consentMemory?: ConsentMemory;
+  readonly runtimeRoot?: string;
 }
 
 export class Terminals implements vscode.Disposable {
@@ -53,6 +69,7 @@ export class Terminals implements vscode.Disposable {
     options: TerminalsOptions = {},
   ) {
     const profiles = options.profiles;
+    const memory = options.consentMemory ?? new SessionMemory();
     this.environment = new TerminalEnvironment({
       collection,
       logger: log,
@@ -60,10 +77,15 @@ export class Terminals implements vscode.Disposable {
       ...(profiles ? { profiles: async () => (await profiles.model()).profiles } : {}),
       ...(options.startEndpoint ? { startEndpoint: options.startEndpoint } : {}),
       ...(options.inherited ? { inherited: options.inherited } : {}),
+      ...(options.runtimeRoot ? { runtimeRoot: options.runtimeRoot } : {}),
+      ...(settings.terminalEnvSetting ? { configuredEnv: () => settings.terminalEnvSetting!() } : {}),
+      ...(settings.persistentTerminalSessions ? { persistentSessions: () => settings.persistentTerminalSessions!() } : {}),
+      ...(settings.legacyTokenVariable ? { legacyToken: () => settings.legacyTokenVariable!() } : {}),
+      consent: keyConsentModal(memory),
     });
     this.subscriptions.push(
       identities.onDidChangeIdentity(() => void this.environment.update(identities.session)),
-      settings.onDidChange('terminal.credentials', () => void this.environment.refresh()),
+      settings.onDidChange('terminal', () => void this.environment.refresh()),
       // Not contributed: lets the integration tests read what terminals get (never a secret).
       vscode.commands.registerCommand('awsIdentity.internal.terminalState', () => this.environment.state),
       vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, {
@@ -71,6 +93,7 @@ export class Terminals implements vscode.Disposable {
       }),
     );
     if (profiles) this.subscriptions.push(profiles.onDidChange(() => void this.environment.refresh()));
+    if (settings.onDidChangeTerminalSettings) this.subscriptions.push(settings.onDidChangeTerminalSettings(() => void this.environment.refresh()));
     // An identity restored before we were constructed.
     if (identities.session) void this.environment.update(identities.session);
   }
@@ -95,10 +118,14 @@ export class Terminals implements vscode.Disposable {
   private terminalOptions(identity: Identity | undefined): vscode.TerminalOptions {
     const state = this.environment.state;
     const how = state.mode === 'endpoint' ? 'refreshing credentials from VS Code' : state.mode === 'environment' ? 'credentials in environment variables' : 'no credentials';
+    // Environment mode while keys may not go where VS Code saves them: this terminal gets them
+    // directly, and (like every terminal of ours holding keys) is never saved nor revived.
+    const keys = this.environment.ownTerminalVariables();
     return {
       name: identity ? terminalName(identity) : 'AWS: no identity',
       iconPath: new vscode.ThemeIcon('cloud'),
-      env: { ...OWN_TERMINAL_DELETIONS },
+      env: { ...OWN_TERMINAL_DELETIONS, ...(keys ?? {}) },
+      ...(state.plan?.ownTerminalTransient ? { isTransient: true } : {}),
       // Written to the terminal's screen, never to the shell.
       message: identity
         ? `AWS identity: ${printable(identity.arn)} (${printable(identity.region)}), ${how}.`
