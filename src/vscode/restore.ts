@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { planNeedsMfa } from '../credentials/resolvePlan';
-import { COMMAND_IDS } from './commands/commandIds';
+import { switchToProfile } from './commands/useProfile';
 import type { CommandContext } from './commands/context';
 
 /**
@@ -25,7 +25,7 @@ export async function restoreLastProfile(ctx: CommandContext): Promise<void> {
   const plan = (await ctx.profiles.snapshot()).plan(name);
   if (!('problem' in plan) && planNeedsMfa(plan)) {
     const choice = await vscode.window.showInformationMessage(`AWS profile "${name}" was active here last time; it needs an MFA code to sign in again.`, 'Sign In');
-    if (choice === 'Sign In') await vscode.commands.executeCommand(COMMAND_IDS.useProfile, name);
+    if (choice === 'Sign In') await switchToProfile(ctx, name);
     return;
   }
   try {

@@ -8,11 +8,26 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Identity } from '../../src/api';
+import { askUser } from '../support/uiRequests';
 
 export const AUTH_PROVIDER = 'awsIdentity';
-/** Makes a profile active as a click in the Profiles view does (remembered; no consent involved). */
+/**
+ * Runs the switch command with a profile name, as a link or another extension would, and answers
+ * its confirmation as the user: a name that does not come from the user's own click in the view
+ * switches only after they say so (src/vscode/commands/context.ts, confirmRequestedSwitch).
+ * Resolves with what the command returned (undefined when the switch failed).
+ */
+export async function requestSwitch(name: string, answer: 'Switch' | 'Cancel' = 'Switch'): Promise<Identity | undefined> {
+  // The confirmation is a picker whose first item is the switch: Enter takes it, Escape declines.
+  const answered = askUser({ action: 'type', text: '', press: answer === 'Switch' ? 'Enter' : 'Escape', whenVisible: '.quick-input-widget' });
+  const result = vscode.commands.executeCommand<Identity | undefined>('awsIdentity.useProfile', name);
+  await answered;
+  return result;
+}
+
+/** Makes a profile active through its command, confirmed as the user (remembered; no API consent involved). */
 export async function userSwitch(name: string): Promise<Identity> {
-  const identity = await vscode.commands.executeCommand<Identity | undefined>('awsIdentity.useProfile', name);
+  const identity = await requestSwitch(name);
   assert.ok(identity, `Switching to profile "${name}" with the awsIdentity.useProfile command failed; its error notification and the "AWS Identity" log say why.`);
   return identity;
 }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { waitFor } from '../support/moto';
 import type { AwsIdentityApi, Identity } from '../../src/api';
-import { userSwitch } from './access';
+import { requestSwitch, userSwitch } from './access';
 import { askUser } from '../support/uiRequests';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
@@ -89,7 +89,7 @@ describe('profiles, status bar and switching in the real VS Code', function () {
         }
       });
     });
-    await vscode.commands.executeCommand('awsIdentity.useProfile', 'dev');
+    await requestSwitch('dev');
     const identity = await changed;
     assert.ok(identity);
     assert.match(identity.arn, /^arn:aws:(iam|sts)::123456789012:/);
@@ -114,9 +114,24 @@ describe('profiles, status bar and switching in the real VS Code', function () {
     assert.match(i.status.tooltip, /Expires: /);
   });
 
+  it('a switch asked by anything but the user\'s click waits for the user: a name asks first, a node-shaped object is not taken', async () => {
+    const before = await userSwitch('ops-admin');
+    // A profile name, as another extension or a link would pass it: Cancel leaves the identity.
+    assert.equal(await requestSwitch('dev', 'Cancel'), undefined);
+    assert.equal(ext.getActiveIdentity()?.arn, before.arn, 'a declined request must not switch');
+    // An object shaped like the view's node, made elsewhere: ignored, so the command falls back to
+    // the profile picker, where the user decides (Escape here).
+    const forged = { type: 'profile', profile: { name: 'dev', kind: 'static', definedIn: [] } };
+    const escaped = askUser({ action: 'type', text: '', press: 'Escape', whenVisible: '.quick-input-widget' });
+    const result = vscode.commands.executeCommand('awsIdentity.useProfile', forged);
+    await escaped;
+    assert.equal(await result, undefined);
+    assert.equal(ext.getActiveIdentity()?.arn, before.arn, 'a forged node must not switch');
+  });
+
   it('a failed switch keeps the previous identity and shows the error state with the reason', async () => {
     const before = await userSwitch('ops-admin');
-    assert.equal(await vscode.commands.executeCommand('awsIdentity.useProfile', 'broken-source'), undefined, 'the switch to broken-source should fail');
+    assert.equal(await requestSwitch('broken-source'), undefined, 'the switch to broken-source should fail');
     assert.equal(ext.getActiveIdentity()?.arn, before.arn, 'the previous identity must stay active');
     const i = await inspect();
     assert.equal(i.status.severity, 'error');
@@ -125,7 +140,7 @@ describe('profiles, status bar and switching in the real VS Code', function () {
   });
 
   it('an unknown profile name is refused with the cause and the next step', async () => {
-    assert.equal(await vscode.commands.executeCommand('awsIdentity.useProfile', 'no-such-profile'), undefined);
+    assert.equal(await requestSwitch('no-such-profile'), undefined);
     const { tooltip } = (await inspect()).status;
     assert.match(tooltip, /no\\?-such\\?-profile/);
     assert.match(tooltip, /config/i);

@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AwsIdentityApi, Identity } from '../../src/api';
+import type { AwsIdentityApi } from '../../src/api';
+import { requestSwitch } from './access';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -86,7 +87,7 @@ describe('smoke: the extension in a real VS Code', () => {
     const api = (await ourExtension().activate()) as AwsIdentityApi;
     try {
       // The user's path (the Profiles view's command): the API's switch needs the user's consent.
-      const identity = await vscode.commands.executeCommand<Identity | undefined>('awsIdentity.useProfile', 'dev');
+      const identity = await requestSwitch('dev');
       assert.ok(identity, 'the switch to "dev" failed; its notification and the "AWS Identity" log say why');
       assert.match(identity.arn, /^arn:aws:(iam|sts)::\d{12}:/);
       assert.equal(api.getActiveIdentity()?.arn, identity.arn);

@@ -5,7 +5,7 @@ import type { Log } from '../log';
 import type { Settings } from '../settings';
 import type { Terminals } from '../terminals/terminals';
 import type { Identity, ProfileInfo } from '../../shared/types';
-import { isProfileNode } from '../views/profilesTree';
+import { isIssuedNode, isProfileNode } from '../views/profilesTree';
 import { UserCancelledError } from '../views/mfaPrompt';
 import { sanitizeRecentRoles, recordRoleUse, rankRecentRoles, type RecentRole } from '../../identity/recentRoles';
 
@@ -67,6 +67,32 @@ export async function assumeAndRemember(ctx: CommandContext, request: AssumeRole
 /** The profile a tree command was invoked on (VS Code passes the tree node). */
 export function profileArgument(arg: unknown): ProfileInfo | undefined {
   return isProfileNode(arg) ? arg.profile : undefined;
+}
+
+/**
+ * The same, for commands that switch the identity at once: only the view's own node is taken. VS
+ * Code passes the very node object a row was clicked on; another extension running the command
+ * can only make an object of the same shape, which is ignored (the command then asks the user).
+ */
+export function clickedProfile(arg: unknown): ProfileInfo | undefined {
+  return isIssuedNode(arg) ? profileArgument(arg) : undefined;
+}
+
+/**
+ * A profile name given to a switching command by something other than the user's own click (a
+ * command run by another extension, a link): the switch happens only when the user says so.
+ * Extensions that need the identity use the API, which asks for the user's consent per extension.
+ */
+export async function confirmRequestedSwitch(name: string): Promise<boolean> {
+  // A picker, not a modal dialog: it names the request in the title and leaves the identity as
+  // it is unless the user picks the switch (Escape, or clicking elsewhere, declines).
+  const yes = { label: `$(check) Switch to profile "${name}"`, detail: 'New terminals and tools in this window would use it.' };
+  const no = { label: '$(close) Keep the current identity' };
+  const choice = await vscode.window.showQuickPick([yes, no], {
+    title: `A command asked to switch the AWS identity to profile "${name}"`,
+    placeHolder: 'If you did not ask for this, keep the current identity.',
+  });
+  return choice === yes;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CommandFactory } from './';
-import { profileArgument, reportFailure, useAndRemember, type CommandContext } from './context';
+import { clickedProfile, confirmRequestedSwitch, reportFailure, useAndRemember, type CommandContext } from './context';
 import type { Identity } from '../../shared/types';
 import { pickProfile } from '../views/quickPicks';
 
@@ -9,9 +9,13 @@ export async function switchToProfile(ctx: CommandContext, name: string): Promis
 }
 
 async function profileNameFrom(ctx: CommandContext, arg: unknown, title: string): Promise<string | undefined> {
-  const fromTree = profileArgument(arg);
+  const fromTree = clickedProfile(arg);
   if (fromTree) return fromTree.name;
-  if (typeof arg === 'string' && arg) return arg;
+  if (typeof arg === 'string' && arg) {
+    if (await confirmRequestedSwitch(arg)) return arg;
+    ctx.log.info(`A command asked to switch to profile "${arg}"; the user declined.`);
+    return undefined;
+  }
   return reportFailure(ctx, 'Picking a profile', async () => (await pickProfile((await ctx.profiles.model()).profiles, title, ctx.manager.activeProfile)).name);
 }
 

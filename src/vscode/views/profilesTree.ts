@@ -15,6 +15,19 @@ export type ProfileNode =
   | { readonly type: 'moreProfiles'; readonly total: number; readonly hidden: number }
   | SsoNode;
 
+/**
+ * Every node this view has handed to VS Code. VS Code gives a command the very node object it was
+ * invoked on (context menu, inline action, the row's own command), while another extension can
+ * only make an object of the same shape: commands that switch the identity accept a node only if
+ * it is in here (see commands/context.ts, profileArgument).
+ */
+const issuedNodes = new WeakSet<object>();
+
+/** True for a node of this view (not merely one of the same shape). */
+export function isIssuedNode(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && issuedNodes.has(value);
+}
+
 export function isProfileNode(value: unknown): value is Extract<ProfileNode, { type: 'profile' }> {
   return typeof value === 'object' && value !== null && (value as ProfileNode).type === 'profile' && 'profile' in value;
 }
@@ -60,6 +73,12 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
   }
 
   async getChildren(element?: ProfileNode): Promise<ProfileNode[]> {
+    const nodes = await this.childrenOf(element);
+    for (const node of nodes) issuedNodes.add(node);
+    return nodes;
+  }
+
+  private async childrenOf(element?: ProfileNode): Promise<ProfileNode[]> {
     if (element) return isSsoNode(element) && this.sso ? this.sso.children(element) : [];
     const started = performance.now();
     const listing = await this.store.listing();
