@@ -133,6 +133,26 @@ export class RuntimeFolder {
     return { folder, adoption: undefined };
   }
 
+  /**
+   * Removes the tokens of every window folder whose extension host is gone, and the folders no
+   * running terminal knows. A host that crashed never disposed its folder: until this runs, its
+   * terminals could still read a live token and send it to whatever process takes the old port.
+   * Cheap (a few directory reads) and run once soon after activation; `open` does the same and
+   * then takes over a folder.
+   */
+  static sweep(options: Omit<RuntimeFolderOptions, 'ownerPid'> = {}): void {
+    const root = options.root ?? defaultRuntimeRoot();
+    const isAlive = options.isAlive ?? processAlive;
+    for (const name of safeReaddir(root)) {
+      if (!name.startsWith(WINDOW_PREFIX)) continue;
+      const dir = path.join(root, name);
+      const state = readState(dir);
+      if (state && isAlive(state.owner)) continue;
+      removeTokens(dir);
+      if (!(state?.terminals ?? []).some((t) => isAlive(t.shellPid))) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   /** A new token file name (not yet written). */
   newFileName(): string {
     return `${TOKEN_PREFIX}${randomBytes(12).toString('hex')}`;

@@ -110,6 +110,16 @@ export class TerminalTokens implements vscode.Disposable {
       vscode.window.onDidOpenTerminal((t) => this.terminalOpened(t)),
       vscode.window.onDidCloseTerminal((t) => this.terminalClosed(t)),
     );
+    // Tokens a crashed extension host left must go even if this window never needs the endpoint;
+    // soon after activation, not during it.
+    const sweep = setTimeout(() => {
+      try {
+        RuntimeFolder.sweep(this.options.runtimeRoot ? { root: this.options.runtimeRoot } : {});
+      } catch (e) {
+        this.options.logger.warn(`Could not clean the terminals' runtime folder: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }, 0);
+    this.subscriptions.push({ dispose: () => clearTimeout(sweep) });
   }
 
   /** Endpoint grants alive (pending or held by open terminals). */

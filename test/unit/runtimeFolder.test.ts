@@ -1,0 +1,51 @@
+/**
+ * The terminals' runtime folder after an extension host crashed: the crashed host never disposed
+ * its folder, so its token files would stay readable by its terminals (and sent to whatever
+ * process takes the old port) until something removes them. RuntimeFolder.sweep, run soon after
+ * activation, removes them whether or not this window ever needs the endpoint.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RuntimeFolder } from '../../src/terminal/runtimeFolder';
+
+const DEAD_HOST = 999_999_001;
+const LIVE_HOST = 999_999_002;
+const LIVE_SHELL = 999_999_003;
+const isAlive = (pid: number): boolean => pid === LIVE_HOST || pid === LIVE_SHELL;
+
+function windowFolder(root: string, name: string, owner: number, shells: number[]): string {
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir, { mode: 0o700 });
+  fs.writeFileSync(path.join(dir, 't-0123abcd'), 'a-live-token', { mode: 0o600 });
+  const terminals = shells.map((shellPid) => ({ shellPid, file: 't-0123abcd', identity: 'arn:aws:iam::123456789012:user/dev' }));
+  fs.writeFileSync(path.join(dir, 'state.json'), JSON.stringify({ owner, port: 40123, terminals }), { mode: 0o600 });
+  return dir;
+}
+
+describe('runtime folder: what a crashed extension host left', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ais-runtime-'));
+    fs.chmodSync(root, 0o700);
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('sweep removes a dead host\'s tokens, keeps its state while its terminals run, and leaves live windows alone', () => {
+    const crashedWithTerminals = windowFolder(root, 'w-crashed1', DEAD_HOST, [LIVE_SHELL]);
+    const crashedAlone = windowFolder(root, 'w-crashed2', DEAD_HOST, [DEAD_HOST]);
+    const otherWindow = windowFolder(root, 'w-running', LIVE_HOST, [LIVE_SHELL]);
+
+    RuntimeFolder.sweep({ root, isAlive });
+
+    assert.equal(fs.existsSync(path.join(crashedWithTerminals, 't-0123abcd')), false, 'a dead host\'s token file must go');
+    assert.equal(fs.existsSync(path.join(crashedWithTerminals, 'state.json')), true, 'its state stays, so a reload can still find the port');
+    assert.equal(fs.existsSync(crashedAlone), false, 'a folder no running terminal knows goes entirely');
+    assert.equal(fs.readFileSync(path.join(otherWindow, 't-0123abcd'), 'utf8'), 'a-live-token', 'another running window keeps its tokens');
+  });
+
+  it('sweep on a missing root does nothing and does not throw', () => {
+    assert.doesNotThrow(() => RuntimeFolder.sweep({ root: path.join(root, 'absent'), isAlive }));
+  });
+});
