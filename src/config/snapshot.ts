@@ -7,11 +7,12 @@
  * The files are read and indexed once (configFiles.ts, profileIndex.ts); each profile is walked
  * (chains.ts) when the listing or a plan first needs it.
  */
-import type { Logger, ProfileListing, ProfileModel } from '../shared/types';
+import type { Logger, ProfileListing, ProfileModel, SsoSessionConfig } from '../shared/types';
 import { type ConfigPaths, EMPTY_READING, MAX_SHARED_FILE_BYTES, readSharedFiles, type SharedFiles } from './configFiles';
 import type { ClientSettings, CredentialPlan } from './credentialPlan';
 import { indexProfiles, type ProfileIndex } from './profileIndex';
 import { type IndexedListing, listingOf, listProfiles } from './profiles';
+import { ssoSessionsOf } from './sso';
 
 export interface ConfigSnapshot {
   readonly paths: ConfigPaths;
@@ -29,6 +30,12 @@ export interface ConfigSnapshot {
    * does. Handed to every client of a switch so that no client reads the files again.
    */
   clientSettings(env: NodeJS.ProcessEnv): ClientSettings;
+  /**
+   * The IAM Identity Center sign-ins the config names, with their start URL, region and scopes
+   * (the sign-in nodes of the Profiles view): `[sso-session]` sections, then legacy start URLs.
+   * Made from the same reading when first asked for.
+   */
+  readonly ssoSessions: ReadonlyArray<SsoSessionConfig>;
 }
 
 /** Reads both files once. Never throws: unreadable files become file problems in the listing. */
@@ -47,7 +54,16 @@ export function snapshotOf(files: SharedFiles): ConfigSnapshot {
   const index = indexProfiles(files);
   const listing = listProfiles(index);
   const paths = { configFile: files.config.path, credentialsFile: files.credentials.path };
-  return { paths, listing, plan: (name) => planOf(name, listing, paths), clientSettings: (env) => clientSettingsOf(index, env) };
+  let ssoSessions: SsoSessionConfig[] | undefined;
+  return {
+    paths,
+    listing,
+    plan: (name) => planOf(name, listing, paths),
+    clientSettings: (env) => clientSettingsOf(index, env),
+    get ssoSessions() {
+      return (ssoSessions ??= ssoSessionsOf(index));
+    },
+  };
 }
 
 /** The plan from the same description the listing gives, so its problem is the listing's. */
@@ -132,7 +148,7 @@ function unreadable(paths: ConfigPaths, e: unknown): ConfigSnapshot {
   };
   const listing = listingOf(model);
   const nothing = indexProfiles({ config: { path: paths.configFile, reading: EMPTY_READING }, credentials: { path: paths.credentialsFile, reading: EMPTY_READING }, fileProblems: [] });
-  return { paths, listing, plan: (name) => planOf(name, listing, paths), clientSettings: (env) => clientSettingsOf(nothing, env) };
+  return { paths, listing, plan: (name) => planOf(name, listing, paths), clientSettings: (env) => clientSettingsOf(nothing, env), ssoSessions: [] };
 }
 
 // Thin wrappers for the tests and the bench, which read the files afresh each time.

@@ -7,6 +7,7 @@
  *
  * Pure: no `vscode`, no I/O.
  */
+import type { SsoSessionConfig } from '../shared/types';
 import type { IniValue } from './iniParser';
 import type { ProfileIndex } from './profileIndex';
 import { firstLineOf, type Problem, type ProviderResult, quote, type Settings, showValue, text } from './problems';
@@ -78,6 +79,49 @@ function registrationScopes(session: Settings | undefined): { registrationScopes
   const raw = session?.get('sso_registration_scopes');
   if (typeof raw !== 'string') return {};
   return { registrationScopes: raw.split(',').map((s) => s.trim()).filter((s) => s !== '') };
+}
+
+/**
+ * The IAM Identity Center sign-ins the config names: every `[sso-session]` (in file order), then
+ * every start URL that legacy profiles carry themselves (profiles of the same start URL share it,
+ * as they share one token in the AWS CLI's cache; its region is the first such profile's).
+ * Empty values count as missing.
+ */
+export function ssoSessionsOf(index: ProfileIndex): SsoSessionConfig[] {
+  const value = (s: Settings, key: string): string | undefined => text(s, key) || undefined;
+  const bySession = new Map<string, string[]>();
+  const legacy = new Map<string, { region?: string; fromProfile: string; profiles: string[] }>();
+  for (const [name, entry] of index.profiles) {
+    const s = entry.settings;
+    const session = text(s, 'sso_session');
+    if (session !== undefined) {
+      bySession.set(session, [...(bySession.get(session) ?? []), name]);
+      continue;
+    }
+    const startUrl = value(s, 'sso_start_url');
+    if (startUrl === undefined) continue;
+    const known = legacy.get(startUrl) ?? { fromProfile: name, profiles: [] };
+    known.region ??= value(s, 'sso_region');
+    known.profiles.push(name);
+    legacy.set(startUrl, known);
+  }
+  const sessions: SsoSessionConfig[] = [];
+  for (const [name, s] of index.ssoSessions) {
+    const startUrl = value(s, 'sso_start_url');
+    const region = value(s, 'sso_region');
+    const scopes = registrationScopes(s).registrationScopes;
+    sessions.push({
+      name,
+      ...(startUrl ? { startUrl } : {}),
+      ...(region ? { region } : {}),
+      ...(scopes?.length ? { registrationScopes: scopes } : {}),
+      profiles: bySession.get(name) ?? [],
+    });
+  }
+  for (const [startUrl, { region, fromProfile, profiles }] of legacy) {
+    sessions.push({ startUrl, ...(region ? { region } : {}), fromProfile, profiles });
+  }
+  return sessions;
 }
 
 /** A setting the profile gives a value other than its sso-session's (botocore refuses those). */

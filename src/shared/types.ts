@@ -54,6 +54,24 @@ export interface ProfileModel {
 }
 
 /**
+ * An IAM Identity Center sign-in the config names (ConfigSnapshot.ssoSessions): an
+ * `[sso-session NAME]`, or a start URL that legacy profiles (sso_start_url without sso_session)
+ * carry themselves. Settings the config lacks are absent (the UI says what to add).
+ */
+export interface SsoSessionConfig {
+  /** NAME of `[sso-session NAME]`; absent for a legacy start URL. */
+  readonly name?: string;
+  readonly startUrl?: string;
+  readonly region?: string;
+  /** sso_registration_scopes of the section, split on commas (legacy profiles have none). */
+  readonly registrationScopes?: ReadonlyArray<string>;
+  /** Legacy: the first profile (in file order) that carries this start URL, where its region comes from. */
+  readonly fromProfile?: string;
+  /** The profiles that take their credentials through it, in file order. */
+  readonly profiles: ReadonlyArray<string>;
+}
+
+/**
  * The files read and indexed, each profile described when it is first asked for: a view can show
  * the first profiles of a ten-thousand-profile config without describing all of them.
  */
@@ -108,8 +126,11 @@ export interface Identity {
   readonly name: string;
   readonly source: IdentitySource;
   readonly region: string;
-  /** Where `region` came from: the profile, a setting, the environment, or the fallback. */
-  readonly regionSource: 'profile' | 'setting' | 'environment' | 'default';
+  /**
+   * Where `region` came from: the profile, a setting, the environment, the fallback, or `user`:
+   * chosen for this identity with "Change Region" (the same credentials, no new sign-in).
+   */
+  readonly regionSource: 'profile' | 'setting' | 'environment' | 'default' | 'user';
   readonly sourceProfile?: string;
   readonly expiration?: Date;
   /** What the user should know about how it was obtained, e.g. a duration capped for role chaining. */

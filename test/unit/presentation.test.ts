@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { moreProfilesRowView, profileRowView, profileTooltip, statusView, formatRemaining, md } from '../../src/vscode/views/presentation';
+import { clockTime, moreProfilesRowView, profileRowView, profileTooltip, statusView, formatRemaining, md, toStatusState } from '../../src/vscode/views/presentation';
 import type { Identity, ProfileInfo } from '../../src/shared/types';
 
 const base: ProfileInfo = { name: 'dev', kind: 'static', definedIn: [{ file: '/home/u/.aws/credentials', line: 3 }] };
@@ -78,6 +78,33 @@ describe('presentation: status bar', () => {
     assert.equal(v.text, '$(error) Admin (123456789012)');
     assert.match(v.tooltip, /Switch failed/);
     assert.match(v.tooltip, /Still using \*\*Admin\*\*/);
+  });
+  it('says when renewing needs an IAM Identity Center sign-in: which session, until when, and what to do', () => {
+    const sso: Identity = { ...identity, name: 'SsoAdmin', source: { type: 'ssoRole', sessionName: 'corp', startUrl: 'https://corp.awsapps.com/start', ssoRegion: 'eu-west-1', accountId: '123456789012', roleName: 'SsoAdmin' } };
+    const v = statusView({ status: 'active', identity: sso, signInNeeded: 'corp', refreshError: 'The portal refused the token.' }, NOW, 10);
+    assert.equal(v.severity, 'warning');
+    assert.equal(v.text, '$(warning) SsoAdmin (123456789012): sign-in needed');
+    const hhmm = clockTime(sso.expiration!);
+    assert.ok(v.tooltip.includes(`**The IAM Identity Center sign-in for corp expired**, so SsoAdmin cannot be renewed: its credentials last until ${hhmm}.`), v.tooltip);
+    assert.match(v.tooltip, /Next step: choose \*\*Sign In\*\* on the notification, or run \*\*IAM Identity Center: Sign In\*\*/);
+    assert.match(v.tooltip, /aws sso login/);
+    assert.ok(v.tooltip.includes(sso.arn), 'still says who you are');
+    // Not hidden by the expiry warning window either.
+    assert.equal(statusView({ status: 'active', identity: sso, signInNeeded: 'corp' }, sso.expiration!.getTime() - 60_000, 10).text, '$(warning) SsoAdmin (123456789012): sign-in needed');
+  });
+  it('turns a needed sign-in into an error once the credentials expired', () => {
+    const v = statusView({ status: 'active', identity, signInNeeded: 'legacy.awsapps.com' }, identity.expiration!.getTime() + 1, 10);
+    assert.equal(v.severity, 'error');
+    assert.equal(v.text, '$(error) Admin (123456789012): sign-in needed');
+    assert.match(v.tooltip, /sign-in for legacy\\\.awsapps\\\.com expired/);
+    assert.match(v.tooltip, /its credentials expired at \d\d:\d\d and AWS calls fail\./);
+  });
+  it('the presenter passes the manager\'s signInNeeded through to the status bar', () => {
+    const session = { sessionName: 'corp', startUrl: 'https://corp.awsapps.com/start', region: 'eu-west-1' };
+    assert.deepEqual(toStatusState({ status: 'active', identity, signInNeeded: session }), { status: 'active', identity, signInNeeded: 'corp' });
+    const legacy = { startUrl: 'https://legacy.awsapps.com/start', region: 'eu-west-1' };
+    assert.deepEqual(toStatusState({ status: 'active', identity, signInNeeded: legacy }), { status: 'active', identity, signInNeeded: 'legacy.awsapps.com' });
+    assert.deepEqual(toStatusState({ status: 'active', identity }), { status: 'active', identity });
   });
   it('formats remaining time', () => {
     assert.equal(formatRemaining(-1), 'expired');

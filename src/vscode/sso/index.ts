@@ -13,7 +13,7 @@ import { SsoService } from './ssoService';
 import { type SsoNode, SsoTreeSection } from './ssoTree';
 
 export { SsoService } from './ssoService';
-export type { NeedSignIn } from './signInPrompts';
+export type { NeedSignIn, ShownPrompt } from './signInPrompts';
 
 /** The command context with the window's IAM Identity Center service. */
 export interface SsoCommandContext extends CommandContext {
@@ -24,6 +24,16 @@ export function ssoOf(ctx: CommandContext): SsoService | undefined {
   const sso = (ctx as SsoCommandContext).sso;
   return sso instanceof SsoService ? sso : undefined;
 }
+
+/**
+ * Registered but not contributed, like INTERNAL_COMMAND_IDS (commands/commandIds.ts): the
+ * integration tests read the sign-in notifications shown, and renew the active identity now as
+ * its background timer would. Neither returns a secret.
+ */
+export const SSO_INTERNAL_COMMAND_IDS = {
+  prompts: 'awsIdentity.internal.ssoPrompts',
+  renewNow: 'awsIdentity.internal.renewNow',
+} as const;
 
 export interface SsoSetup {
   readonly service: SsoService;
@@ -46,8 +56,24 @@ export function setUpSso(ctx: CommandContext, tree: ProfilesTreeProvider): SsoSe
   );
   tree.attachSso(section, service.onDidChange);
   const prompts = new SsoSignInPrompts(service, ctx.log, manager.onDidChangeState, manager.onDidChangeIdentity, (session, ui) => manager.signInAndRenew(session, ui));
-  const inspect = vscode.commands.registerCommand(INTERNAL_COMMAND_IDS.ssoTree, () => inspectRows(section));
-  return { service, prompts, disposables: [service, prompts, inspect, ...registerSsoCommands({ ...ctx, sso: service } as SsoCommandContext, service)] };
+  const inspect = [
+    vscode.commands.registerCommand(INTERNAL_COMMAND_IDS.ssoTree, () => inspectRows(section)),
+    vscode.commands.registerCommand(SSO_INTERNAL_COMMAND_IDS.prompts, () => prompts.shown()),
+    vscode.commands.registerCommand(SSO_INTERNAL_COMMAND_IDS.renewNow, () => renewNow(ctx)),
+  ];
+  return { service, prompts, disposables: [service, prompts, ...inspect, ...registerSsoCommands({ ...ctx, sso: service } as SsoCommandContext, service)] };
+}
+
+/** Renews the active identity now, as its background timer would (reason "advisory"): what happened, never the credentials. */
+async function renewNow(ctx: CommandContext): Promise<{ renewed: boolean; expiration?: string; message?: string }> {
+  const session = ctx.manager.session;
+  if (!session) return { renewed: false, message: 'No identity is active.' };
+  try {
+    const fresh = await session.credentials.refresh('advisory');
+    return { renewed: true, ...(fresh.expiration ? { expiration: fresh.expiration.toISOString() } : {}) };
+  } catch (e) {
+    return { renewed: false, message: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /** What a row shows, with its node (tests pass it back to the commands as the tree would). */

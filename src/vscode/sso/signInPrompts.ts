@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Event } from '../../shared/events';
 import type { Logger } from '../../shared/types';
 import type { SignInUi, SsoSession } from '../../sso';
+import { clockTime } from '../views/presentation';
 import { currentFlow, openSignInProgress, withSignInUi } from './signInUi';
 import type { SsoService } from './ssoService';
 import { targetId } from './targets';
@@ -15,17 +16,46 @@ import { targetId } from './targets';
 /** What a renewal reports when it needs a sign-in (IdentityManager.onDidNeedSignIn). */
 export interface NeedSignIn {
   readonly session: SsoSession;
-  /** Cause and next step, fit to show. */
+  /** The identity that cannot be renewed (it stays active with the credentials it has). */
+  readonly identity?: { readonly name: string; readonly account: string };
+  /** When its credentials stop working (local clock). */
+  readonly expiration?: Date;
+  /** Cause and next step, fit to show (used when `identity` is not given). */
   readonly message?: string;
 }
 
+/** A notification these prompts showed, as the user saw it (the integration tests read them; never a secret). */
+export interface ShownPrompt {
+  /** `switch`: a switch met a signed-out session; `renewal`: the active identity's renewal needs a sign-in. */
+  readonly kind: 'switch' | 'renewal';
+  readonly severity: 'info' | 'warning';
+  readonly session: string;
+  readonly message: string;
+  readonly actions: readonly string[];
+  /** The button chosen, `null` when dismissed; absent while the notification is open. */
+  readonly answer?: string | null;
+}
+
+/** How many shown prompts are remembered. */
+const SHOWN_KEPT = 50;
+
 /** Signs in with this UI and renews the active identity at once (IdentityManager.signInAndRenew). */
 export type SignInAndRenew = (session: SsoSession, ui: SignInUi) => Promise<unknown>;
+
+/** The renewal notification: what expired, until when the credentials work, and what to do. */
+export function renewalMessage(e: NeedSignIn, label: string): string {
+  if (!e.identity) return e.message ?? `Your IAM Identity Center sign-in (${label}) has ended: the AWS credentials in use cannot be renewed. Choose Sign In to sign in again and renew them.`;
+  const who = `${e.identity.name} (${e.identity.account})`;
+  const until = e.expiration ? `its credentials last until ${clockTime(e.expiration)}` : 'its credentials last until they expire';
+  return `The IAM Identity Center sign-in for ${label} expired and could not be refreshed, so ${who} cannot be renewed: ${until}. Choose Sign In to sign in again and renew them.`;
+}
 
 export class SsoSignInPrompts implements vscode.Disposable {
   /** Sessions whose "sign in needed" notification was shown; shown again only after a sign-in or a switch. */
   private readonly announced = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** What was shown, for `shown()` (at most SHOWN_KEPT). */
+  private readonly shownPrompts: ShownPrompt[] = [];
 
   constructor(
     private readonly service: SsoService,
@@ -42,12 +72,34 @@ export class SsoSignInPrompts implements vscode.Disposable {
     return session.sessionName ?? session.startUrl;
   }
 
+  /** The notifications shown so far (oldest first), with the answers given. */
+  shown(): ShownPrompt[] {
+    return this.shownPrompts.map((p) => ({ ...p }));
+  }
+
+  /** Shows a notification with buttons and remembers it with its answer. */
+  private async ask(prompt: Omit<ShownPrompt, 'answer'>): Promise<string | undefined> {
+    const entry: { -readonly [K in keyof ShownPrompt]: ShownPrompt[K] } = { ...prompt };
+    this.shownPrompts.push(entry);
+    if (this.shownPrompts.length > SHOWN_KEPT) this.shownPrompts.shift();
+    const show = prompt.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const choice = await show(prompt.message, ...prompt.actions);
+    entry.answer = choice ?? null;
+    return choice;
+  }
+
   /** The manager's `ssoSignIn`: asks once; a SignInUi when accepted, undefined when declined. */
   readonly ssoSignIn = async (session: SsoSession): Promise<SignInUi | undefined> => {
     const label = this.label(session);
-    const choice = await vscode.window.showInformationMessage(`Sign in to IAM Identity Center (${label})? The identity you picked needs it: you are signed out or the sign-in expired.`, 'Sign In');
+    const choice = await this.ask({
+      kind: 'switch',
+      severity: 'info',
+      session: label,
+      message: `Sign in to IAM Identity Center (${label})? The identity you picked needs it: you are signed out of ${label} or its sign-in expired. Choose Sign In to continue the switch; dismiss to keep the current identity.`,
+      actions: ['Sign In'],
+    });
     if (choice !== 'Sign In') {
-      this.log.info(`Sign-in to ${label} declined.`);
+      this.log.info(`Sign-in to ${label} declined: the switch stops and the current identity stays.`);
       return undefined;
     }
     const progress = openSignInProgress(label, currentFlow(), this.log);
@@ -68,8 +120,7 @@ export class SsoSignInPrompts implements vscode.Disposable {
     this.announced.add(id);
     const label = this.label(e.session);
     this.log.warn(`The active identity's credentials cannot be renewed until you sign in to IAM Identity Center (${label}) again.`);
-    void vscode.window
-      .showWarningMessage(e.message ?? `Your IAM Identity Center sign-in (${label}) has ended: the AWS credentials in use cannot be renewed. Sign in to keep working.`, 'Sign In')
+    void this.ask({ kind: 'renewal', severity: 'warning', session: label, message: renewalMessage(e, label), actions: ['Sign In'] })
       .then(async (choice) => {
         if (choice !== 'Sign In') return;
         try {

@@ -12,7 +12,7 @@ import { UserCancelledError } from '../views/mfaPrompt';
 import { appendSection, readConfigBytes } from './configWriter';
 import type { SsoService } from './ssoService';
 import { isSsoNode, isSsoNodeOf, type SsoNode } from './ssoTree';
-import type { SignInTarget } from './targets';
+import { sameSession, type SignInTarget } from './targets';
 
 function isTarget(arg: unknown): arg is SignInTarget {
   return typeof arg === 'object' && arg !== null && !isSsoNode(arg) && typeof (arg as SignInTarget).id === 'string' && /^sso-(session|url):/.test((arg as SignInTarget).id);
@@ -85,7 +85,22 @@ function signInCommand(ctx: CommandContext, service: SsoService) {
       const state = await service.state(target);
       await service.signIn(target, { force: state.state === 'valid' });
       vscode.window.setStatusBarMessage(`Signed in to ${target.label}`, 5000);
+      await renewIfWaiting(ctx, target);
     });
+}
+
+/** The active identity waited for a sign-in to `target` (its renewal failed): renew it now rather than at the next retry. */
+async function renewIfWaiting(ctx: CommandContext, target: SignInTarget): Promise<void> {
+  const need = ctx.manager.state.signInNeeded;
+  const session = ctx.manager.session;
+  if (!need || !session || !sameSession(target, need)) return;
+  try {
+    await session.credentials.refresh('user');
+    ctx.log.info(`Renewed the credentials of ${session.identity.name} after signing in to ${target.label}.`);
+  } catch (e) {
+    // Reported by the renewal itself (status bar, log); the background retries go on.
+    ctx.log.warn(`Renewing ${session.identity.name} after signing in to ${target.label} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function signOutCommand(ctx: CommandContext, service: SsoService) {

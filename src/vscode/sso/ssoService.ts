@@ -5,9 +5,8 @@
  * window (a second request joins the first); across windows src/sso's lock does the same.
  */
 import * as vscode from 'vscode';
-import { readSharedFiles } from '../../config/configFiles';
-import { indexProfiles } from '../../config/profileIndex';
-import type { Identity, Logger, ProfileListing } from '../../shared/types';
+import type { ConfigSnapshot } from '../../config/snapshot';
+import type { Identity, Logger } from '../../shared/types';
 import {
   cachedTokenState,
   type CachedTokenState,
@@ -45,7 +44,7 @@ export interface RoleEntry {
 export const ROLE_FETCH_CONCURRENCY = 4;
 
 export class SsoService implements vscode.Disposable {
-  private targetsRead: { listing: ProfileListing; targets: Promise<SignInTarget[]> } | undefined;
+  private targetsRead: { snapshot: ConfigSnapshot; targets: SignInTarget[] } | undefined;
   private readonly accountCache = new Map<string, Promise<SsoAccount[]>>();
   private readonly roleCache = new Map<string, Promise<string[]>>();
   private readonly signIns = new Map<string, Promise<SsoAccessToken>>();
@@ -77,14 +76,12 @@ export class SsoService implements vscode.Disposable {
     this.subscriptions.push(watcher, watcher.onDidChange(fire), watcher.onDidCreate(fire), watcher.onDidDelete(fire));
   }
 
-  /** The sign-in targets of the current config (re-read when the files change). */
+  /** The sign-in targets of the current snapshot (the store's one reading of the files; a new one after they change). */
   async targets(): Promise<SignInTarget[]> {
     this.watchCache();
-    const listing = await this.store.listing();
-    if (this.targetsRead?.listing !== listing) {
-      // The listing names the sessions only; their settings come from the index of the same files.
-      const targets = readSharedFiles(this.store.paths).then((files) => signInTargets(indexProfiles(files)));
-      this.targetsRead = { listing, targets };
+    const snapshot = await this.store.snapshot();
+    if (this.targetsRead?.snapshot !== snapshot) {
+      this.targetsRead = { snapshot, targets: signInTargets(snapshot.ssoSessions, snapshot.paths.configFile) };
     }
     return this.targetsRead.targets;
   }

@@ -5,9 +5,7 @@
  *
  * No `vscode` import: tested with plain mocha.
  */
-import type { ProfileIndex } from '../../config/profileIndex';
-import { text } from '../../config/problems';
-import type { ProfileInfo } from '../../shared/types';
+import type { ProfileInfo, SsoSessionConfig } from '../../shared/types';
 import type { SsoSession } from '../../sso';
 
 export interface SignInTarget {
@@ -38,47 +36,27 @@ function hostOf(url: string): string {
   }
 }
 
-/** The sign-in targets of the config, sessions first (in file order), then legacy start URLs. */
-export function signInTargets(index: ProfileIndex): SignInTarget[] {
-  const byProfile = new Map<string, string[]>();
-  const legacy = new Map<string, { region?: string; profiles: string[] }>();
-  for (const [name, entry] of index.profiles) {
-    const s = entry.settings;
-    const session = text(s, 'sso_session');
-    if (session !== undefined) {
-      byProfile.set(session, [...(byProfile.get(session) ?? []), name]);
-      continue;
+/**
+ * The sign-in targets of the config, from the snapshot's reading (ConfigSnapshot.ssoSessions):
+ * sessions first (in file order), then legacy start URLs. `configFile` names the file in problems.
+ */
+export function signInTargets(sessions: ReadonlyArray<SsoSessionConfig>, configFile: string): SignInTarget[] {
+  return sessions.map((c) => {
+    const { startUrl, region } = c;
+    if (c.name !== undefined) {
+      const name = c.name;
+      const base = { id: `sso-session:${name}`, label: name, sessionName: name, profiles: c.profiles, ...(startUrl ? { startUrl } : {}), ...(region ? { region } : {}) };
+      if (!startUrl || !region) {
+        const missing = [!startUrl && 'sso_start_url', !region && 'sso_region'].filter(Boolean);
+        return { ...base, problem: `[sso-session ${name}] in ${configFile} lacks ${missing.join(' and ')}. Add ${missing.length > 1 ? 'them' : 'it'} (Open AWS Config File), then reload.` };
+      }
+      return { ...base, session: { sessionName: name, startUrl, region, ...(c.registrationScopes?.length ? { registrationScopes: [...c.registrationScopes] } : {}) } };
     }
-    const startUrl = text(s, 'sso_start_url');
-    if (startUrl === undefined || startUrl === '') continue;
-    const known = legacy.get(startUrl) ?? { profiles: [] };
-    known.region ??= text(s, 'sso_region') || undefined;
-    known.profiles.push(name);
-    legacy.set(startUrl, known);
-  }
-  const targets: SignInTarget[] = [];
-  for (const [name, s] of index.ssoSessions) {
-    const startUrl = text(s, 'sso_start_url');
-    const region = text(s, 'sso_region');
-    const scopes = text(s, 'sso_registration_scopes');
-    const missing = [!startUrl && 'sso_start_url', !region && 'sso_region'].filter(Boolean);
-    const base = { id: `sso-session:${name}`, label: name, sessionName: name, profiles: byProfile.get(name) ?? [], ...(startUrl ? { startUrl } : {}), ...(region ? { region } : {}) };
-    if (missing.length > 0 || !startUrl || !region) {
-      targets.push({ ...base, problem: `[sso-session ${name}] in ${index.configPath} lacks ${missing.join(' and ')}. Add ${missing.length > 1 ? 'them' : 'it'} (Open AWS Config File), then reload.` });
-      continue;
-    }
-    const registrationScopes = scopes?.split(',').map((x) => x.trim()).filter(Boolean);
-    targets.push({ ...base, session: { sessionName: name, startUrl, region, ...(registrationScopes?.length ? { registrationScopes } : {}) } });
-  }
-  for (const [startUrl, { region, profiles }] of legacy) {
-    const base = { id: `sso-url:${startUrl}`, label: hostOf(startUrl), startUrl, profiles, ...(region ? { region } : {}) };
-    if (!region) {
-      targets.push({ ...base, problem: `Profile "${profiles[0]}" has sso_start_url but no sso_region. Add sso_region to it (Open AWS Config File), then reload.` });
-      continue;
-    }
-    targets.push({ ...base, session: { startUrl, region } });
-  }
-  return targets;
+    const url = startUrl ?? '';
+    const base = { id: `sso-url:${url}`, label: hostOf(url), startUrl: url, profiles: c.profiles, ...(region ? { region } : {}) };
+    if (!region) return { ...base, problem: `Profile "${c.fromProfile ?? c.profiles[0]}" has sso_start_url but no sso_region. Add sso_region to it (Open AWS Config File), then reload.` };
+    return { ...base, session: { startUrl: url, region } };
+  });
 }
 
 /** Whether the identity source / profile data names this target's session. */

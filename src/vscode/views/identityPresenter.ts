@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Identity } from '../../shared/types';
 import type { IdentityManager, IdentityState } from '../../identity/identityManager';
-import type { StatusState } from './presentation';
+import { toStatusState } from './presentation';
 import type { IdentityStatusBar } from './statusBar';
 import type { ProfilesTreeProvider } from './profilesTree';
 import type { Caller } from '../consent/caller';
@@ -53,18 +53,5 @@ export class IdentityPresenter implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-  }
-}
-
-export function toStatusState(state: IdentityState): StatusState {
-  switch (state.status) {
-    case 'switching':
-      return { status: 'switching', target: state.target ?? 'new identity', ...(state.identity ? { previous: state.identity } : {}) };
-    case 'active':
-      return state.identity ? { status: 'active', identity: state.identity, ...(state.refreshError ? { refreshError: state.refreshError.message } : {}) } : { status: 'none' };
-    case 'error':
-      return { status: 'error', message: state.message ?? 'The switch failed.', ...(state.identity ? { previous: state.identity } : {}) };
-    default:
-      return { status: 'none' };
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Identity, ProfileInfo, ProfileKind } from '../../shared/types';
 import { describeProfileKind } from '../../config/profiles';
+import type { IdentityState } from '../../identity/identityManager';
 
 /** Kind labels, from the core's own wording (describeProfileKind), for rows, tooltips and pickers. */
 export const KIND_LABELS: Record<ProfileKind, string> = Object.fromEntries(
@@ -100,7 +101,13 @@ export interface StatusView {
 export type StatusState =
   | { readonly status: 'none' }
   | { readonly status: 'switching'; readonly target: string; readonly previous?: Identity }
-  | { readonly status: 'active'; readonly identity: Identity; readonly refreshError?: string }
+  | {
+      readonly status: 'active';
+      readonly identity: Identity;
+      readonly refreshError?: string;
+      /** Renewing needs a new IAM Identity Center sign-in to this session (its name, or the start URL of legacy profiles). */
+      readonly signInNeeded?: string;
+    }
   | { readonly status: 'error'; readonly message: string; readonly previous?: Identity };
 
 function describeSource(identity: Identity): string {
@@ -164,6 +171,7 @@ export function statusView(state: StatusState, now: number, warnWithinMinutes: n
       };
     }
     case 'active': {
+      if (state.signInNeeded !== undefined) return signInNeededView(state.identity, state.signInNeeded, now, footer);
       const id = state.identity;
       const remaining = id.expiration ? id.expiration.getTime() - now : Infinity;
       const expiringSoon = remaining <= warnWithinMinutes * 60_000;
@@ -178,6 +186,58 @@ export function statusView(state: StatusState, now: number, warnWithinMinutes: n
       };
     }
   }
+}
+
+/** A session as its row in the Profiles view is labelled: the [sso-session] name, else the start URL's host. */
+function sessionLabelOf(s: { sessionName?: string; startUrl: string }): string {
+  if (s.sessionName !== undefined) return s.sessionName;
+  try {
+    return new URL(s.startUrl).host || s.startUrl;
+  } catch {
+    return s.startUrl;
+  }
+}
+
+/** The identity manager's state as the status bar shows it (a renewal that needs a sign-in included). */
+export function toStatusState(state: IdentityState): StatusState {
+  switch (state.status) {
+    case 'switching':
+      return { status: 'switching', target: state.target ?? 'new identity', ...(state.identity ? { previous: state.identity } : {}) };
+    case 'active':
+      return state.identity
+        ? {
+            status: 'active',
+            identity: state.identity,
+            ...(state.refreshError ? { refreshError: state.refreshError.message } : {}),
+            ...(state.signInNeeded ? { signInNeeded: sessionLabelOf(state.signInNeeded) } : {}),
+          }
+        : { status: 'none' };
+    case 'error':
+      return { status: 'error', message: state.message ?? 'The switch failed.', ...(state.identity ? { previous: state.identity } : {}) };
+    default:
+      return { status: 'none' };
+  }
+}
+
+/**
+ * The active identity can no longer be renewed: its IAM Identity Center sign-in expired (or was
+ * signed out) and could not be refreshed. A warning while the credentials in hand work, an error
+ * once they expired; both say until when, and how to sign in.
+ */
+function signInNeededView(id: Identity, session: string, now: number, footer: string): StatusView {
+  const remaining = id.expiration ? id.expiration.getTime() - now : Infinity;
+  const expired = remaining <= 0;
+  const until = id.expiration ? (expired ? `expired at ${clockTime(id.expiration)}` : `last until ${clockTime(id.expiration)}`) : 'last until they expire';
+  const next =
+    `Next step: choose **Sign In** on the notification, or run **IAM Identity Center: Sign In** (Command Palette, or right-click ${md(session)} in the Profiles view); ` +
+    'the credentials are renewed as soon as you are signed in. From a terminal: `aws sso login`, then select the identity again.';
+  return {
+    text: `${expired ? '$(error)' : '$(warning)'} ${id.name} (${id.account}): sign-in needed`,
+    tooltip:
+      `$(warning) **The IAM Identity Center sign-in for ${md(session)} expired**, so ${md(id.name)} cannot be renewed: its credentials ${until}` +
+      `${expired ? ' and AWS calls fail' : ''}.\n\n${next}\n\n---\n\n**${md(id.name)}** — AWS account ${id.account}\n\n${identityRows(id, now).join('\n')}${footer}`,
+    severity: expired ? 'error' : 'warning',
+  };
 }
 
 /** What an IAM Identity Center sign-in node is in: from the token cache (no network), or what is under way. */

@@ -1,0 +1,191 @@
+/**
+ * The IAM Identity Center sign-ins the identity manager asks for, in the real extension host: a
+ * switch to an SSO profile whose session is signed out (one notification; declined: the previous
+ * identity stays and the status bar says why and what to do; accepted: device code sign-in, which
+ * the workbench's browser approves on the fake's page, then the switch completes), and a renewal
+ * that needs a sign-in (status bar warning, one notification; accepted: sign-in, then renewed).
+ *
+ * The notifications are answered as a user would, with the workbench's own notification commands
+ * (`notification.acceptPrimaryAction` on the newest toast, `notifications.clearAll` to dismiss);
+ * what was shown and answered is read back through `awsIdentity.internal.ssoPrompts`.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Identity } from '../../src/api';
+import type { ShownPrompt } from '../../src/vscode/sso';
+import { waitFor } from '../support/moto';
+import { MOTO_ACCOUNT } from '../support/motoIam';
+import { SsoFake } from '../support/ssoFake';
+import { askUser } from '../support/uiRequests';
+
+const SESSION = 'prompts';
+const PROFILE = 'sso-prompts';
+
+interface StatusSnapshot {
+  readonly text: string;
+  readonly tooltip: string;
+  readonly severity: string;
+}
+
+const status = async (): Promise<StatusSnapshot> => (await vscode.commands.executeCommand<{ status: StatusSnapshot }>('awsIdentity.internal.inspect'))!.status;
+/** The tooltip as read (Markdown escapes removed). */
+const plain = (markdown: string): string => markdown.replace(/\\(.)/g, '$1');
+const shown = async (): Promise<ShownPrompt[]> => (await vscode.commands.executeCommand<ShownPrompt[]>('awsIdentity.internal.ssoPrompts'))!;
+const renewNow = async (): Promise<{ renewed: boolean; message?: string }> => (await vscode.commands.executeCommand<{ renewed: boolean; message?: string }>('awsIdentity.internal.renewNow'))!;
+
+/**
+ * Runs the switch command with the profile's name and confirms it in its picker (Enter), as the
+ * user. Resolves once confirmed, with the switch still running (wrapped, so it is not awaited here).
+ */
+async function startSwitch(name: string): Promise<{ readonly result: Thenable<Identity | undefined> }> {
+  const answered = askUser({ action: 'type', text: '', press: 'Enter', whenVisible: '.quick-input-widget' });
+  const result = vscode.commands.executeCommand<Identity | undefined>('awsIdentity.useProfile', name);
+  await answered;
+  return { result };
+}
+
+/** Waits for the notification after the first `before` prompts; returns its index. */
+async function nextPrompt(before: number, kind: ShownPrompt['kind']): Promise<number> {
+  await waitFor(async () => (await shown()).slice(before).some((p) => p.kind === kind), `a ${kind} sign-in notification (shown: ${JSON.stringify((await shown()).slice(before))})`, 30_000, 100);
+  return (await shown()).findIndex((p, i) => i >= before && p.kind === kind);
+}
+
+/**
+ * Answers the notification at `index` with a workbench command, retried until it took (the toast
+ * reaches the workbench a moment after the extension asked for it).
+ */
+async function answer(index: number, command: 'notification.acceptPrimaryAction' | 'notifications.clearAll', expected: string | null): Promise<void> {
+  await waitFor(
+    async () => {
+      if ((await shown())[index]?.answer === undefined) await vscode.commands.executeCommand(command);
+      await new Promise((r) => setTimeout(r, 200));
+      return (await shown())[index]?.answer !== undefined;
+    },
+    `the notification to be answered with ${command}`,
+    15_000,
+    100,
+  );
+  assert.equal((await shown())[index]!.answer, expected);
+}
+
+describe('sso sign-in prompts in the real VS Code (fake IAM Identity Center, moto STS)', function () {
+  this.timeout(120_000);
+  let fake: SsoFake;
+  let configFile: string;
+  let original: Buffer;
+  const saved: Record<string, string | undefined> = {};
+
+  before(async () => {
+    const moto = process.env.AWS_ENDPOINT_URL_STS ?? process.env.AIS_TEST_MOTO_ENDPOINT;
+    const home = process.env.AIS_TEST_FIXTURE_HOME;
+    assert.ok(moto && home, 'AWS_ENDPOINT_URL_STS and AIS_TEST_FIXTURE_HOME come from test/runIntegration.ts');
+    fake = await SsoFake.start({ motoEndpoint: moto, accounts: [{ accountId: MOTO_ACCOUNT, accountName: 'Sandbox Dev', emailAddress: 'dev@example.com', roles: ['SsoAdmin'] }] });
+    for (const k of ['AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC']) {
+      saved[k] = process.env[k];
+      process.env[k] = fake.endpoint;
+    }
+    configFile = path.join(home, '.aws', 'config');
+    original = fs.readFileSync(configFile);
+    fs.appendFileSync(
+      configFile,
+      `\n[sso-session ${SESSION}]\nsso_start_url = ${fake.startUrl}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n` +
+        `\n[profile ${PROFILE}]\nsso_session = ${SESSION}\nsso_account_id = ${MOTO_ACCOUNT}\nsso_role_name = SsoAdmin\nregion = eu-west-1\n`,
+    );
+    await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+    // code-server is VS Code for the Web: "auto" signs in with a device code; the workbench's browser opens the fake's page, which approves.
+    await vscode.workspace.getConfiguration('awsIdentity').update('sso.signInFlow', 'auto', vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('awsIdentity.clearIdentity');
+    fs.writeFileSync(configFile, original);
+    await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await fake?.stop();
+    assert.deepEqual(fake?.rejections ?? [], [], 'the fake refused malformed requests');
+  });
+
+  it('a switch to a signed-out session asks once; declined, the previous identity stays and the status bar says what to do', async () => {
+    const dev = await (await startSwitch('dev')).result;
+    assert.ok(dev, 'the switch to "dev" failed; the "AWS Identity" log says why');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const before = (await shown()).length;
+    const { result } = await startSwitch(PROFILE);
+    const index = await nextPrompt(before, 'switch');
+    await answer(index, 'notifications.clearAll', null);
+    assert.equal(await result, undefined, 'the declined switch returned an identity');
+
+    const prompts = (await shown()).slice(before);
+    assert.equal(prompts.length, 1, `one notification: ${JSON.stringify(prompts)}`);
+    assert.deepEqual({ ...prompts[0], message: undefined }, { kind: 'switch', severity: 'info', session: SESSION, message: undefined, actions: ['Sign In'], answer: null });
+    assert.match(prompts[0]!.message, /^Sign in to IAM Identity Center \(prompts\)\?/);
+    assert.equal(fake.calls.StartDeviceAuthorization, undefined, 'no sign-in started');
+
+    const s = await status();
+    assert.equal(s.severity, 'error');
+    assert.equal(s.text, `$(error) ${dev.name} (${dev.account})`, 'the previous identity is still shown');
+    const tooltip = plain(s.tooltip);
+    assert.ok(tooltip.includes(`needs a sign-in to IAM Identity Center (sso-session "${SESSION}"), and none was made. Select it again and accept the sign-in, or run`), tooltip);
+    assert.ok(tooltip.includes(`aws sso login --profile ${PROFILE}`), tooltip);
+    assert.ok(tooltip.includes(`Still using **${dev.name}**`), tooltip);
+  });
+
+  it('accepted, it signs in (device code, approved in the browser) and the switch completes as the role', async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const before = (await shown()).length;
+    const { result } = await startSwitch(PROFILE);
+    const index = await nextPrompt(before, 'switch');
+    await answer(index, 'notification.acceptPrimaryAction', 'Sign In');
+    const identity = await result;
+    assert.ok(identity, 'the switch after the sign-in failed; the "AWS Identity" log says why');
+    assert.match(identity.arn, /:assumed-role\/SsoAdmin\//);
+
+    assert.equal((await shown()).slice(before).length, 1, 'one notification');
+    assert.equal(fake.calls.StartDeviceAuthorization, 1, `one device authorization: ${JSON.stringify(fake.calls)}`);
+    await waitFor(async () => (await status()).severity === 'normal', 'the status bar to show the identity', 10_000, 100);
+    const s = await status();
+    assert.equal(s.text, `$(cloud) ${identity.name} (${MOTO_ACCOUNT})`);
+    assert.ok(plain(s.tooltip).includes('assumed-role/SsoAdmin/'), s.tooltip);
+  });
+
+  it('a renewal that needs a sign-in: status bar warning, ONE notification; accepted, it signs in and renews', async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const before = (await shown()).length;
+    const roleCalls = fake.calls.GetRoleCredentials ?? 0;
+    // The portal no longer takes the token, and it cannot be refreshed: only a new sign-in helps.
+    fake.expireAccessTokens();
+    fake.revokeRefreshTokens();
+    const failed = await renewNow();
+    assert.equal(failed.renewed, false, 'the renewal succeeded without a sign-in');
+
+    await waitFor(async () => (await status()).severity === 'warning', 'the status bar warning', 10_000, 100);
+    const s = await status();
+    assert.match(s.text, /^\$\(warning\) .+ \(123456789012\): sign-in needed$/);
+    const tooltip = plain(s.tooltip);
+    assert.match(tooltip, new RegExp(`The IAM Identity Center sign-in for ${SESSION} expired\\*\\*, so .+ cannot be renewed: its credentials last until \\d\\d:\\d\\d\\.`));
+    assert.ok(tooltip.includes('Next step: choose **Sign In** on the notification'), tooltip);
+
+    const index = await nextPrompt(before, 'renewal');
+    // Renewals retry; the offer is not repeated.
+    assert.equal((await renewNow()).renewed, false);
+    await new Promise((r) => setTimeout(r, 500));
+    const prompts = (await shown()).slice(before);
+    assert.equal(prompts.length, 1, `ONE notification: ${JSON.stringify(prompts)}`);
+    assert.deepEqual(prompts[0]!.actions, ['Sign In']);
+    assert.equal(prompts[0]!.severity, 'warning');
+    assert.match(prompts[0]!.message, /^The IAM Identity Center sign-in for prompts expired and could not be refreshed, so .+ cannot be renewed: its credentials last until \d\d:\d\d\. Choose Sign In/);
+
+    await answer(index, 'notification.acceptPrimaryAction', 'Sign In');
+    await waitFor(async () => (await status()).severity === 'normal', `the identity to be renewed (status: ${JSON.stringify(await status())})`, 60_000, 200);
+    assert.ok(!(await status()).text.includes('sign-in needed'));
+    assert.equal(fake.calls.StartDeviceAuthorization, 2, `a new sign-in: ${JSON.stringify(fake.calls)}`);
+    assert.ok((fake.calls.GetRoleCredentials ?? 0) > roleCalls, 'renewed with the new sign-in');
+    assert.equal((await renewNow()).renewed, true, 'renews without a sign-in again');
+  });
+});
