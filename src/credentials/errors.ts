@@ -45,7 +45,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** What we were doing when the error happened: used to name things in the message. */
 export interface AwsCallContext {
-  readonly operation: 'AssumeRole' | 'GetCallerIdentity' | 'GetSessionToken' | 'ResolveProfile';
+  readonly operation: 'AssumeRole' | 'GetCallerIdentity' | 'GetFederationToken' | 'GetSessionToken' | 'ResolveProfile';
   readonly roleArn?: string;
   /** ARN of the identity making the call, when known (named in AccessDenied messages). */
   readonly callerArn?: string;

@@ -6,7 +6,7 @@
  * parsing the SDK. Re-export only what the core uses, so the surface between the two bundles stays
  * small and explicit.
  */
-export { STSClient, AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+export { STSClient, AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 // The providers that carry out a plan's source (sourceCredentials.ts). The config layer decided
 // which one applies and with what parameters; these only make the network calls. IAM Identity
 // Center is not among them: src/sso does it with its own clients (dist/ssoSdk.js).

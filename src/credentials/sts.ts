@@ -245,7 +245,7 @@ export function stsObserverPlugin(observation: StsObservation, clock: Clock, ske
 type Sdk = ReturnType<typeof loadSdk>;
 type StsClientInstance = InstanceType<Sdk['STSClient']>;
 
-async function withClient<T>(
+export async function withClient<T>(
   creds: AwsCredentials,
   region: string | undefined,
   options: StsCallOptions | undefined,
@@ -280,7 +280,7 @@ function toLocalExpiration(expiration: Date | undefined, options: StsCallOptions
   return expiration && options?.skew ? options.skew.toLocal(expiration) : expiration;
 }
 
-function credentialsFrom(
+export function credentialsFrom(
   c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,
   operation: AwsCallContext['operation'],
   options: StsCallOptions | undefined,

@@ -1,0 +1,120 @@
+/**
+ * "Open AWS Console as Identity" and "Copy Console Sign-in Link": the VS Code face of
+ * src/console. From the palette or the status bar menu they act on the active identity; from a
+ * profile row or an IAM Identity Center role row they first switch to it (as "New Terminal as
+ * This Profile" does), then open the console as it.
+ *
+ * The login URL is a secret for 15 minutes: it goes to `vscode.env.openExternal` or, only on
+ * "Copy", to the clipboard with a warning; it is never logged, shown or stored.
+ */
+import * as vscode from 'vscode';
+import { createConsoleLink, type ConsoleLink } from '../../console/consoleSignIn';
+import { SIGNIN_LINK_LIFETIME_MINUTES, clampConsoleDuration } from '../../console/consoleUrl';
+import { CONSOLE_COMMAND_IDS } from '../commands/commandIds';
+import { clickedProfile, reportFailure, type CommandContext } from '../commands/context';
+import { switchToProfile } from '../commands/useProfile';
+import { isSsoNodeOf } from '../sso/ssoTree';
+import { useRole } from '../sso/ssoCommands';
+import type { Identity } from '../../shared/types';
+
+/** Whether the active role session was made with another role's credentials (AWS: no SessionDuration then). */
+export async function isChainedRole(ctx: CommandContext, identity: Identity): Promise<boolean> {
+  if (!/:assumed-role\//.test(identity.arn)) return false;
+  if (identity.notes?.some((n) => /chain/i.test(n))) return true;
+  const source = identity.source;
+  if (source.type === 'ssoRole') return false;
+  if (source.type === 'assumedRole') {
+    if (ctx.manager.session?.parent) return true;
+    // Assumed with a profile's credentials: chained unless that profile holds long-term keys.
+    const profile = (await ctx.profiles.model()).profiles.find((p) => p.name === source.sourceLabel || `profile "${p.name}"` === source.sourceLabel);
+    return profile !== undefined && profile.kind !== 'static';
+  }
+  const profiles = (await ctx.profiles.model()).profiles;
+  const profile = profiles.find((p) => p.name === source.profile);
+  if (!profile || profile.kind !== 'sourceProfile' || !profile.sourceProfile) return false;
+  const sourceProfile = profiles.find((p) => p.name === profile.sourceProfile);
+  return sourceProfile !== undefined && sourceProfile.kind !== 'static';
+}
+
+function setting<T>(key: string, fallback: T): T {
+  return vscode.workspace.getConfiguration('awsIdentity').get<T>(key, fallback);
+}
+
+/** The identity to act on: the clicked row's (after switching to it), else the active one. */
+async function targetIdentity(ctx: CommandContext, arg: unknown): Promise<Identity | undefined> {
+  const profile = clickedProfile(arg);
+  if (profile) return switchToProfile(ctx, profile.name);
+  if (isSsoNodeOf(arg, 'ssoRole')) return reportFailure(ctx, `Using ${arg.roleName}`, () => useRole(ctx, arg));
+  const identity = ctx.manager.identity;
+  if (!identity) {
+    void vscode.window.showErrorMessage('No AWS identity is selected, so there is no one to open the console as. Pick a profile or a role first (AWS Identity view or status bar), then try again.');
+  }
+  return identity;
+}
+
+/** Makes the login URL for the active identity, with progress. Undefined when it failed (reported). */
+async function makeLink(ctx: CommandContext, identity: Identity, what: string): Promise<ConsoleLink | undefined> {
+  return reportFailure(ctx, what, async () =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AWS console: signing in as ${identity.name}…` }, async () => {
+      const credentials = await ctx.manager.getCredentials();
+      const link = await createConsoleLink({
+        identity: { arn: identity.arn, name: identity.name, region: identity.region },
+        credentials,
+        chained: await isChainedRole(ctx, identity),
+        sessionDurationSeconds: clampConsoleDuration(setting<number>('console.sessionDurationSeconds', 3600)),
+        federationEndpoint: setting<string>('console.federationEndpoint', ''),
+      });
+      // The description has no secret; the URL itself is never logged.
+      ctx.log.info(`Made a ${link.description}.`);
+      return link;
+    }),
+  );
+}
+
+export function openConsoleCommand(ctx: CommandContext) {
+  return async (arg?: unknown): Promise<boolean> => {
+    const identity = await targetIdentity(ctx, arg);
+    if (!identity) return false;
+    const link = await makeLink(ctx, identity, `Opening the AWS console as ${identity.name}`);
+    if (!link) return false;
+    const opened = await vscode.env.openExternal(vscode.Uri.parse(link.url, true));
+    if (!opened) {
+      const copy = 'Copy Link Instead';
+      const choice = await vscode.window.showWarningMessage(
+        `The browser did not open for the AWS console as ${identity.name}. Copy the sign-in link and paste it into a browser yourself (it is valid for ${SIGNIN_LINK_LIFETIME_MINUTES} minutes and grants access as ${identity.name}).`,
+        copy,
+      );
+      if (choice === copy) await copyLink(link, identity);
+      return false;
+    }
+    ctx.log.info(`Opened the AWS console as ${identity.arn} (${link.destination}).`);
+    return true;
+  };
+}
+
+async function copyLink(link: ConsoleLink, identity: Identity): Promise<void> {
+  await vscode.env.clipboard.writeText(link.url);
+  void vscode.window.showWarningMessage(
+    `Copied a console sign-in link for ${identity.name} (${identity.account}). It is valid for ${SIGNIN_LINK_LIFETIME_MINUTES} minutes and grants access to the AWS console as this identity to whoever opens it: paste it only into your own browser, and do not share it.`,
+  );
+}
+
+export function copyConsoleLinkCommand(ctx: CommandContext) {
+  return async (arg?: unknown): Promise<boolean> => {
+    const identity = await targetIdentity(ctx, arg);
+    if (!identity) return false;
+    const link = await makeLink(ctx, identity, `Making a console sign-in link for ${identity.name}`);
+    if (!link) return false;
+    await copyLink(link, identity);
+    ctx.log.info(`Copied a console sign-in link for ${identity.arn} to the clipboard (the link is not logged).`);
+    return true;
+  };
+}
+
+/** Registers both commands; called from extension.ts. */
+export function registerConsoleCommands(ctx: CommandContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(CONSOLE_COMMAND_IDS.openConsole, openConsoleCommand(ctx)),
+    vscode.commands.registerCommand(CONSOLE_COMMAND_IDS.copyConsoleLink, copyConsoleLinkCommand(ctx)),
+  ];
+}

@@ -1,0 +1,161 @@
+/**
+ * The console sign-in URLs (src/console/consoleUrl.ts, consoleSignIn.ts): partitions, regions,
+ * the duration rules (chained roles, federated users), the GetFederationToken name, the routes,
+ * the SigV4 signature, and that no error message carries a secret.
+ */
+import * as assert from 'node:assert/strict';
+import {
+  ALLOW_ALL_POLICY,
+  consoleDestination,
+  consoleRoute,
+  federationEndpoint,
+  federationName,
+  federationTokenDuration,
+  loginUrl,
+  parseSigninToken,
+  signinSessionDuration,
+  signinTokenUrl,
+} from '../../src/console/consoleUrl';
+import { createConsoleLink, type HttpGet } from '../../src/console/consoleSignIn';
+
+const TEMP = { accessKeyId: 'ASIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret/with+chars=', sessionToken: 'tok+en/==' };
+const ROLE_ARN = 'arn:aws:sts::123456789012:assumed-role/Admin/me';
+
+describe('console sign-in URLs', () => {
+  it('uses each partition\'s sign-in and console hosts', () => {
+    assert.equal(federationEndpoint('eu-west-1', ''), 'https://signin.aws.amazon.com/federation');
+    assert.equal(federationEndpoint('cn-north-1', undefined), 'https://signin.amazonaws.cn/federation');
+    assert.equal(federationEndpoint('us-gov-west-1', ' '), 'https://signin.amazonaws-us-gov.com/federation');
+    assert.equal(consoleDestination('eu-west-1'), 'https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1');
+    assert.equal(consoleDestination('us-east-1'), 'https://us-east-1.console.aws.amazon.com/console/home?region=us-east-1');
+    assert.equal(consoleDestination('cn-northwest-1'), 'https://console.amazonaws.cn/console/home?region=cn-northwest-1');
+    assert.equal(consoleDestination('us-gov-east-1'), 'https://console.amazonaws-us-gov.com/console/home?region=us-gov-east-1');
+    assert.throws(() => consoleDestination('us-iso-east-1'), /aws-iso partition.*commercial, China or GovCloud/);
+  });
+
+  it('takes a federation endpoint override only over https, or http on loopback', () => {
+    assert.equal(federationEndpoint('eu-west-1', 'http://127.0.0.1:8123/federation'), 'http://127.0.0.1:8123/federation');
+    assert.equal(federationEndpoint('eu-west-1', 'https://signin.example.com/federation'), 'https://signin.example.com/federation');
+    assert.throws(() => federationEndpoint('eu-west-1', 'http://signin.example.com/federation'), /https URL .*Fix or clear it/);
+    assert.throws(() => federationEndpoint('eu-west-1', 'not a url'), /is not a URL/);
+    assert.throws(() => federationEndpoint('eu-west-1', 'https://x.example/federation?a=b'), /must not contain/);
+  });
+
+  it('builds getSigninToken with the Session JSON of exactly three fields, and SessionDuration only when given', () => {
+    const url = new URL(signinTokenUrl('https://signin.aws.amazon.com/federation', TEMP, 3600));
+    assert.equal(url.searchParams.get('Action'), 'getSigninToken');
+    assert.equal(url.searchParams.get('SessionDuration'), '3600');
+    assert.deepEqual(JSON.parse(url.searchParams.get('Session')!), { sessionId: TEMP.accessKeyId, sessionKey: TEMP.secretAccessKey, sessionToken: TEMP.sessionToken });
+    assert.doesNotMatch(url.search, /[+/=]{2}|"|\{/, 'the Session JSON is URL-encoded');
+    assert.equal(new URL(signinTokenUrl('https://signin.aws.amazon.com/federation', TEMP, undefined)).searchParams.has('SessionDuration'), false);
+    assert.throws(() => signinTokenUrl('https://signin.aws.amazon.com/federation', { accessKeyId: 'AKIA', secretAccessKey: 's' }, undefined), /temporary credentials/);
+  });
+
+  it('builds the login URL with Issuer, the encoded Destination and the token', () => {
+    const dest = consoleDestination('ap-southeast-2');
+    const url = new URL(loginUrl('https://signin.aws.amazon.com/federation', 'TOKEN-1', dest));
+    assert.equal(url.origin + url.pathname, 'https://signin.aws.amazon.com/federation');
+    assert.equal(url.searchParams.get('Action'), 'login');
+    assert.ok(url.searchParams.get('Issuer'));
+    assert.equal(url.searchParams.get('Destination'), dest);
+    assert.equal(url.searchParams.get('SigninToken'), 'TOKEN-1');
+    assert.match(url.search, /Destination=https%3A%2F%2Fap-southeast-2\.console\.aws\.amazon\.com%2Fconsole%2Fhome%3Fregion%3Dap-southeast-2/);
+  });
+
+  it('routes: roles as they are, IAM user keys through GetFederationToken, GetSessionToken sessions refused with what to do', () => {
+    assert.deepEqual(consoleRoute(ROLE_ARN, TEMP, false), { route: 'session', chained: false });
+    assert.deepEqual(consoleRoute(ROLE_ARN, TEMP, true), { route: 'session', chained: true });
+    assert.deepEqual(consoleRoute('arn:aws:iam::123456789012:user/alice', {}, false), { route: 'federate', root: false });
+    assert.deepEqual(consoleRoute('arn:aws:iam::123456789012:root', {}, false), { route: 'federate', root: true });
+    assert.deepEqual(consoleRoute('arn:aws:sts::123456789012:federated-user/bob', TEMP, false), { route: 'federatedUser' });
+    const mfa = consoleRoute('arn:aws:iam::123456789012:user/alice', TEMP, false);
+    assert.equal(mfa.route, 'unsupported');
+    assert.match(mfa.route === 'unsupported' ? mfa.message : '', /GetSessionToken session.*Assume Role/);
+  });
+
+  it('duration rules: the setting for roles, none for chained roles and federated users; GetFederationToken capped for root', () => {
+    assert.equal(signinSessionDuration({ route: 'session', chained: false }, 7200), 7200);
+    assert.equal(signinSessionDuration({ route: 'session', chained: false }, 100), 900);
+    assert.equal(signinSessionDuration({ route: 'session', chained: false }, 99999), 43200);
+    assert.equal(signinSessionDuration({ route: 'session', chained: true }, 7200), undefined);
+    assert.equal(signinSessionDuration({ route: 'federatedUser' }, 7200), undefined);
+    assert.equal(signinSessionDuration({ route: 'federate', root: false }, 7200), undefined);
+    assert.equal(federationTokenDuration(7200, false), 7200);
+    assert.equal(federationTokenDuration(7200, true), 3600);
+  });
+
+  it('cuts the GetFederationToken name to 32 valid characters', () => {
+    assert.equal(federationName('alice'), 'alice');
+    assert.equal(federationName('a'.repeat(40)), 'a'.repeat(32));
+    assert.equal(federationName('jörg smith/x'), 'j-rg-smith-x');
+    assert.equal(federationName('é'), 'vscode-console');
+    assert.match(federationName('a.very+long=name,with@chars_and-more-than-32'), /^[\w+=,.@-]{2,32}$/);
+    assert.deepEqual(JSON.parse(ALLOW_ALL_POLICY).Statement, [{ Effect: 'Allow', Action: '*', Resource: '*' }]);
+  });
+
+  it('reads the SigninToken, and says what to check when it is missing', () => {
+    assert.equal(parseSigninToken('{"SigninToken":"abc"}', 'E'), 'abc');
+    assert.throws(() => parseSigninToken('<html>', 'E'), /E answered getSigninToken with something other than JSON/);
+    assert.throws(() => parseSigninToken('{}', 'E'), /without a SigninToken/);
+  });
+});
+
+describe('createConsoleLink', () => {
+  const identity = { arn: ROLE_ARN, name: 'Admin', region: 'eu-central-1' };
+  const answering = (status: number, body: string, seen: string[] = []): HttpGet => async (url) => {
+    seen.push(url);
+    return { status, body };
+  };
+
+  it('asks for a token with the setting\'s duration and returns the login URL', async () => {
+    const seen: string[] = [];
+    const link = await createConsoleLink({ identity, credentials: TEMP, chained: false, sessionDurationSeconds: 7200 }, { get: answering(200, '{"SigninToken":"T0K"}', seen) });
+    assert.equal(new URL(seen[0]!).searchParams.get('SessionDuration'), '7200');
+    assert.equal(new URL(link.url).searchParams.get('SigninToken'), 'T0K');
+    assert.equal(link.destination, 'https://eu-central-1.console.aws.amazon.com/console/home?region=eu-central-1');
+    assert.doesNotMatch(link.description, /T0K|ASIAEXAMPLE|secret|tok\+en/);
+  });
+
+  it('omits SessionDuration for a chained role', async () => {
+    const seen: string[] = [];
+    await createConsoleLink({ identity, credentials: TEMP, chained: true, sessionDurationSeconds: 7200 }, { get: answering(200, '{"SigninToken":"x"}', seen) });
+    assert.equal(new URL(seen[0]!).searchParams.has('SessionDuration'), false);
+  });
+
+  it('asks once more without SessionDuration when the endpoint refuses it (an unrecognised chained role)', async () => {
+    const seen: string[] = [];
+    const get: HttpGet = async (url) => {
+      seen.push(url);
+      return new URL(url).searchParams.has('SessionDuration') ? { status: 400, body: 'Bad' } : { status: 200, body: '{"SigninToken":"x"}' };
+    };
+    const link = await createConsoleLink({ identity, credentials: TEMP, chained: false, sessionDurationSeconds: 3600 }, { get });
+    assert.equal(seen.length, 2);
+    assert.equal(link.sessionDuration, undefined);
+  });
+
+  it('refuses GetSessionToken sessions before any request, and never puts a secret in a message', async () => {
+    const seen: string[] = [];
+    await assert.rejects(
+      createConsoleLink({ identity: { ...identity, arn: 'arn:aws:iam::123456789012:user/alice' }, credentials: TEMP, chained: false, sessionDurationSeconds: 3600 }, { get: answering(200, '{}', seen) }),
+      /does not let such sessions open the console/,
+    );
+    assert.equal(seen.length, 0);
+    for (const [status, body] of [[403, ''], [500, ''], [200, 'nope']] as const) {
+      const error = await createConsoleLink({ identity, credentials: TEMP, chained: false, sessionDurationSeconds: 3600 }, { get: answering(status, body) }).then(
+        () => assert.fail('should fail'),
+        (e: Error) => e,
+      );
+      assert.match(error.message, /signin\.aws\.amazon\.com\/federation/);
+      assert.doesNotMatch(error.message, /ASIAEXAMPLE|secret\/with|tok\+en|Session=/, 'a secret is in the message');
+    }
+  });
+
+  it('says the endpoint could not be reached, naming it without its query', async () => {
+    const get: HttpGet = async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    await assert.rejects(createConsoleLink({ identity, credentials: TEMP, chained: false, sessionDurationSeconds: 3600, federationEndpoint: 'http://127.0.0.1:9/federation' }, { get }), (e: Error) => {
+      assert.match(e.message, /http:\/\/127\.0\.0\.1:9\/federation could not be reached \(ECONNREFUSED\)\. Check the network/);
+      assert.doesNotMatch(e.message, /Session|ASIA/);
+      return true;
+    });
+  });
+});
