@@ -1,6 +1,7 @@
 /**
  * Runs the end-to-end flows (test/e2e/): the PACKAGED extension (.vsix) installed into a real
- * VS Code (code-server), a fixture HOME, a real STS (moto_server), and headless Chromium driven
+ * VS Code (code-server), a fixture HOME, a real STS (moto_server), a strict fake of IAM Identity
+ * Center (test/support/ssoFake.ts, role credentials from moto), and headless Chromium driven
  * by Playwright like a person: clicks, keys, hovers, and assertions on what is on screen.
  *
  *   node out/test/runE2e.js [--grep <regexp>] [--vsix <file>] [--rebuild] [--update-screenshots] [--keep]
@@ -18,7 +19,7 @@
  *
  * Prints one line per flow and ends with "e2e: N passed, N failed"; exit code 0 only when every
  * flow passed. Flows that never ran (setup failed) count as failed. Time limits: each flow
- * (default 120 s), the whole run (AIS_E2E_TOTAL_TIMEOUT_MS, default 10 min).
+ * (default 120 s), the whole run (AIS_E2E_TOTAL_TIMEOUT_MS, default 15 min).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,12 +32,14 @@ import { startCodeServer, repoRoot, CodeServer, extensionId, killDescendants, ta
 import { createFixtureHome, isolatedEnv, FixtureHome } from './support/fixtureHome';
 import { startMoto, MotoServer } from './support/moto';
 import { FaultProxy } from './support/faultProxy';
+import { SsoFake } from './support/ssoFake';
 import { IssuedSecrets, scanRun } from './support/secretScan';
 import { MOTO_ACCOUNT, createRole, createUserWithKeys, setIamAuthorization } from './support/motoIam';
 import { cliV1Path } from './support/awsClients';
 import { flows } from './e2e/index';
 import { shotFile, type E2eContext, type E2eFixture } from './e2e/harness';
 import { UI_TIMEOUT_MS, Workbench } from './e2e/workbench';
+import { provideSso, ssoAccounts, ssoConfigSections, SSO_USER } from './e2e/ssoSupport';
 
 interface Args {
   grep?: RegExp;
@@ -195,7 +198,8 @@ async function main(): Promise<number> {
   await fsp.rm(artifacts, { recursive: true, force: true });
   await fsp.mkdir(artifacts, { recursive: true });
 
-  const totalTimeoutMs = Number(process.env.AIS_E2E_TOTAL_TIMEOUT_MS ?? 10 * 60_000);
+  // The 12 flows take about 8 min on a loaded 2-core machine: 15 min leaves room without hiding a hang for long.
+  const totalTimeoutMs = Number(process.env.AIS_E2E_TOTAL_TIMEOUT_MS ?? 15 * 60_000);
   const results: FlowResult[] = [];
   const mediaShots: { file: string; media: string; flow: string }[] = [];
   const consoleLog: string[] = [];
@@ -207,6 +211,7 @@ async function main(): Promise<number> {
   let page: Page | undefined;
   let setupError: string | undefined;
   let stsProxy: FaultProxy | undefined;
+  let sso: SsoFake | undefined;
   let issued: IssuedSecrets | undefined;
   let secretsLeaked = false;
 
@@ -247,12 +252,24 @@ async function main(): Promise<number> {
     // remembered, and after the run every file VS Code and the extension wrote is searched for them.
     stsProxy = await FaultProxy.start(moto.endpoint);
     issued = IssuedSecrets.recordFrom(stsProxy);
-    const env = isolatedEnv(home, { stsEndpoint: stsProxy.endpoint });
+    // IAM Identity Center (SSO-OIDC and the portal): its role credentials are moto's AssumeRole
+    // answers through the recording proxy, so the secrets scan covers them too.
+    sso = await SsoFake.start({ motoEndpoint: stsProxy.endpoint, accounts: ssoAccounts(MOTO_ACCOUNT), userName: SSO_USER });
+    await fsp.appendFile(home.configFile, ssoConfigSections(sso.startUrl, MOTO_ACCOUNT));
+    const env = isolatedEnv(home, { stsEndpoint: stsProxy.endpoint, extra: { AWS_ENDPOINT_URL_SSO: sso.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: sso.endpoint } });
     const consumer = packageApiConsumer(root, tmp);
     cs = await startCodeServer({ workspaceFolder: workspace, env, vsix, extraVsix: [consumer], stateParent: tmp, settings: workbenchSettings(path.dirname(cliV1Path())) });
     const installed = fs.readdirSync(cs.extensionsDir).filter((d) => d.startsWith(`${id}-`));
     if (installed.length !== 1) throw new Error(`Installing ${vsix} did not put ${id} into ${cs.extensionsDir} (found: ${fs.readdirSync(cs.extensionsDir).join(', ') || 'nothing'}).`);
-    say(`installed ${path.relative(root, vsix)} as ${installed[0]}; code-server ${cs.version} ready in ${seconds(cs.startMs)}; moto at ${moto.endpoint}`);
+    say(`installed ${path.relative(root, vsix)} as ${installed[0]}; code-server ${cs.version} ready in ${seconds(cs.startMs)}; moto at ${moto.endpoint}; IAM Identity Center fake at ${sso.endpoint}`);
+    // code-server is VS Code for the Web, where signInFlow "auto" means a device code. Here the
+    // browser and the extension host share a machine, so the browser sign-in (authorization code
+    // + PKCE, a callback on 127.0.0.1) works, and it is what the flows test (the device code is
+    // covered by test/integration/sso.test.ts and the sandbox check). The setting is
+    // machine-scoped: a remote window reads it from the server's Machine settings.
+    await fsp.mkdir(path.join(cs.userDataDir, 'Machine'), { recursive: true });
+    await fsp.writeFile(path.join(cs.userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'awsIdentity.sso.signInFlow': 'browser' }, null, 2));
+    provideSso({ fake: sso, extensionId: id });
 
     // A profile of our own inside tmp: the workbench's state databases live there (scanned below).
     browser = await launchChromiumWithProfile(path.join(tmp, 'browser-profile'));
@@ -357,6 +374,8 @@ async function main(): Promise<number> {
     await browser?.close().catch(() => undefined);
     // Stopped with its state kept, so the scan sees everything it wrote; removed with tmp below.
     await cs?.stop({ keepState: true }).catch((e: unknown) => say(`stopping code-server: ${String(e)}`));
+    if (sso && sso.rejections.length > 0) say(`IAM Identity Center fake refused malformed requests: ${sso.rejections.join('; ')}`);
+    await sso?.stop().catch((e: unknown) => say(`stopping the IAM Identity Center fake: ${String(e)}`));
     await stsProxy?.stop();
     await moto?.stop();
     if (issued && home && !setupError) {

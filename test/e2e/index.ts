@@ -10,5 +10,8 @@ import { mfaFlow } from './mfa';
 import { restoreOnReloadFlow } from './restoreOnReload';
 import { mfaRenewalFlow } from './mfaRenewal';
 import { apiConsentFlow } from './apiConsent';
+import { ssoSignInFlow } from './ssoSignIn';
+import { ssoTwoWindowsFlow } from './ssoTwoWindows';
+import { regionFlow } from './region';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoSignInFlow, ssoTwoWindowsFlow, regionFlow];
