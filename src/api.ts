@@ -58,9 +58,17 @@ export interface AwsIdentityApi {
   /**
    * Fires after every switch of the active identity, and with undefined when it is cleared. Not on
    * renewals: the identity stays the same; getActiveIdentity() then has the new expiration and
-   * getCredentials() the new credentials.
+   * getCredentials() the new credentials. Not on region changes either: see {@link onDidChangeRegion}.
    */
   readonly onDidChangeIdentity: Event<Identity | undefined>;
+  /**
+   * Fires when the active identity's region changed without a switch (the user picked another
+   * region in the status bar, or {@link setRegion}), with the identity carrying the new `region`
+   * (`regionSource: 'user'`). The principal and the credentials are the same; a region the user
+   * chose for an identity also applies when that identity becomes active again (then only
+   * onDidChangeIdentity fires, with that region already set).
+   */
+  readonly onDidChangeRegion: Event<Identity>;
   /**
    * Temporary credentials of the active identity (session token included; long-lived IAM user keys
    * are exchanged for a session token first), renewed before they expire. Rejects when `access`
@@ -75,4 +83,11 @@ export interface AwsIdentityApi {
   useProfile(access: ApiAccess, name: string): Promise<Identity>;
   /** Assumes a role (from the active identity, or from `options.sourceProfile`) and makes it active, as {@link useProfile} does. */
   assumeRole(access: ApiAccess, roleArn: string, options?: AssumeRoleOptions): Promise<Identity>;
+  /**
+   * Moves the active identity to another region of its partition, e.g. `"eu-west-1"`: no new
+   * sign-in, the same credentials; new terminals and the console use it. Not remembered for the
+   * workspace (the user's own choice in the status bar is). Rejects, changing nothing, when no
+   * identity is active, or the region is unknown or of another partition (the message says which).
+   */
+  setRegion(access: ApiAccess, region: string): Promise<Identity>;
 }

@@ -28,10 +28,12 @@ import { FlowContext, IdentityManagerOptions, RegionChoice, SwitchResult } from 
 import { profileSession } from './useProfile';
 import { AssumeRoleRequest, roleSession, roleTarget } from './assumeRole';
 import { checkSsoRoleRequest, SsoRoleRequest, ssoRoleSession, ssoRoleTarget } from './useSsoRole';
+import { preferredRegion, regionFor, RegionChange, RegionPreference } from './regionChoice';
 
 export type { IdentityManagerOptions, RegionChoice } from './flowContext';
 export type { AssumeRoleRequest, RoleSource } from './assumeRole';
 export type { SsoRoleRequest } from './useSsoRole';
+export type { RegionChange, RegionPreference } from './regionChoice';
 
 export type IdentityStatus = 'none' | 'switching' | 'active' | 'error';
 
@@ -78,9 +80,11 @@ export class IdentityManager implements Disposable {
   private readonly identityChanged = new Emitter<Identity | undefined>();
   private readonly stateChanged = new Emitter<IdentityState>();
   private readonly signInNeeded = new Emitter<SsoSignInNeed>();
+  private readonly regionChanged = new Emitter<RegionChange>();
+  private regionPreference: RegionPreference | undefined;
   /** The sign-in need reported for the active session (at most one report per session until it renews). */
   private pendingSignIn: SsoSignInRequiredError | undefined;
-  /** A different identity became active (or none): fires on switches and `clear()`, not on renewals. */
+  /** A different identity became active (or none): fires on switches and `clear()`, not on renewals or region changes. */
   readonly onDidChangeIdentity: Event<Identity | undefined> = this.identityChanged.event;
   /** Anything the status bar shows changed: switching, active (incl. renewals), error. */
   readonly onDidChangeState: Event<IdentityState> = this.stateChanged.event;
@@ -89,6 +93,12 @@ export class IdentityManager implements Disposable {
    * session until a renewal succeeds again (renewals retry with backoff; the UI shows ONE offer).
    */
   readonly onDidNeedSignIn: Event<SsoSignInNeed> = this.signInNeeded.event;
+  /**
+   * `setRegion` moved the active identity to another region: the same principal and credentials,
+   * a new Identity value (`identity` has it). `onDidChangeState` fires too; `onDidChangeIdentity`
+   * does not (no switch happened).
+   */
+  readonly onDidChangeRegion: Event<RegionChange> = this.regionChanged.event;
 
   constructor(options: IdentityManagerOptions) {
     const clock: Clock = options.clock ?? systemClock;
@@ -147,6 +157,33 @@ export class IdentityManager implements Disposable {
   /** Region for an identity: profile → setting → AWS_REGION / AWS_DEFAULT_REGION → us-east-1. */
   resolveRegion(profileRegion: string | undefined): RegionChoice {
     return this.flows.resolveRegion(profileRegion);
+  }
+
+  /**
+   * Changes the active identity's region, for new terminals, the console and the API: the same
+   * credentials (no STS call, no sign-in), a new Identity value with `regionSource: 'user'`, kept
+   * by renewals. Returns it; the same region again changes nothing and fires nothing.
+   * @throws UserFacingError when no identity is active, or the region is unknown or of another partition
+   */
+  setRegion(region: string): Identity {
+    const session = this.active;
+    if (!session) throw new UserFacingError('other', 'No AWS identity is selected, so there is no region to change. Pick a profile or assume a role first, then change its region.');
+    const before = session.identity;
+    const code = regionFor(before, region);
+    if (code === before.region) return before;
+    const identity = session.relocate(code, 'user');
+    this.logger.info(`Region of ${identity.name} (${identity.account}) changed from ${before.region} to ${code}: the same credentials, no new sign-in.`);
+    this.setState(this.currentState.status === 'active' ? this.activeState(session) : { ...this.currentState, identity });
+    this.regionChanged.fire({ identity, previous: before.region });
+    return identity;
+  }
+
+  /**
+   * Where a switch looks up the region remembered for the identity it makes active (the UI keeps
+   * it per workspace); a remembered region that fits applies before anyone hears of the switch.
+   */
+  setRegionPreference(lookup: RegionPreference | undefined): void {
+    this.regionPreference = lookup;
   }
 
   /**
@@ -247,7 +284,9 @@ export class IdentityManager implements Disposable {
       previous?.dispose();
     }
     this.logger.info(`Switched to ${description}.`);
-    const identity = session.identity;
+    const remembered = preferredRegion(session.identity, this.regionPreference, this.logger);
+    if (remembered) this.logger.info(`Region ${remembered} applies: it was chosen for ${session.identity.name} in this workspace (instead of ${session.identity.region}).`);
+    const identity = remembered ? session.relocate(remembered, 'user') : session.identity;
     this.setState({ status: 'active', identity });
     this.identityChanged.fire(identity);
     return identity;
@@ -330,6 +369,7 @@ export class IdentityManager implements Disposable {
     this.identityChanged.dispose();
     this.stateChanged.dispose();
     this.signInNeeded.dispose();
+    this.regionChanged.dispose();
   }
 }
 

@@ -70,6 +70,15 @@ export class IdentitySession implements Disposable {
     return this.currentIdentity;
   }
 
+  /**
+   * Moves the identity to another region (the user chose it; identityManager.ts `setRegion` checks
+   * it): a new Identity value, the same credentials, no STS call. Renewals keep it.
+   */
+  relocate(region: string, regionSource: Identity['regionSource']): Identity {
+    this.currentIdentity = { ...this.currentIdentity, region, regionSource };
+    return this.currentIdentity;
+  }
+
   /** Credentials for the extension's own calls (refreshed per the windows). */
   getCredentials(): Promise<AwsCredentials> {
     return this.credentials.get();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AUTH_PROVIDER_ID, type ApiAccess, type AssumeRoleOptions, type AwsIdentityApi } from '../api';
+import { AUTH_PROVIDER_ID, type ApiAccess, type AssumeRoleOptions, type AwsIdentityApi, type Event } from '../api';
 import type { AssumeRoleRequest } from '../identity/identityManager';
 import type { Identity } from '../shared/types';
 import type { CommandContext } from './commands/context';
@@ -66,12 +66,20 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter, acc
     }
   };
 
+  // The manager's event, with the identity only (src/api.ts documents when it fires).
+  const onDidChangeRegion: Event<Identity> = (listener, thisArgs, disposables) => {
+    const subscription = ctx.manager.onDidChangeRegion((e) => listener.call(thisArgs, e.identity));
+    disposables?.push(subscription);
+    return subscription;
+  };
+
   return {
     apiVersion: 2,
     authenticationProviderId: AUTH_PROVIDER_ID,
     listProfiles: async () => [...(await ctx.profiles.model()).profiles],
     getActiveIdentity: () => ctx.manager.identity,
     onDidChangeIdentity: presenter.onDidChangeIdentity,
+    onDidChangeRegion,
     getCredentials: (given: ApiAccess) => {
       const caller = currentCaller(self);
       try {
@@ -109,6 +117,18 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter, acc
       };
       // Not added to the user's recently used roles either: the user did not choose it.
       return switched(caller, ctx.manager.assumeRole(request), `role ${roleArn}`);
+    },
+    setRegion: (given: ApiAccess, region: string) => {
+      const caller = currentCaller(self);
+      try {
+        gate(caller, given, `a region change to ${String(region)}`);
+        const identity = ctx.manager.setRegion(region);
+        ctx.log.info(`API: ${callerText(caller)} set the region of ${identity.arn} to ${identity.region}; not remembered for this workspace.`);
+        return Promise.resolve(identity);
+      } catch (error) {
+        if (!(error instanceof ApiAccessError)) ctx.log.warn(`API: the region change to ${String(region)} asked by ${callerText(caller)} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return Promise.reject(error);
+      }
     },
   };
 }

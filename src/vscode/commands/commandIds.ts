@@ -18,6 +18,12 @@ export const SSO_COMMAND_IDS = {
   ssoOpenRoleTerminal: 'awsIdentity.sso.openRoleTerminal',
 } as const;
 
+/** The AWS console sign-in commands: registered by src/vscode/console/consoleCommands.ts. */
+export const CONSOLE_COMMAND_IDS = {
+  openConsole: 'awsIdentity.openConsole',
+  copyConsoleLink: 'awsIdentity.copyConsoleLink',
+} as const;
+
 export const COMMAND_IDS = {
   switchProfile: 'awsIdentity.switchProfile',
   useProfile: 'awsIdentity.useProfile',
@@ -35,7 +41,10 @@ export const COMMAND_IDS = {
   /** Registered by the profiles tree, which owns the "show all" state. */
   showAllProfiles: 'awsIdentity.showAllProfiles',
   showLog: 'awsIdentity.showLog',
+  /** The active identity's region: the region status bar item's command (src/vscode/commands/pickRegion.ts). */
+  pickRegion: 'awsIdentity.pickRegion',
   ...SSO_COMMAND_IDS,
+  ...CONSOLE_COMMAND_IDS,
 } as const;
 
 /**
@@ -47,8 +56,10 @@ export const INTERNAL_COMMAND_IDS = {
   terminalState: 'awsIdentity.internal.terminalState',
   /** The IAM Identity Center rows, expanded: sign-in nodes, their accounts and roles (src/vscode/sso). */
   ssoTree: 'awsIdentity.internal.ssoTree',
+  /** What the region status bar item shows (src/vscode/views/regionStatus.ts). */
+  regionStatus: 'awsIdentity.internal.regionStatus',
 } as const;
 
 /** Commands src/vscode/commands registers (and the tree's showAllProfiles); the SSO ones register themselves. */
-export type CommandName = Exclude<keyof typeof COMMAND_IDS, keyof typeof SSO_COMMAND_IDS>;
+export type CommandName = Exclude<keyof typeof COMMAND_IDS, keyof typeof SSO_COMMAND_IDS | keyof typeof CONSOLE_COMMAND_IDS>;
 export type CommandId = (typeof COMMAND_IDS)[CommandName];

@@ -8,9 +8,14 @@ import type { Identity, ProfileInfo } from '../../shared/types';
 import { isIssuedNode, isProfileNode } from '../views/profilesTree';
 import { UserCancelledError } from '../views/mfaPrompt';
 import { sanitizeRecentRoles, recordRoleUse, rankRecentRoles, type RecentRole } from '../../identity/recentRoles';
+import { recordRecentRegion, regionMemoryKey, rememberRegionChoice, sanitizeRecentRegions, sanitizeRegionChoices } from '../../identity/regionChoice';
 
 const LAST_PROFILE_KEY = 'awsIdentity.lastProfile';
 const RECENT_ROLES_KEY = 'awsIdentity.recentRoles';
+/** workspaceState: the region chosen per identity (profile name or role ARN → region code). */
+const REGION_CHOICES_KEY = 'awsIdentity.regionChoices';
+/** globalState: recently chosen region codes, most recent first. */
+const RECENT_REGIONS_KEY = 'awsIdentity.recentRegions';
 
 /** The services commands work with, built once in extension.ts. */
 export interface CommandContext {
@@ -47,6 +52,23 @@ export class IdentityMemory {
 
   async recordRole(arn: string): Promise<void> {
     await this.globalState.update(RECENT_ROLES_KEY, recordRoleUse(this.recentRoles(), arn, Date.now()));
+  }
+
+  /** The region chosen for `identity` in this workspace (by its profile name or role ARN), if any. */
+  regionFor(identity: Pick<Identity, 'source' | 'arn'>): string | undefined {
+    return sanitizeRegionChoices(this.workspaceState.get(REGION_CHOICES_KEY))[regionMemoryKey(identity)];
+  }
+
+  /** Remembers `region` for `identity` in this workspace, and among the recently used regions. */
+  async rememberRegion(identity: Pick<Identity, 'source' | 'arn'>, region: string): Promise<void> {
+    const choices = rememberRegionChoice(sanitizeRegionChoices(this.workspaceState.get(REGION_CHOICES_KEY)), regionMemoryKey(identity), region);
+    await this.workspaceState.update(REGION_CHOICES_KEY, choices);
+    await this.globalState.update(RECENT_REGIONS_KEY, recordRecentRegion(this.recentRegions(), region));
+  }
+
+  /** Recently chosen region codes, most recent first (any partition). */
+  recentRegions(): string[] {
+    return sanitizeRecentRegions(this.globalState.get(RECENT_REGIONS_KEY));
   }
 }
 

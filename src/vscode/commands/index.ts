@@ -6,6 +6,7 @@ import { switchIdentity } from './switchIdentity';
 import { clearIdentity, copyIdentityArn, newTerminal } from './identityActions';
 import { copyProfileName, openConfigFile, openProfileSource, refreshProfiles } from './profileActions';
 import { COMMAND_IDS, type CommandName } from './commandIds';
+import { pickRegion } from './pickRegion';
 
 /** A command implementation, given the services it may use and the arguments VS Code passes. */
 export type CommandFactory = (ctx: CommandContext) => (...args: unknown[]) => unknown;
@@ -26,6 +27,7 @@ const COMMANDS: Record<Exclude<CommandName, 'showAllProfiles'>, CommandFactory> 
   openConfigFile,
   copyProfileName,
   showLog: (ctx) => () => ctx.log.show(),
+  pickRegion,
 };
 
 /** Registers every command; the returned disposables go into the extension's subscriptions. */
