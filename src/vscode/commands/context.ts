@@ -106,12 +106,19 @@ export function clickedProfile(arg: unknown): ProfileInfo | undefined {
  * Extensions that need the identity use the API, which asks for the user's consent per extension.
  */
 export async function confirmRequestedSwitch(name: string): Promise<boolean> {
-  // A picker, not a modal dialog: it names the request in the title and leaves the identity as
-  // it is unless the user picks the switch (Escape, or clicking elsewhere, declines).
-  const yes = { label: `$(check) Switch to profile "${name}"`, detail: 'New terminals and tools in this window would use it.' };
+  return confirmRequest(`profile "${name}"`);
+}
+
+/**
+ * The same question for any identity (`what`: `profile "dev"`, `role SsoAdmin in Sandbox`). A
+ * picker, not a modal dialog: it names the request in the title and leaves the identity as it is
+ * unless the user picks the switch (Escape, or clicking elsewhere, declines).
+ */
+export async function confirmRequest(what: string): Promise<boolean> {
+  const yes = { label: `$(check) Switch to ${what}`, detail: 'New terminals and tools in this window would use it.' };
   const no = { label: '$(close) Keep the current identity' };
   const choice = await vscode.window.showQuickPick([yes, no], {
-    title: `A command asked to switch the AWS identity to profile "${name}"`,
+    title: `A command asked to switch the AWS identity to ${what}`,
     placeHolder: 'If you did not ask for this, keep the current identity.',
   });
   return choice === yes;

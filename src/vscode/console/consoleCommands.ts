@@ -14,7 +14,7 @@ import { CONSOLE_COMMAND_IDS } from '../commands/commandIds';
 import { clickedProfile, reportFailure, type CommandContext } from '../commands/context';
 import { switchToProfile } from '../commands/useProfile';
 import { isSsoNodeOf } from '../sso/ssoTree';
-import { useRole } from '../sso/ssoCommands';
+import { requestedRole, useRole } from '../sso/ssoCommands';
 import type { Identity } from '../../shared/types';
 
 /** Whether the active role session was made with another role's credentials (AWS: no SessionDuration then). */
@@ -44,7 +44,7 @@ function setting<T>(key: string, fallback: T): T {
 async function targetIdentity(ctx: CommandContext, arg: unknown): Promise<Identity | undefined> {
   const profile = clickedProfile(arg);
   if (profile) return switchToProfile(ctx, profile.name);
-  if (isSsoNodeOf(arg, 'ssoRole')) return reportFailure(ctx, `Using ${arg.roleName}`, () => useRole(ctx, arg));
+  if (isSsoNodeOf(arg, 'ssoRole')) return reportFailure(ctx, `Using ${arg.roleName}`, async () => useRole(ctx, await requestedRole(arg)));
   const identity = ctx.manager.identity;
   if (!identity) {
     void vscode.window.showErrorMessage('No AWS identity is selected, so there is no one to open the console as. Pick a profile or a role first (AWS Identity view or status bar), then try again.');

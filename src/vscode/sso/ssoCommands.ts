@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { existingNames, nameProblem, regionProblem, ssoRoleProfileSection, ssoSessionSection, startUrlProblem, suggestProfileName, suggestSessionName, type NewSection } from '../../config/configEdits';
 import type { Identity } from '../../shared/types';
 import { SSO_COMMAND_IDS } from '../commands/commandIds';
-import { reportFailure, type CommandContext } from '../commands/context';
+import { confirmRequest, reportFailure, type CommandContext } from '../commands/context';
+import { isIssuedNode } from '../views/profilesTree';
 import { UserCancelledError } from '../views/mfaPrompt';
 import { appendSection, readConfigBytes } from './configWriter';
 import type { SsoService } from './ssoService';
@@ -125,10 +126,21 @@ function roleArg(arg: unknown): RoleNode {
   return arg;
 }
 
+/**
+ * The role a switching command was run on. A row of the view is taken as it is (VS Code hands the
+ * view's own node back on a click); anything else, such as a role-shaped object from another
+ * extension, switches only after the user says so.
+ */
+export async function requestedRole(arg: unknown): Promise<RoleNode> {
+  const node = roleArg(arg);
+  if (isIssuedNode(node) || (await confirmRequest(`role ${node.roleName} in ${node.account.accountName || node.account.accountId}`))) return node;
+  throw new UserCancelledError('Switching to a role a command asked for');
+}
+
 function useRoleCommand(ctx: CommandContext) {
   return (arg?: unknown) =>
     reportFailure(ctx, 'Using an IAM Identity Center role', async () => {
-      const identity = await useRole(ctx, roleArg(arg));
+      const identity = await useRole(ctx, await requestedRole(arg));
       vscode.window.setStatusBarMessage(`AWS identity: ${identity.name} (${identity.account})`, 5000);
       return identity;
     });
@@ -137,7 +149,7 @@ function useRoleCommand(ctx: CommandContext) {
 function openTerminalCommand(ctx: CommandContext) {
   return (arg?: unknown) =>
     reportFailure(ctx, 'Opening a terminal as an IAM Identity Center role', async () => {
-      const identity = await useRole(ctx, roleArg(arg));
+      const identity = await useRole(ctx, await requestedRole(arg));
       await ctx.terminals.openTerminalFor(identity);
     });
 }
