@@ -7,7 +7,8 @@ import { Settings } from './vscode/settings';
 import { ProfilesTreeProvider } from './vscode/views/profilesTree';
 import { IdentityStatusBar } from './vscode/views/statusBar';
 import { IdentityPresenter } from './vscode/views/identityPresenter';
-import { createMfaPrompt } from './vscode/views/mfaPrompt';
+import { RegionStatusBar } from './vscode/views/regionStatus';
+import { createMfaCodeSource } from './vscode/views/mfaPrompt';
 import { registerCommands } from './vscode/commands';
 import { IdentityMemory } from './vscode/commands/context';
 import { Terminals } from './vscode/terminals/terminals';
@@ -17,6 +18,8 @@ import { MaskedDocuments } from './vscode/maskedDocuments';
 import { registerInspectCommand } from './vscode/inspect';
 import { restoreLastProfile } from './vscode/restore';
 import { setUpSso, type SsoCommandContext } from './vscode/sso';
+import { registerConsoleCommands } from './vscode/console/consoleCommands';
+import { DebugCredentials, SharedEndpoint } from './vscode/debug';
 
 /**
  * Composition root. Activation only constructs objects and registers contributions: no file is
@@ -30,7 +33,8 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
     const profiles = new ProfileStore(log);
     const manager = new IdentityManager({
       logger: log,
-      mfaCodeProvider: createMfaPrompt(),
+      // Typed into a prompt, or taken from a YubiKey (awsIdentity.mfa.source).
+      mfaCodeProvider: createMfaCodeSource({ settings, logger: log }),
       snapshot: () => profiles.snapshot(),
       defaultRegion: () => settings.defaultRegion(),
       defaultSessionName: () => settings.sessionName(),
@@ -39,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       ssoSignIn: (session) => sso.prompts.ssoSignIn(session),
     });
     const memory = new IdentityMemory(context.workspaceState, context.globalState);
+    // A region the user chose for an identity in this workspace applies again when it becomes active.
+    manager.setRegionPreference((identity) => memory.regionFor(identity));
     const statusBar = new IdentityStatusBar(() => settings.expiryWarningMinutes());
     const tree = new ProfilesTreeProvider(
       profiles,
@@ -48,8 +54,26 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       log,
     );
     const treeView = vscode.window.createTreeView('awsIdentity.profiles', { treeDataProvider: tree });
-    const terminals = new Terminals(context.environmentVariableCollection, manager, settings, log, { profiles, consentMemory: context.workspaceState });
+    // One credential endpoint for terminals and debug sessions.
+    const endpoint = new SharedEndpoint(log);
+    const terminals = new Terminals(context.environmentVariableCollection, manager, settings, log, {
+      profiles,
+      consentMemory: context.workspaceState,
+      startEndpoint: (port) => endpoint.start(port),
+    });
+    // Debug launches (any type) get the identity as terminals do.
+    const debugCredentials = new DebugCredentials({
+      logger: log,
+      session: () => manager.session,
+      environment: terminals.environment,
+      endpoint: () => endpoint.start(),
+      enabled: () => settings.debugCredentials(),
+      legacyToken: () => settings.legacyTokenVariable(),
+    });
     const presenter = new IdentityPresenter(manager, statusBar, tree, treeView);
+    // The region item; a region change is no switch, so terminals are told of it here.
+    const regionStatus = new RegionStatusBar(manager.onDidChangeState, manager.state);
+    context.subscriptions.push(regionStatus, manager.onDidChangeRegion(() => void terminals.environment.update(manager.session)));
     const ctx = { manager, profiles, settings, log, terminals, memory };
     // IAM Identity Center: sign-in rows in the Profiles view, their commands, and the sign-ins switches ask for.
     const sso = setUpSso(ctx, tree);
@@ -62,7 +86,8 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
     context.subscriptions.push(new MaskedDocuments(() => profiles.paths));
     const api = createApi(ctx, presenter, access, context.extension);
 
-    context.subscriptions.push(log, profiles, manager, statusBar, tree, treeView, terminals, presenter, ...registerCommands(commandContext), ...sso.disposables, registerInspectCommand(presenter, tree));
+    context.subscriptions.push(...registerConsoleCommands(commandContext));
+    context.subscriptions.push(log, profiles, manager, statusBar, tree, treeView, debugCredentials, terminals, presenter, ...registerCommands(commandContext), ...sso.disposables, registerInspectCommand(presenter, tree));
     log.info(`Activated in ${(performance.now() - started).toFixed(2)} ms (VS Code ${vscode.version}).`);
     if (settings.restoreOnStartup()) void restoreLastProfile(ctx);
     return api;

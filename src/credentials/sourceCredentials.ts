@@ -190,7 +190,9 @@ async function loginCredentials(source: Extract<CredentialSource, { type: 'login
     );
   } catch (error) {
     // The SDK says which cache file it could not read; what the user needs is the command.
-    if (!/Failed to load (a )?token|re-authenticate/i.test(error instanceof Error ? error.message : '')) throw error;
+    // "Failed to load ... token" (nothing cached), "re-authenticate" / "reauthenticate" (the sign-in
+    // expired or was revoked: the refresh was refused).
+    if (!/Failed to load (a )?token|re-?authenticate/i.test(error instanceof Error ? error.message : '')) throw error;
     throw new UserFacingError(
       'other',
       `Profile "${source.profile}" signs in with \`aws login\` and no valid sign-in is cached for it. Run \`aws login --profile ${source.profile}\` in a terminal, then select the profile again.`,

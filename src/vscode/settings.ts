@@ -70,6 +70,21 @@ export class Settings {
     return this.config.get<number>('expiryWarningMinutes', 10);
   }
 
+  /** `awsIdentity.mfa.source`: where MFA codes come from ("prompt", or a YubiKey through ykman). */
+  mfaSource(): 'prompt' | 'ykman' {
+    return this.config.get<string>('mfa.source', 'prompt') === 'ykman' ? 'ykman' : 'prompt';
+  }
+
+  /** `awsIdentity.mfa.ykmanAccount`: the YubiKey OATH account; undefined means the MFA serial. */
+  ykmanAccount(): string | undefined {
+    return this.config.get<string>('mfa.ykmanAccount', '').trim() || undefined;
+  }
+
+  /** `awsIdentity.debug.credentials`: whether debug launches get the identity like terminals do. */
+  debugCredentials(): boolean {
+    return this.config.get<boolean>('debug.credentials', true) !== false;
+  }
+
   onDidChange(section: string, listener: () => void): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`awsIdentity.${section}`)) listener();

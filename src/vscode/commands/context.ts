@@ -120,6 +120,8 @@ export async function confirmRequest(what: string): Promise<boolean> {
   const choice = await vscode.window.showQuickPick([yes, no], {
     title: `A command asked to switch the AWS identity to ${what}`,
     placeHolder: 'If you did not ask for this, keep the current identity.',
+    // A terminal or editor taking focus must not count as an answer.
+    ignoreFocusOut: true,
   });
   return choice === yes;
 }

@@ -1,0 +1,99 @@
+/**
+ * Which debug launches get the active identity, decided without VS Code (no `vscode` import).
+ * A launch configuration that chooses AWS credentials itself keeps them: any credential or profile
+ * variable in `env` (or cppdbg-style `environment`), or an `envFile` (which may hold them, and
+ * which the debugger reads after us, so ours would be overwritten or would overwrite it).
+ */
+
+/**
+ * Variables that pick the credentials or the profile. AWS_REGION, AWS_ENDPOINT_URL_* and the like
+ * do not: a configuration setting only those still gets the identity.
+ */
+export const AWS_CREDENTIAL_VARIABLES: ReadonlySet<string> = new Set([
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_ROLE_SESSION_NAME',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_CONFIG_FILE',
+]);
+
+/** The part of a debug configuration read here (vscode.DebugConfiguration fits). */
+export interface LaunchConfig {
+  readonly type?: string;
+  readonly request?: string;
+  readonly name?: string;
+  readonly env?: unknown;
+  readonly envFile?: unknown;
+  readonly environment?: unknown;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Why the identity must not be added to `config`, or undefined when it may. The reason is a phrase
+ * naming what the configuration sets (variable NAMES only, never a value).
+ */
+export function ownAwsSettings(config: LaunchConfig): string | undefined {
+  if (config.request === 'attach') return 'it attaches to a process that is already running (its environment cannot change)';
+  const names: string[] = [];
+  if (config.env && typeof config.env === 'object' && !Array.isArray(config.env)) {
+    for (const name of Object.keys(config.env)) if (AWS_CREDENTIAL_VARIABLES.has(name.toUpperCase())) names.push(name);
+  }
+  if (Array.isArray(config.environment)) {
+    for (const entry of config.environment as unknown[]) {
+      const name = entry && typeof entry === 'object' ? (entry as { name?: unknown }).name : undefined;
+      if (typeof name === 'string' && AWS_CREDENTIAL_VARIABLES.has(name.toUpperCase())) names.push(name);
+    }
+  }
+  const envFile = typeof config.envFile === 'string' ? config.envFile.trim() !== '' : Array.isArray(config.envFile) && config.envFile.length > 0;
+  const parts: string[] = [];
+  if (names.length > 0) parts.push(`it sets ${names.join(', ')} itself`);
+  if (envFile) parts.push('it reads an envFile (which may choose AWS credentials)');
+  return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+
+/**
+ * `config.env` with `vars` added (a plain object). The configuration's own entries win: a region
+ * (AWS_REGION, AWS_DEFAULT_REGION) the launch sets stays; credential variables never collide, since
+ * a launch setting one is left alone altogether ({@link ownAwsSettings}).
+ */
+export function withVariables(env: unknown, vars: ReadonlyMap<string, string>): Record<string, string | null> {
+  const base = env && typeof env === 'object' && !Array.isArray(env) ? (env as Record<string, string | null>) : {};
+  return { ...Object.fromEntries(vars), ...base };
+}
+
+/** A short, printable label for a launch in log lines. */
+export function launchLabel(config: LaunchConfig): string {
+  const name = typeof config.name === 'string' && config.name ? config.name : '(unnamed)';
+  const type = typeof config.type === 'string' ? config.type : '?';
+  return `"${name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').slice(0, 80)}" (${type})`;
+}
+
+/**
+ * Whether the debugger may run the program in a terminal (where VS Code may save the environment to
+ * restore it): `console` set to a terminal, or Python's debugger, whose default console is the
+ * integrated terminal. (js-debug's `node-terminal` creates its terminal transient: never saved.)
+ */
+export function mayRunInTerminal(config: LaunchConfig): boolean {
+  const console = typeof config.console === 'string' ? config.console : undefined;
+  if (console === 'integratedTerminal' || console === 'externalTerminal') return true;
+  return console === undefined && (config.type === 'python' || config.type === 'debugpy');
+}
+
+/**
+ * A child session a debugger starts for a process it already launched (js-debug's per-process
+ * sessions carry `__pendingTargetId`): its environment was fixed by the parent's launch.
+ */
+export function isChildSession(config: LaunchConfig): boolean {
+  return typeof config.__pendingTargetId === 'string' || typeof config.__parentId === 'string';
+}
