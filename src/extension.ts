@@ -73,21 +73,25 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
     const presenter = new IdentityPresenter(manager, statusBar, tree, treeView);
     // The region item; a region change is no switch, so terminals are told of it here.
     const regionStatus = new RegionStatusBar(manager.onDidChangeState, manager.state);
-    context.subscriptions.push(regionStatus, manager.onDidChangeRegion(() => void terminals.environment.update(manager.session)));
     const ctx = { manager, profiles, settings, log, terminals, memory };
     // IAM Identity Center: sign-in rows in the Profiles view, their commands, and the sign-ins switches ask for.
     const sso = setUpSso(ctx, tree);
-    context.subscriptions.push(manager.onDidNeedSignIn((need) => sso.prompts.needSignIn(need)));
     const commandContext: SsoCommandContext = { ...ctx, sso: sso.service };
-
     // Other extensions read credentials or switch only with the user's consent, given through VS Code's own sign-in prompt.
     const access = new ApiAccessProvider();
-    context.subscriptions.push(access, manager.onDidChangeIdentity((identity) => identity === undefined && access.rotate({ grace: false })));
-    context.subscriptions.push(new MaskedDocuments(() => profiles.paths));
     const api = createApi(ctx, presenter, access, context.extension);
 
-    context.subscriptions.push(...registerConsoleCommands(commandContext));
-    context.subscriptions.push(log, profiles, manager, statusBar, tree, treeView, debugCredentials, terminals, presenter, ...registerCommands(commandContext), ...sso.disposables, registerInspectCommand(presenter, tree));
+    context.subscriptions.push(
+      log, profiles, manager, statusBar, regionStatus, tree, treeView, endpoint, debugCredentials, terminals, presenter, access,
+      manager.onDidChangeRegion(() => void terminals.environment.update(manager.session)),
+      manager.onDidNeedSignIn((need) => sso.prompts.needSignIn(need)),
+      manager.onDidChangeIdentity((identity) => identity === undefined && access.rotate({ grace: false })),
+      new MaskedDocuments(() => profiles.paths),
+      ...registerCommands(commandContext),
+      ...registerConsoleCommands(commandContext),
+      ...sso.disposables,
+      registerInspectCommand(presenter, tree),
+    );
     log.info(`Activated in ${(performance.now() - started).toFixed(2)} ms (VS Code ${vscode.version}).`);
     if (settings.restoreOnStartup()) void restoreLastProfile(ctx);
     return api;

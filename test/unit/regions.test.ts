@@ -1,31 +1,14 @@
 /**
  * The region list and the checks a region choice goes through (src/shared/regions.ts), and what is
- * remembered about choices (src/identity/regionChoice.ts). The list is compared with botocore's
- * data/partitions.json on this machine, so a region AWS adds fails here instead of drifting.
+ * remembered about choices (src/identity/regionChoice.ts). The list itself is compared with
+ * botocore's data in test/conformance/regionsBotocore.test.ts.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { REGIONS, REGION_PARTITIONS, checkRegion, findRegion, orderRegions, partitionOfArn, partitionOfIdentity, regionLabel, regionsOf } from '../../src/shared/regions';
 import { partitionOfRegion } from '../../src/shared/roleInput';
 import { recordRecentRegion, regionFor, regionMemoryKey, rememberRegionChoice, sanitizeRecentRegions, sanitizeRegionChoices, preferredRegion } from '../../src/identity/regionChoice';
 import type { Identity } from '../../src/shared/types';
 import { recordingLogger } from '../support/recordingLogger';
-
-interface BotocorePartitions {
-  partitions: Array<{ id: string; regions: Record<string, { description?: string }> }>;
-}
-
-/** botocore's partitions.json, found through the Python that has botocore (fails loudly without it). */
-function botocorePartitions(): { file: string; data: BotocorePartitions } {
-  const python = process.env.PYTHON ?? 'python3';
-  const run = spawnSync(python, ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8' });
-  assert.equal(run.status, 0, `${python} could not import botocore (${run.stderr || run.error?.message}): install botocore (pip install botocore) or set PYTHON to a Python that has it; this test compares the region list with it.`);
-  const file = path.join(run.stdout.trim(), 'data', 'partitions.json');
-  assert.ok(fs.existsSync(file), `${file} is missing: this botocore keeps its partitions elsewhere; update this test to read them.`);
-  return { file, data: JSON.parse(fs.readFileSync(file, 'utf8')) as BotocorePartitions };
-}
 
 const identity = (over: Partial<Identity> = {}): Identity => ({
   arn: 'arn:aws:sts::123456789012:assumed-role/Deploy/alice',
@@ -38,21 +21,6 @@ const identity = (over: Partial<Identity> = {}): Identity => ({
 });
 
 describe('regions', () => {
-  it("lists exactly botocore's regions (without the *-global pseudo-regions) with its names, per public partition", function () {
-    this.timeout(20_000); // starting Python and importing botocore
-    const { file, data } = botocorePartitions();
-    for (const partition of REGION_PARTITIONS) {
-      const theirs = data.partitions.find((p) => p.id === partition);
-      assert.ok(theirs, `botocore (${file}) has no partition "${partition}"`);
-      const expected = Object.entries(theirs.regions)
-        .filter(([code]) => !code.endsWith('-global'))
-        .map(([code, r]) => ({ code, name: r.description ?? '' }))
-        .sort((a, b) => a.code.localeCompare(b.code));
-      const ours = [...REGIONS[partition]].sort((a, b) => a.code.localeCompare(b.code));
-      assert.deepEqual(ours, expected, `src/shared/regions.ts differs from ${file} for "${partition}": copy botocore's regions and descriptions into REGIONS.`);
-    }
-  });
-
   it('every listed region belongs to its partition by name, once', () => {
     const all = REGION_PARTITIONS.flatMap((p) => REGIONS[p].map((r) => ({ ...r, p })));
     assert.equal(new Set(all.map((r) => r.code)).size, all.length, 'a region is listed twice');

@@ -3,7 +3,8 @@
  * starts it, passed as `startEndpoint`) and debug sessions (which ask for grants on it). No
  * `vscode` import. The first start wins (the terminals' start carries the port to take again after
  * a reload, and runs as soon as endpoint mode has an identity); a failed start is forgotten so the
- * next call tries again. The terminals' side stops it when the extension stops.
+ * next call tries again. Stopped when the extension stops, whichever side started it (stopping
+ * twice is harmless).
  */
 import type { Logger } from '../../shared/types';
 import { CredentialEndpoint } from '../../terminal/credentialEndpoint';
@@ -22,5 +23,9 @@ export class SharedEndpoint {
       });
     }
     return this.started;
+  }
+
+  dispose(): void {
+    void this.started?.then((endpoint) => endpoint.dispose()).catch(() => undefined);
   }
 }
