@@ -32,8 +32,18 @@ async function api(): Promise<AwsIdentityApi> {
 }
 
 const regionStatus = async (): Promise<RegionStatusView> => (await vscode.commands.executeCommand<RegionStatusView>('awsIdentity.internal.regionStatus'))!;
-const pickRegion = (region?: string): Thenable<Identity | undefined> =>
-  region === undefined ? vscode.commands.executeCommand<Identity | undefined>('awsIdentity.pickRegion') : vscode.commands.executeCommand<Identity | undefined>('awsIdentity.pickRegion', region);
+/**
+ * The command with a region argument, as a link or another extension would run it; a valid region
+ * then asks the user first, answered here with Enter ("Change the region to …").
+ */
+async function pickRegion(region?: string): Promise<Identity | undefined> {
+  if (region === undefined) return vscode.commands.executeCommand<Identity | undefined>('awsIdentity.pickRegion');
+  const valid = !['eu-west-9', 'cn-north-1'].includes(region);
+  const confirmed = valid ? askUser({ action: 'type', text: '', press: 'Enter', whenVisible: '.quick-input-widget' }) : undefined;
+  const result = await vscode.commands.executeCommand<Identity | undefined>('awsIdentity.pickRegion', region);
+  await confirmed;
+  return result;
+}
 
 async function statusShows(text: string): Promise<RegionStatusView> {
   let last: RegionStatusView | undefined;

@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import type { Identity } from '../../shared/types';
-import { orderRegions, partitionOfIdentity } from '../../shared/regions';
+import { checkRegion, orderRegions, partitionOfIdentity } from '../../shared/regions';
 import { UserCancelledError } from '../views/mfaPrompt';
 import { reportFailure, type CommandContext } from './context';
 
@@ -63,6 +63,23 @@ async function askRegion(identity: Identity, recent: readonly string[]): Promise
 }
 
 /**
+ * A region given as the command's argument (a link, a keybinding, another extension): a valid one
+ * applies only after the user says so, since new terminals and the console would follow it; an
+ * invalid one goes on to the check, which refuses it with the reason.
+ */
+async function confirmedRegion(active: Identity, arg: unknown): Promise<unknown> {
+  const check = checkRegion(arg, partitionOfIdentity(active));
+  if (!check.ok) return arg;
+  const yes = { label: `$(check) Change the region to ${check.region.code}`, detail: `${active.name}'s new terminals and console links would use ${check.region.name}.` };
+  const choice = await vscode.window.showQuickPick([yes, { label: '$(close) Keep the region as it is' }], {
+    title: `A command asked to change the AWS region to ${check.region.code}`,
+    ignoreFocusOut: true,
+  });
+  if (choice !== yes) throw new UserCancelledError('Changing the region');
+  return arg;
+}
+
+/**
  * The command. Returns the identity with its new region, or undefined when nothing changed
  * (cancelled, refused: the error notification says why).
  */
@@ -72,7 +89,7 @@ export function pickRegion(ctx: CommandContext): (arg?: unknown) => Promise<Iden
       const active = ctx.manager.identity;
       if (!active) throw new Error('No AWS identity is selected, so there is no region to change. Pick a profile or assume a role first (status bar or AWS Identity view), then change its region.');
       // A command argument is taken only as a region code; anything else is refused by the check.
-      const requested = arg === undefined ? await askRegion(active, ctx.memory.recentRegions()) : arg;
+      const requested = arg === undefined ? await askRegion(active, ctx.memory.recentRegions()) : await confirmedRegion(active, arg);
       if (ctx.manager.identity?.arn !== active.arn) throw new Error(`The identity changed to ${ctx.manager.identity?.name ?? 'none'} while the region was being picked; nothing was changed. Pick the region again.`);
       const identity = ctx.manager.setRegion(requested as string);
       await ctx.memory.rememberRegion(identity, identity.region);

@@ -99,10 +99,21 @@ async function copyLink(link: ConsoleLink, identity: Identity): Promise<void> {
   );
 }
 
+/**
+ * Asked every time: any extension can run this command, and a link on the clipboard is readable by
+ * every extension, so the user says yes to each copy.
+ */
+async function confirmCopy(identity: Identity): Promise<boolean> {
+  const yes = { label: `$(copy) Copy a console sign-in link for ${identity.name} (${identity.account})`, detail: `Whoever opens it uses the AWS console as this identity for ${SIGNIN_LINK_LIFETIME_MINUTES} minutes.` };
+  const choice = await vscode.window.showQuickPick([yes, { label: '$(close) Do not copy' }], { title: 'Copy a console sign-in link to the clipboard?', ignoreFocusOut: true });
+  return choice === yes;
+}
+
 export function copyConsoleLinkCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<boolean> => {
     const identity = await targetIdentity(ctx, arg);
     if (!identity) return false;
+    if (!(await confirmCopy(identity))) return false;
     const link = await makeLink(ctx, identity, `Making a console sign-in link for ${identity.name}`);
     if (!link) return false;
     await copyLink(link, identity);
