@@ -145,6 +145,14 @@ describe('the region of the active identity in the real VS Code', function () {
     assert.equal(back.region, 'ca-central-1');
     assert.equal(back.regionSource, 'user');
     await statusShows('$(globe) ca-central-1');
-    assert.deepEqual(await terminalRegions(opened), { region: 'ca-central-1', defaultRegion: 'ca-central-1' });
+    // The terminals' environment follows the switch and the region in updates of their own; a
+    // terminal opened while one is still being applied may start with the previous state, so a
+    // new terminal is opened until one shows the region (a few seconds at most).
+    let seen: { region: string; defaultRegion: string } | undefined;
+    await waitFor(async () => {
+      seen = await terminalRegions(opened);
+      return seen.region === 'ca-central-1';
+    }, `a new terminal to get AWS_REGION=ca-central-1 (last: ${JSON.stringify(seen)})`, 30_000, 500);
+    assert.deepEqual(seen, { region: 'ca-central-1', defaultRegion: 'ca-central-1' });
   });
 });

@@ -77,7 +77,10 @@ export function openConsoleCommand(ctx: CommandContext) {
     if (!identity) return false;
     const link = await makeLink(ctx, identity, `Opening the AWS console as ${identity.name}`);
     if (!link) return false;
-    const opened = await vscode.env.openExternal(vscode.Uri.parse(link.url, true));
+    // The link as a string, not a Uri: turning it into a Uri and back re-encodes the `?` inside
+    // the url-encoded Destination, which the sign-in endpoint then refuses. VS Code passes a string
+    // through as it is (microsoft/vscode#85930, #135949); the declared type says Uri only.
+    const opened = await vscode.env.openExternal(link.url as unknown as vscode.Uri);
     if (!opened) {
       const copy = 'Copy Link Instead';
       const choice = await vscode.window.showWarningMessage(
