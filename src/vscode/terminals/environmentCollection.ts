@@ -144,7 +144,8 @@ export class TerminalEnvironment implements vscode.Disposable {
   }
 
   get state(): TerminalEnvironmentState {
-    return this.current;
+    // A terminal closing revokes its grant without a new update: count the grants as they are now.
+    return { ...this.current, activeGrants: this.tokens.size };
   }
 
   /**
