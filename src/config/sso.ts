@@ -95,7 +95,9 @@ export function ssoSessionsOf(index: ProfileIndex): SsoSessionConfig[] {
     const s = entry.settings;
     const session = text(s, 'sso_session');
     if (session !== undefined) {
-      bySession.set(session, [...(bySession.get(session) ?? []), name]);
+      const names = bySession.get(session);
+      if (names) names.push(name);
+      else bySession.set(session, [name]);
       continue;
     }
     const startUrl = value(s, 'sso_start_url');
