@@ -257,14 +257,23 @@ export function clockTime(d: Date): string {
 }
 
 /** A sign-in node: an [sso-session] or a legacy start URL, and its state ("signed in until HH:MM", "signed out", "expired"). */
+/**
+ * The first few names and how many more: a session of a generated organisation config has
+ * thousands of profiles, and a row's tooltip travels to the workbench with the row.
+ */
+function someOf(names: readonly string[], shown = 10): string {
+  const listed = names.slice(0, shown).map(md).join(', ');
+  return names.length > shown ? `${listed} and ${(names.length - shown).toLocaleString('en-US')} more` : listed;
+}
+
 export function ssoSessionRowView(t: { label: string; sessionName?: string; startUrl?: string; region?: string; profiles: readonly string[] }, s: SignInRowState): SsoRowView {
   const description =
     s.state === 'valid' ? `signed in until ${clockTime(s.expiresAt)}` : s.state === 'expired' ? 'expired' : s.state === 'signingIn' ? 'signing in…' : s.state === 'invalid' ? `⚠ ${s.problem}` : 'signed out';
-  const what = t.sessionName !== undefined ? `[sso-session ${md(t.sessionName)}]` : `legacy profiles (${t.profiles.map(md).join(', ')})`;
+  const what = t.sessionName !== undefined ? `[sso-session ${md(t.sessionName)}]` : `legacy profiles (${someOf(t.profiles)})`;
   const rows = [`**IAM Identity Center** — ${what}`, ''];
   if (t.startUrl) rows.push(`- Start URL: ${md(t.startUrl)}`);
   if (t.region) rows.push(`- Region: ${md(t.region)}`);
-  if (t.profiles.length && t.sessionName !== undefined) rows.push(`- Profiles using it: ${t.profiles.map(md).join(', ')}`);
+  if (t.profiles.length && t.sessionName !== undefined) rows.push(`- Profiles using it: ${someOf(t.profiles)}`);
   if (s.state === 'valid') rows.push(`- Signed in until ${s.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}${s.refreshable ? ' (renewed automatically while the refresh token lasts)' : ''}`);
   if (s.state === 'expired') rows.push('', s.refreshable ? 'The sign-in expired; it is renewed the next time it is used, or sign in again.' : 'The sign-in expired: sign in again.');
   if (s.state === 'none') rows.push('', 'Not signed in: sign in to list your accounts and roles.');
