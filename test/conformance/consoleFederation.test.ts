@@ -13,7 +13,7 @@ import { ALLOW_ALL_POLICY } from '../../src/console/consoleUrl';
 import { assumeRole, getCallerIdentity } from '../../src/credentials/sts';
 import { nodeGet } from '../../src/console/consoleSignIn';
 
-const USER_KEYS = { accessKeyId: 'AKIAIOSFODNN7USERKEY', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYUSERKEY' };
+const USER_KEYS = { accessKeyId: 'AKIAUSERKEYS0EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYUSERKEY' };
 
 describe('console sign-in against moto and the federation fake', function () {
   this.timeout(30_000);

@@ -126,7 +126,7 @@ export class FederationFake {
 
 /** moto answers GetFederationToken with fixed credentials: learn them to recognise them. */
 async function learnMotoFederationToken(stsEndpoint: string): Promise<{ id: string; secret: string; token: string } | undefined> {
-  const client = new STSClient({ region: 'us-east-1', endpoint: stsEndpoint, credentials: { accessKeyId: 'AKIAFAKEFEDERATION01', secretAccessKey: 'fake' }, maxAttempts: 1 });
+  const client = new STSClient({ region: 'us-east-1', endpoint: stsEndpoint, credentials: { accessKeyId: 'AKIAFEDERATE0EXAMPLE', secretAccessKey: 'fake' }, maxAttempts: 1 });
   try {
     const c = (await client.send(new GetFederationTokenCommand({ Name: 'fake-probe', DurationSeconds: 900 }))).Credentials;
     return c?.AccessKeyId && c.SecretAccessKey && c.SessionToken ? { id: c.AccessKeyId, secret: c.SecretAccessKey, token: c.SessionToken } : undefined;

@@ -141,6 +141,7 @@ describe('errors: codes and quoting', () => {
   });
 
   it('a quoted SDK message is cut to a sentence and never carries an access key ID', () => {
+    // Not ending in EXAMPLE on purpose: redaction leaves the documentation's example keys readable.
     const e = toUserFacingError(new Error(`credential_process printed AKIAABCDEFGHIJKLMNOP and ${'x'.repeat(400)}`), RESOLVE);
     assert.doesNotMatch(e.message, /AKIAABCDEFGHIJKLMNOP/);
     assert.match(e.message, /AKIA\*\*\*\*/);
