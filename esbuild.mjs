@@ -32,7 +32,9 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazySdk], metafile: true },
   // The SDK's ES module builds tree-shake far better than its CommonJS ones (459 -> 301 KiB minified).
-  { ...common, entryPoints: ['src/credentials/sdk.ts'], outfile: 'dist/sdk.js', metafile: true, mainFields: ['module', 'main'] },
+  // bowser parses a browser's user agent. @aws-sdk/core reaches it only through a dynamic import in
+  // its browser user-agent provider, which Node clients never call, so it stays out of the bundle.
+  { ...common, entryPoints: ['src/credentials/sdk.ts'], outfile: 'dist/sdk.js', metafile: true, mainFields: ['module', 'main'], external: ['bowser'] },
   // Separate from sdk.js, although both hold smithy's core: merging them would make every switch
   // (STS only) parse the SSO clients too, and an SSO-only user still needs STS for GetCallerIdentity.
   { ...common, entryPoints: ['src/sso/ssoSdk.ts'], outfile: 'dist/ssoSdk.js', metafile: true, mainFields: ['module', 'main'] },
