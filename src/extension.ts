@@ -15,7 +15,7 @@ import { Terminals } from './vscode/terminals/terminals';
 import { createApi } from './vscode/api';
 import { ApiAccessProvider } from './vscode/consent/accessProvider';
 import { MaskedDocuments } from './vscode/maskedDocuments';
-import { registerInspectCommand } from './vscode/inspect';
+import { inspectSsoRows, inspectView, registerTestHooks, renewNow } from './vscode/testHooks';
 import { restoreLastProfile } from './vscode/restore';
 import { setUpSso, type SsoCommandContext } from './vscode/sso';
 import { registerConsoleCommands } from './vscode/console/consoleCommands';
@@ -90,7 +90,15 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       ...registerCommands(commandContext),
       ...registerConsoleCommands(commandContext),
       ...sso.disposables,
-      registerInspectCommand(presenter, tree),
+      ...registerTestHooks(context.extensionMode, {
+        inspect: () => inspectView(presenter, tree),
+        terminalState: () => terminals.environment.state,
+        debugState: () => debugCredentials.state,
+        ssoTree: () => inspectSsoRows(sso.section),
+        ssoPrompts: () => sso.prompts.shown(),
+        renewNow: () => renewNow(ctx),
+        regionStatus: () => regionStatus.shown,
+      }),
     );
     log.info(`Activated in ${(performance.now() - started).toFixed(2)} ms (VS Code ${vscode.version}).`);
     if (settings.restoreOnStartup()) void restoreLastProfile(ctx);

@@ -13,7 +13,7 @@ import { askUser } from '../support/uiRequests';
 import { waitFor } from '../support/moto';
 import { MOTO_ACCOUNT } from '../support/motoIam';
 import { SsoFake } from '../support/ssoFake';
-import type { SsoRowInspection } from '../../src/vscode/sso';
+import type { SsoRowInspection } from '../../src/vscode/testHooks';
 
 const SESSION = 'itest';
 const OTHER_ACCOUNT = '210987654321';

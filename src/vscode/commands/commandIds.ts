@@ -48,14 +48,21 @@ export const COMMAND_IDS = {
 } as const;
 
 /**
- * Registered but not contributed: the integration tests call them to read what the user sees
- * (never a secret). They stay out of package.json so the palette does not offer them.
+ * Test hooks (src/vscode/testHooks.ts): registered only when VS Code runs the extension's tests,
+ * never contributed, never in a user's window. The integration tests call them to read what the
+ * user sees (never a secret).
  */
 export const INTERNAL_COMMAND_IDS = {
   inspect: 'awsIdentity.internal.inspect',
   terminalState: 'awsIdentity.internal.terminalState',
+  /** The live debug session grants. */
+  debugState: 'awsIdentity.internal.debugState',
   /** The IAM Identity Center rows, expanded: sign-in nodes, their accounts and roles (src/vscode/sso). */
   ssoTree: 'awsIdentity.internal.ssoTree',
+  /** The IAM Identity Center sign-in notifications shown. */
+  ssoPrompts: 'awsIdentity.internal.ssoPrompts',
+  /** Renews the active identity now, as its background timer would. */
+  renewNow: 'awsIdentity.internal.renewNow',
   /** What the region status bar item shows (src/vscode/views/regionStatus.ts). */
   regionStatus: 'awsIdentity.internal.regionStatus',
 } as const;

@@ -82,9 +82,12 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
           this.revokeAll();
         }
       }),
-      // Not contributed: lets the integration tests see the live debug grants (never a secret).
-      vscode.commands.registerCommand('awsIdentity.internal.debugState', () => ({ activeGrants: this.grants.size })),
     );
+  }
+
+  /** The live debug session grants (the test hooks read it; never a secret). */
+  get state(): { activeGrants: number } {
+    return { activeGrants: this.grants.size };
   }
 
   async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration> {

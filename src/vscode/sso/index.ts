@@ -4,13 +4,12 @@
  * `setUpSso` once; the commands find the service through `ssoOf(ctx)`.
  */
 import * as vscode from 'vscode';
-import { INTERNAL_COMMAND_IDS } from '../commands/commandIds';
 import type { CommandContext } from '../commands/context';
 import type { ProfilesTreeProvider } from '../views/profilesTree';
 import { SsoSignInPrompts } from './signInPrompts';
 import { registerSsoCommands } from './ssoCommands';
 import { SsoService } from './ssoService';
-import { type SsoNode, SsoTreeSection } from './ssoTree';
+import { SsoTreeSection } from './ssoTree';
 
 export { SsoService } from './ssoService';
 export type { NeedSignIn, ShownPrompt } from './signInPrompts';
@@ -25,19 +24,11 @@ export function ssoOf(ctx: CommandContext): SsoService | undefined {
   return sso instanceof SsoService ? sso : undefined;
 }
 
-/**
- * Registered but not contributed, like INTERNAL_COMMAND_IDS (commands/commandIds.ts): the
- * integration tests read the sign-in notifications shown, and renew the active identity now as
- * its background timer would. Neither returns a secret.
- */
-export const SSO_INTERNAL_COMMAND_IDS = {
-  prompts: 'awsIdentity.internal.ssoPrompts',
-  renewNow: 'awsIdentity.internal.renewNow',
-} as const;
-
 export interface SsoSetup {
   readonly service: SsoService;
   readonly prompts: SsoSignInPrompts;
+  /** The sign-in rows of the Profiles view (the test hooks read them). */
+  readonly section: SsoTreeSection;
   readonly disposables: vscode.Disposable[];
 }
 
@@ -56,42 +47,5 @@ export function setUpSso(ctx: CommandContext, tree: ProfilesTreeProvider): SsoSe
   );
   tree.attachSso(section, service.onDidChange);
   const prompts = new SsoSignInPrompts(service, ctx.log, manager.onDidChangeState, manager.onDidChangeIdentity, (session, ui) => manager.signInAndRenew(session, ui));
-  const inspect = [
-    vscode.commands.registerCommand(INTERNAL_COMMAND_IDS.ssoTree, () => inspectRows(section)),
-    vscode.commands.registerCommand(SSO_INTERNAL_COMMAND_IDS.prompts, () => prompts.shown()),
-    vscode.commands.registerCommand(SSO_INTERNAL_COMMAND_IDS.renewNow, () => renewNow(ctx)),
-  ];
-  return { service, prompts, disposables: [service, prompts, ...inspect, ...registerSsoCommands({ ...ctx, sso: service } as SsoCommandContext, service)] };
-}
-
-/** Renews the active identity now, as its background timer would (reason "advisory"): what happened, never the credentials. */
-async function renewNow(ctx: CommandContext): Promise<{ renewed: boolean; expiration?: string; message?: string }> {
-  const session = ctx.manager.session;
-  if (!session) return { renewed: false, message: 'No identity is active.' };
-  try {
-    const fresh = await session.credentials.refresh('advisory');
-    return { renewed: true, ...(fresh.expiration ? { expiration: fresh.expiration.toISOString() } : {}) };
-  } catch (e) {
-    return { renewed: false, message: e instanceof Error ? e.message : String(e) };
-  }
-}
-
-/** What a row shows, with its node (tests pass it back to the commands as the tree would). */
-export interface SsoRowInspection {
-  readonly label: string;
-  readonly description: string;
-  readonly contextValue: string;
-  readonly node: SsoNode;
-  readonly children: SsoRowInspection[];
-}
-
-/** The IAM Identity Center rows as the user sees them, sessions expanded to their roles (the integration tests read it). */
-async function inspectRows(section: SsoTreeSection): Promise<SsoRowInspection[]> {
-  const visit = async (node: SsoNode): Promise<SsoRowInspection> => {
-    const item = section.treeItem(node);
-    const expandable = item.collapsibleState !== vscode.TreeItemCollapsibleState.None;
-    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-    return { label, description: String(item.description ?? ''), contextValue: item.contextValue ?? '', node, children: expandable ? await Promise.all((await section.children(node)).map(visit)) : [] };
-  };
-  return Promise.all((await section.roots()).map(visit));
+  return { service, prompts, section, disposables: [service, prompts, ...registerSsoCommands({ ...ctx, sso: service } as SsoCommandContext, service)] };
 }

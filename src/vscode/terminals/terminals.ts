@@ -86,8 +86,6 @@ export class Terminals implements vscode.Disposable {
     this.subscriptions.push(
       identities.onDidChangeIdentity(() => void this.environment.update(identities.session)),
       settings.onDidChange('terminal', () => void this.environment.refresh()),
-      // Not contributed: lets the integration tests read what terminals get (never a secret).
-      vscode.commands.registerCommand('awsIdentity.internal.terminalState', () => this.environment.state),
       vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, {
         provideTerminalProfile: () => new vscode.TerminalProfile(this.terminalOptions(this.identities.session?.identity)),
       }),

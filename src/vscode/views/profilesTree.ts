@@ -58,8 +58,8 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
   /** Adds the IAM Identity Center rows (sign-in nodes first), redrawn when `onChange` fires. */
   attachSso(section: SsoTreeSection, onChange: vscode.Event<void>): void {
     this.sso = section;
+    // No redraw now: extension.ts attaches during activation, before VS Code asks for any row.
     this.subscriptions.push(onChange(() => this.refresh()));
-    this.refresh();
   }
 
   /** Lists every profile from now on (the "show all" row). */

@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import type { IdentityState } from '../../identity/identityManager';
 import { findRegion } from '../../shared/regions';
 import type { Identity } from '../../shared/types';
-import { COMMAND_IDS, INTERNAL_COMMAND_IDS } from '../commands/commandIds';
+import { COMMAND_IDS } from '../commands/commandIds';
 
-/** What the item shows; the integration tests read it through INTERNAL_COMMAND_IDS.regionStatus. */
+/** What the item shows; the integration tests read it through a test hook (src/vscode/testHooks.ts). */
 export interface RegionStatusView {
   readonly visible: boolean;
   readonly text: string;
@@ -49,10 +49,12 @@ export class RegionStatusBar implements vscode.Disposable {
     this.item.command = COMMAND_IDS.pickRegion;
     this.update(initial);
     const sub = onDidChangeState((state) => this.update(state));
-    this.subscriptions.push(
-      { dispose: () => void sub.dispose() },
-      vscode.commands.registerCommand(INTERNAL_COMMAND_IDS.regionStatus, () => this.view),
-    );
+    this.subscriptions.push({ dispose: () => void sub.dispose() });
+  }
+
+  /** What the item shows now (the test hooks read it). */
+  get shown(): RegionStatusView {
+    return this.view;
   }
 
   private update(state: IdentityState): void {
