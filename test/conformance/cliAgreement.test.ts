@@ -7,42 +7,14 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readConfigSnapshot, type ConfigSnapshot } from '../../src/config/snapshot';
 import type { ProfileKind } from '../../src/shared/types';
-import { type OracleReading, readWithBotocore } from '../support/botocore';
+import { BOTOCORE_ERROR_TOPICS, type OracleReading } from '../support/botocore';
+import { ARN, caseFiles, cli, type Files, keys, readCasesWithBotocore, scenario, SECRET } from '../support/profileCases';
 
-const KEY = 'AKIAIOSFODNN7EXAMPLE';
-const SECRET = 'TeStSeCrEt/K7MDENG+bPxRfiCYAGREEMENTKEY';
-const ARN = 'arn:aws:iam::123456789012:role/Admin';
-const keys = `aws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
 const ORG = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'org-config');
 
-interface Files {
-  readonly config?: string | Buffer;
-  readonly credentials?: string | Buffer;
-}
-
-const cases = new Map<string, Files>();
-const readings = new Map<string, OracleReading>();
-let root: string;
-
-/** botocore's error -> what the extension's problem must talk about. */
-const TOPICS: ReadonlyArray<[RegExp, RegExp]> = [
-  [/Infinite loop/s, /loops|names itself/],
-  [/source_profile ".*" referenced in .* does not exist/s, /does not exist/],
-  [/specified sso-session does not exist/s, /sso-session/],
-  [/contains both source_profile and credential_source/s, /both source_profile and credential_source/],
-  [/missing: source_profile or credential_source/s, /neither source_profile nor credential_source/],
-  [/missing: aws_secret_access_key/s, /no aws_secret_access_key/],
-  [/credential source .* is not valid/s, /credential_source/],
-  [/must have credentials/s, /has no credentials/],
-  [/missing required configuration/s, /lacks/],
-  [/is inconsistent between profile/s, /but its sso-session/],
-  [/has no role ARN configured/s, /no role_arn/],
-  [/IndexError/s, /credential_process .* is empty/],
-];
 
 const KIND_OF_METHOD: Readonly<Record<string, ProfileKind>> = {
   'shared-credentials-file': 'static',
@@ -54,13 +26,7 @@ const KIND_OF_METHOD: Readonly<Record<string, ProfileKind>> = {
 };
 
 async function snapshotFor(id: string): Promise<ConfigSnapshot> {
-  const files = cases.get(id)!;
-  const dir = path.join(root, id.replace(/[^\w-]/g, '_'));
-  fs.mkdirSync(dir, { recursive: true });
-  const configFile = path.join(dir, 'config');
-  const credentialsFile = path.join(dir, 'credentials');
-  if (files.config !== undefined) fs.writeFileSync(configFile, files.config);
-  if (files.credentials !== undefined) fs.writeFileSync(credentialsFile, files.credentials);
+  const { configFile, credentialsFile } = caseFiles(id);
   return readConfigSnapshot({ configFile, credentialsFile });
 }
 
@@ -90,7 +56,7 @@ function assertAgrees(snapshot: ConfigSnapshot, r: OracleReading): { usable: str
     } else if (o.verdict === 'error') {
       refused.push(name);
       assert.ok(p.problem, `botocore refuses "${name}" (${o.error}); the listing has no problem`);
-      const topic = TOPICS.find(([b]) => b.test(o.error ?? ''));
+      const topic = BOTOCORE_ERROR_TOPICS.find(([b]) => b.test(o.error ?? ''));
       assert.ok(topic, `no topic known for botocore's error ${o.error}`);
       assert.match(p.problem, topic[1], `"${name}": botocore says ${o.error}`);
       assert.deepEqual(plan, { problem: p.problem }, 'the plan gives the listing\'s problem');
@@ -104,10 +70,9 @@ function assertAgrees(snapshot: ConfigSnapshot, r: OracleReading): { usable: str
 }
 
 function agrees(title: string, files: Files, expect: { usable: string[]; refused?: string[] }): void {
-  assert.ok(!cases.has(title), `duplicate case ${title}`);
-  cases.set(title, files);
+  scenario(title, files);
   it(title, async () => {
-    const r = readings.get(title)!;
+    const r = cli(title);
     const seen = assertAgrees(await snapshotFor(title), r);
     assert.deepEqual(seen.usable.sort(), [...expect.usable].sort(), 'the profiles botocore resolves');
     assert.deepEqual(seen.refused.sort(), [...(expect.refused ?? [])].sort(), 'the profiles botocore refuses');
@@ -115,13 +80,8 @@ function agrees(title: string, files: Files, expect: { usable: string[]; refused
 }
 
 describe('awkward configs: usable exactly when the AWS CLI can use them (checked against botocore)', () => {
-  before(function () {
-    this.timeout(60_000);
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-agreement-'));
-    cases.set('org', { config: fs.readFileSync(path.join(ORG, 'config')), credentials: fs.readFileSync(path.join(ORG, 'credentials')) });
-    for (const c of readWithBotocore([...cases].map(([id, f]) => ({ id, ...f }))).cases) readings.set(c.id, c);
-  });
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  scenario('org', { config: fs.readFileSync(path.join(ORG, 'config')), credentials: fs.readFileSync(path.join(ORG, 'credentials')) });
+  readCasesWithBotocore();
 
   agrees(
     'quoted, oddly spaced, tabbed and non-ASCII names',
@@ -197,7 +157,7 @@ describe('awkward configs: usable exactly when the AWS CLI can use them (checked
   );
 
   it('the organisation config (SSO generators, a bastion chain, odd names, CRLF): every profile botocore can use is usable', async () => {
-    const r = readings.get('org')!;
+    const r = cli('org');
     const snapshot = await readConfigSnapshot({ configFile: path.join(ORG, 'config'), credentialsFile: path.join(ORG, 'credentials') });
     const { usable, refused } = assertAgrees(snapshot, r);
     assert.equal(snapshot.listing.total, 44);

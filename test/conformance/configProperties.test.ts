@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { loadProfileListing, loadProfileModel, readConfigSnapshot } from '../../src/config/snapshot';
 import type { ProfileKind, ProfileModel } from '../../src/shared/types';
-import { type OracleProfile, type OracleReading, type OracleValue, readWithBotocore } from '../support/botocore';
+import { type OracleProfile, type OracleReading, type OracleValue, readWithBotocore, BOTOCORE_ERROR_TOPICS } from '../support/botocore';
 import { SECRET_MARK, configCase, renderCase } from '../support/configArbitraries';
 
 const BATCH = Number(process.env.CONFIG_PROPERTY_BATCH ?? 150);
@@ -119,24 +119,6 @@ function reasonsBeyondBotocore(name: string, reading: OracleReading): string[] {
   return reasons;
 }
 
-/** botocore's error class/message -> what our message must talk about. */
-const ERROR_TOPICS: ReadonlyArray<[RegExp, RegExp]> = [
-  [/Infinite loop/s, /loops|names itself/],
-  [/source_profile ".*" referenced in .* does not exist/s, /does not exist/],
-  [/specified sso-session does not exist/s, /sso-session/],
-  [/contains both source_profile and credential_source/s, /both source_profile and credential_source/],
-  [/missing: source_profile or credential_source/s, /neither source_profile nor credential_source/],
-  [/missing: aws_secret_access_key/s, /no aws_secret_access_key/],
-  [/credential source .* is not valid/s, /credential_source/],
-  [/must have credentials/s, /has no credentials/],
-  [/missing required configuration/s, /lacks/],
-  [/is inconsistent between profile/s, /but its sso-session/],
-  [/has no role ARN configured/s, /no role_arn/],
-  [/IndexError/s, /credential_process .* is empty/],
-  [/AttributeError: 'dict' object has no attribute 'read'/s, /credential_process .* has indented lines/],
-  [/TypeError: unhashable type: 'dict'/s, /source_profile of profile .* has indented lines/],
-];
-
 function check(reading: OracleReading, model: ProfileModel, files: { config: string; credentials: string }): void {
   assert.ok(!JSON.stringify(model).includes(SECRET_MARK), 'a secret value reached the model');
   if (reading.fullConfigError) {
@@ -181,7 +163,7 @@ function check(reading: OracleReading, model: ProfileModel, files: { config: str
     if (o.verdict === 'credentials') assert.equal(m.kind, kindOfMethod(o.method, s), `kind of "${name}" (botocore used ${o.method})`);
     if (o.verdict === 'none') assert.equal(m.kind, 'none', `kind of "${name}" (botocore finds no credentials)`);
     if (o.verdict === 'error' && !reasons.some((r) => r.includes('indented'))) {
-      const topic = ERROR_TOPICS.find(([b]) => b.test(o.error ?? ''));
+      const topic = BOTOCORE_ERROR_TOPICS.find(([b]) => b.test(o.error ?? ''));
       assert.ok(topic, `no topic known for botocore's error ${o.error}`);
       assert.match(m.problem!, topic[1], `"${name}": botocore says ${o.error}`);
     }

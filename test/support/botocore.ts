@@ -67,3 +67,24 @@ export function readWithBotocore(cases: ReadonlyArray<OracleCase>): OracleBatch 
   }
   return JSON.parse(run.stdout) as OracleBatch;
 }
+
+/**
+ * botocore's error (class and message) -> what the extension's problem for that profile must talk
+ * about: the conformance tests hold the two readings to the same reason.
+ */
+export const BOTOCORE_ERROR_TOPICS: ReadonlyArray<[RegExp, RegExp]> = [
+  [/Infinite loop/s, /loops|names itself/],
+  [/source_profile ".*" referenced in .* does not exist/s, /does not exist/],
+  [/specified sso-session does not exist/s, /sso-session/],
+  [/contains both source_profile and credential_source/s, /both source_profile and credential_source/],
+  [/missing: source_profile or credential_source/s, /neither source_profile nor credential_source/],
+  [/missing: aws_secret_access_key/s, /no aws_secret_access_key/],
+  [/credential source .* is not valid/s, /credential_source/],
+  [/must have credentials/s, /has no credentials/],
+  [/missing required configuration/s, /lacks/],
+  [/is inconsistent between profile/s, /but its sso-session/],
+  [/has no role ARN configured/s, /no role_arn/],
+  [/IndexError/s, /credential_process .* is empty/],
+  [/AttributeError: 'dict' object has no attribute 'read'/s, /credential_process .* has indented lines/],
+  [/TypeError: unhashable type: 'dict'/s, /source_profile of profile .* has indented lines/],
+];

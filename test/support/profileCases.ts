@@ -54,14 +54,21 @@ export function scenario(id: string, files: Files): string {
   return id;
 }
 
-export async function load(id: string): Promise<ProfileModel & { dir: string }> {
-  const files = cases.get(id)!;
+/** Writes case `id`'s files into its own folder (a missing file stays missing). */
+export function caseFiles(id: string): { dir: string; configFile: string; credentialsFile: string } {
+  const files = cases.get(id);
+  assert.ok(files, `no case ${id}`);
   const dir = path.join(root, id.replace(/[^\w-]/g, '_'));
   fs.mkdirSync(dir, { recursive: true });
   const configFile = path.join(dir, 'config');
   const credentialsFile = path.join(dir, 'credentials');
   if (files.config !== undefined) fs.writeFileSync(configFile, files.config);
   if (files.credentials !== undefined) fs.writeFileSync(credentialsFile, files.credentials);
+  return { dir, configFile, credentialsFile };
+}
+
+export async function load(id: string): Promise<ProfileModel & { dir: string }> {
+  const { dir, configFile, credentialsFile } = caseFiles(id);
   const model = await loadProfileModel({ configFile, credentialsFile });
   assert.ok(!JSON.stringify(model).includes(SECRET), 'a secret reached the model');
   return { ...model, dir };
