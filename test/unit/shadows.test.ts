@@ -1,19 +1,8 @@
 /** When the credential endpoint would lose in a terminal, and the mode then used (no VS Code needed). */
 import * as assert from 'node:assert/strict';
 import { effectiveMode, endpointShadows, profileOverride, terminalEnvironment } from '../../src/terminal/shadows';
-import type { Identity } from '../../src/shared/types';
+import { sampleIdentity } from '../support/identities';
 
-function identity(over: Partial<Identity> = {}): Identity {
-  return {
-    arn: 'arn:aws:sts::123456789012:assumed-role/Admin/vscode-me',
-    account: '123456789012',
-    name: 'Admin',
-    source: { type: 'profile', profile: 'prod-admin' },
-    region: 'eu-west-1',
-    regionSource: 'profile',
-    ...over,
-  };
-}
 
 describe('endpointShadows and effectiveMode', () => {
   const profiles = [
@@ -68,7 +57,7 @@ describe('endpointShadows and effectiveMode', () => {
     assert.deepEqual(env, { AWS_PROFILE: 'dev', HOME: '/h', X: '/h/x' });
     assert.equal(origin('AWS_PROFILE'), 'settings');
     assert.equal(origin('HOME'), 'process');
-    assert.deepEqual(profileOverride(identity(), terminalEnvironment({}, { AWS_PROFILE: 'dev' }).env), { profile: 'prod-admin' });
+    assert.deepEqual(profileOverride(sampleIdentity(), terminalEnvironment({}, { AWS_PROFILE: 'dev' }).env), { profile: 'prod-admin' });
   });
 
   it('unknown profiles (files unreadable): only inherited variables are judged', () => {
@@ -85,15 +74,15 @@ describe('endpointShadows and effectiveMode', () => {
 
 describe('profileOverride', () => {
   it('nothing to do without an inherited AWS_PROFILE, or when it already names the identity\'s profile', () => {
-    assert.deepEqual(profileOverride(identity(), {}), {});
-    assert.deepEqual(profileOverride(identity(), { AWS_PROFILE: '' }), {});
-    assert.deepEqual(profileOverride(identity(), { AWS_PROFILE: 'prod-admin' }), {});
+    assert.deepEqual(profileOverride(sampleIdentity(), {}), {});
+    assert.deepEqual(profileOverride(sampleIdentity(), { AWS_PROFILE: '' }), {});
+    assert.deepEqual(profileOverride(sampleIdentity(), { AWS_PROFILE: 'prod-admin' }), {});
   });
   it('a profile identity replaces an inherited AWS_PROFILE with its own profile name', () => {
-    assert.deepEqual(profileOverride(identity(), { AWS_PROFILE: 'dev' }), { profile: 'prod-admin' });
+    assert.deepEqual(profileOverride(sampleIdentity(), { AWS_PROFILE: 'dev' }), { profile: 'prod-admin' });
   });
   it('an assumed-role identity cannot be named by a profile: says what stays uncovered and what to do', () => {
-    const r = profileOverride(identity({ source: { type: 'assumedRole', roleArn: 'arn:aws:iam::123456789012:role/Admin', sourceLabel: 'dev' } }), { AWS_PROFILE: 'dev' });
+    const r = profileOverride(sampleIdentity({ source: { type: 'assumedRole', roleArn: 'arn:aws:iam::123456789012:role/Admin', sourceLabel: 'dev' } }), { AWS_PROFILE: 'dev' });
     assert.equal(r.profile, undefined);
     assert.match(r.uncovered!, /AWS_PROFILE=dev.*JS SDK.*New Terminal as Active Identity/);
   });

@@ -10,7 +10,8 @@ import {
   terminalVariables,
 } from '../../src/terminal/terminalRules';
 import { endpointShadows } from '../../src/terminal/shadows';
-import type { AwsCredentials, Identity } from '../../src/shared/types';
+import type { AwsCredentials } from '../../src/shared/types';
+import { sampleIdentity } from '../support/identities';
 
 const creds: AwsCredentials = {
   accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
@@ -20,17 +21,6 @@ const creds: AwsCredentials = {
 };
 const grant = { url: 'http://127.0.0.1:4711/aws-identity/credentials', tokenFile: '/run/user/1000/aws-identity-switcher/w-01/t-02', token: 'ab'.repeat(32) };
 
-function identity(over: Partial<Identity> = {}): Identity {
-  return {
-    arn: 'arn:aws:sts::123456789012:assumed-role/Admin/vscode-me',
-    account: '123456789012',
-    name: 'Admin',
-    source: { type: 'profile', profile: 'prod-admin' },
-    region: 'eu-west-1',
-    regionSource: 'profile',
-    ...over,
-  };
-}
 
 describe('terminalVariables', () => {
   it('endpoint mode: URL, token FILE, an EMPTY token variable, region, and EMPTY key variables; no secret at all', () => {
@@ -99,17 +89,17 @@ describe('terminalVariables', () => {
 
 describe('names and descriptions', () => {
   it('terminal name is "AWS: <name> (<account>)" with control characters stripped', () => {
-    assert.equal(terminalName(identity()), 'AWS: Admin (123456789012)');
+    assert.equal(terminalName(sampleIdentity()), 'AWS: Admin (123456789012)');
     assert.equal(terminalName({ name: 'evil\u001b]0;pwned\u0007\r\nrm', account: '1' }), 'AWS: evil]0;pwnedrm (1)');
     assert.equal(printable('a\u009bb\u007fc'), 'abc');
   });
   it('collection description names identity, account, region and mode; never a secret', () => {
-    assert.equal(collectionDescription(identity(), 'endpoint'), 'AWS credentials for Admin (123456789012), eu-west-1, via refreshing credential endpoint');
-    assert.match(collectionDescription(identity(), 'environment'), /via environment variables$/);
+    assert.equal(collectionDescription(sampleIdentity(), 'endpoint'), 'AWS credentials for Admin (123456789012), eu-west-1, via refreshing credential endpoint');
+    assert.match(collectionDescription(sampleIdentity(), 'environment'), /via environment variables$/);
     const shadows = endpointShadows({ inherited: {}, profiles: [{ name: 'default', kind: 'static' }] });
-    assert.match(collectionDescription(identity(), 'environment', shadows), /via environment variables \(the endpoint would lose: the \[default\] profile has credentials\)$/);
+    assert.match(collectionDescription(sampleIdentity(), 'environment', shadows), /via environment variables \(the endpoint would lose: the \[default\] profile has credentials\)$/);
   });
   it('one grant per principal: the key is the ARN', () => {
-    assert.equal(identityKey(identity()), identity().arn);
+    assert.equal(identityKey(sampleIdentity()), sampleIdentity().arn);
   });
 });
