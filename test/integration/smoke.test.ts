@@ -66,6 +66,14 @@ describe('smoke: the extension in a real VS Code', () => {
     );
   });
 
+  it('has its test hooks only when VS Code runs its tests, never as installed from the .vsix', async () => {
+    await ourExtension().activate();
+    const hooks = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('awsIdentity.internal.'));
+    // The installed .vsix runs in production mode (the tests belong to a stub extension).
+    if (process.env.AIS_TEST_EXTENSION_SOURCE === 'vsix') assert.deepEqual(hooks, [], 'a user would have these commands');
+    else assert.ok(hooks.length >= 7, `the test hooks are missing (found ${hooks.join(', ') || 'none'})`);
+  });
+
   it('exports its API (version 2, every method)', async () => {
     const api: unknown = await ourExtension().activate();
     assert.ok(

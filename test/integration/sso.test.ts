@@ -12,7 +12,8 @@ import * as vscode from 'vscode';
 import { askUser } from '../support/uiRequests';
 import { waitFor } from '../support/moto';
 import { MOTO_ACCOUNT } from '../support/motoIam';
-import { SsoFake } from '../support/ssoFake';
+import type { SsoFake } from '../support/ssoFake';
+import { openSsoWindow, type SsoWindow } from './ssoWindow';
 import type { SsoRowInspection } from '../../src/vscode/testHooks';
 
 const SESSION = 'itest';
@@ -34,46 +35,24 @@ async function setFlow(flow: 'auto' | 'browser' | 'deviceCode'): Promise<void> {
 
 describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, moto STS)', function () {
   this.timeout(90_000);
+  let sso: SsoWindow;
   let fake: SsoFake;
   let configFile: string;
-  let original: Buffer;
-  const saved: Record<string, string | undefined> = {};
 
   before(async () => {
-    // The runner's recording proxy in front of moto: the role credentials the fake hands out are
-    // remembered, and the runner's secrets scan then proves no file VS Code wrote holds them.
-    const moto = process.env.AWS_ENDPOINT_URL_STS ?? process.env.AIS_TEST_MOTO_ENDPOINT;
-    const home = process.env.AIS_TEST_FIXTURE_HOME;
-    assert.ok(moto && home, 'AWS_ENDPOINT_URL_STS and AIS_TEST_FIXTURE_HOME come from test/runIntegration.ts');
-    fake = await SsoFake.start({
-      motoEndpoint: moto,
-      accounts: [
+    sso = await openSsoWindow(
+      [
         { accountId: MOTO_ACCOUNT, accountName: 'Sandbox Dev', emailAddress: 'dev@example.com', roles: ['SsoAdmin', 'SsoReadOnly'] },
         { accountId: OTHER_ACCOUNT, accountName: 'Prod Payments', emailAddress: 'payments@example.com', roles: ['SsoReadOnly'] },
       ],
-    });
-    // The extension's SSO clients read these at each call (same process).
-    for (const k of ['AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC']) {
-      saved[k] = process.env[k];
-      process.env[k] = fake.endpoint;
-    }
-    configFile = path.join(home, '.aws', 'config');
-    original = fs.readFileSync(configFile);
-    fs.appendFileSync(configFile, `\n[sso-session ${SESSION}]\nsso_start_url = ${fake.startUrl}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n`);
-    await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+      (f) => `\n[sso-session ${SESSION}]\nsso_start_url = ${f.startUrl}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n`,
+    );
+    ({ fake, configFile } = sso);
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('awsIdentity.clearIdentity');
     await setFlow('auto');
-    fs.writeFileSync(configFile, original);
-    await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    await fake?.stop();
-    assert.deepEqual(fake?.rejections ?? [], [], 'the fake refused malformed requests');
+    await sso?.close();
   });
 
   it('shows the [sso-session] as a signed-out sign-in node, from the cache alone', async () => {

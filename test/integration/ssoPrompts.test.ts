@@ -10,14 +10,13 @@
  * what was shown and answered is read back through `awsIdentity.internal.ssoPrompts`.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Identity } from '../../src/api';
 import type { ShownPrompt } from '../../src/vscode/sso';
 import { waitFor } from '../support/moto';
 import { MOTO_ACCOUNT } from '../support/motoIam';
-import { SsoFake } from '../support/ssoFake';
+import type { SsoFake } from '../support/ssoFake';
+import { openSsoWindow, type SsoWindow } from './ssoWindow';
 import { askUser } from '../support/uiRequests';
 
 const SESSION = 'prompts';
@@ -72,43 +71,24 @@ async function answer(index: number, command: 'notification.acceptPrimaryAction'
 
 describe('sso sign-in prompts in the real VS Code (fake IAM Identity Center, moto STS)', function () {
   this.timeout(120_000);
+  let sso: SsoWindow;
   let fake: SsoFake;
-  let configFile: string;
-  let original: Buffer;
-  const saved: Record<string, string | undefined> = {};
 
   before(async () => {
-    const moto = process.env.AWS_ENDPOINT_URL_STS ?? process.env.AIS_TEST_MOTO_ENDPOINT;
-    const home = process.env.AIS_TEST_FIXTURE_HOME;
-    assert.ok(moto && home, 'AWS_ENDPOINT_URL_STS and AIS_TEST_FIXTURE_HOME come from test/runIntegration.ts');
-    fake = await SsoFake.start({ motoEndpoint: moto, accounts: [{ accountId: MOTO_ACCOUNT, accountName: 'Sandbox Dev', emailAddress: 'dev@example.com', roles: ['SsoAdmin'] }] });
-    for (const k of ['AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC']) {
-      saved[k] = process.env[k];
-      process.env[k] = fake.endpoint;
-    }
-    configFile = path.join(home, '.aws', 'config');
-    original = fs.readFileSync(configFile);
-    fs.appendFileSync(
-      configFile,
-      `\n[sso-session ${SESSION}]\nsso_start_url = ${fake.startUrl}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n` +
+    sso = await openSsoWindow(
+      [{ accountId: MOTO_ACCOUNT, accountName: 'Sandbox Dev', emailAddress: 'dev@example.com', roles: ['SsoAdmin'] }],
+      (f) =>
+        `\n[sso-session ${SESSION}]\nsso_start_url = ${f.startUrl}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n` +
         `\n[profile ${PROFILE}]\nsso_session = ${SESSION}\nsso_account_id = ${MOTO_ACCOUNT}\nsso_role_name = SsoAdmin\nregion = eu-west-1\n`,
     );
-    await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+    fake = sso.fake;
     // code-server is VS Code for the Web: "auto" signs in with a device code; the workbench's browser opens the fake's page, which approves.
     await vscode.workspace.getConfiguration('awsIdentity').update('sso.signInFlow', 'auto', vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('notifications.clearAll');
-    await vscode.commands.executeCommand('awsIdentity.clearIdentity');
-    fs.writeFileSync(configFile, original);
-    await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    await fake?.stop();
-    assert.deepEqual(fake?.rejections ?? [], [], 'the fake refused malformed requests');
+    await sso?.close();
   });
 
   it('a switch to a signed-out session asks once; declined, the previous identity stays and the status bar says what to do', async () => {
