@@ -110,20 +110,30 @@ export async function confirmRequestedSwitch(name: string): Promise<boolean> {
 }
 
 /**
- * The same question for any identity (`what`: `profile "dev"`, `role SsoAdmin in Sandbox`). A
- * picker, not a modal dialog: it names the request in the title and leaves the identity as it is
- * unless the user picks the switch (Escape, or clicking elsewhere, declines).
+ * The same question for any identity (`what`: `profile "dev"`, `role SsoAdmin in Sandbox`),
+ * leaving the identity as it is unless the user picks the switch.
  */
 export async function confirmRequest(what: string): Promise<boolean> {
-  const yes = { label: `$(check) Switch to ${what}`, detail: 'New terminals and tools in this window would use it.' };
-  const no = { label: '$(close) Keep the current identity' };
-  const choice = await vscode.window.showQuickPick([yes, no], {
+  return confirmByPicker({
     title: `A command asked to switch the AWS identity to ${what}`,
     placeHolder: 'If you did not ask for this, keep the current identity.',
+    yes: { label: `$(check) Switch to ${what}`, detail: 'New terminals and tools in this window would use it.' },
+    no: '$(close) Keep the current identity',
+  });
+}
+
+/**
+ * A yes-or-no question as a picker, not a modal dialog: the title names the request, and only
+ * picking `yes` says yes (Escape, the other item or clicking elsewhere declines).
+ */
+export async function confirmByPicker(q: { title: string; placeHolder?: string; yes: vscode.QuickPickItem; no: string }): Promise<boolean> {
+  const choice = await vscode.window.showQuickPick([q.yes, { label: q.no }], {
+    title: q.title,
+    ...(q.placeHolder ? { placeHolder: q.placeHolder } : {}),
     // A terminal or editor taking focus must not count as an answer.
     ignoreFocusOut: true,
   });
-  return choice === yes;
+  return choice === q.yes;
 }
 
 /**

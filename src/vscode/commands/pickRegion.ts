@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { Identity } from '../../shared/types';
 import { checkRegion, orderRegions, partitionOfIdentity } from '../../shared/regions';
 import { UserCancelledError } from '../views/mfaPrompt';
-import { reportFailure, type CommandContext } from './context';
+import { confirmByPicker, reportFailure, type CommandContext } from './context';
 
 interface RegionPickItem extends vscode.QuickPickItem {
   readonly code?: string;
@@ -70,12 +70,12 @@ async function askRegion(identity: Identity, recent: readonly string[]): Promise
 async function confirmedRegion(active: Identity, arg: unknown): Promise<unknown> {
   const check = checkRegion(arg, partitionOfIdentity(active));
   if (!check.ok) return arg;
-  const yes = { label: `$(check) Change the region to ${check.region.code}`, detail: `${active.name}'s new terminals and console links would use ${check.region.name}.` };
-  const choice = await vscode.window.showQuickPick([yes, { label: '$(close) Keep the region as it is' }], {
+  const yes = await confirmByPicker({
     title: `A command asked to change the AWS region to ${check.region.code}`,
-    ignoreFocusOut: true,
+    yes: { label: `$(check) Change the region to ${check.region.code}`, detail: `${active.name}'s new terminals and console links would use ${check.region.name}.` },
+    no: '$(close) Keep the region as it is',
   });
-  if (choice !== yes) throw new UserCancelledError('Changing the region');
+  if (!yes) throw new UserCancelledError('Changing the region');
   return arg;
 }
 

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { createConsoleLink, type ConsoleLink } from '../../console/consoleSignIn';
 import { SIGNIN_LINK_LIFETIME_MINUTES, clampConsoleDuration } from '../../console/consoleUrl';
 import { CONSOLE_COMMAND_IDS } from '../commands/commandIds';
-import { clickedProfile, reportFailure, type CommandContext } from '../commands/context';
+import { clickedProfile, confirmByPicker, reportFailure, type CommandContext } from '../commands/context';
 import { switchToProfile } from '../commands/useProfile';
 import { isSsoNodeOf } from '../sso/ssoTree';
 import { requestedRole, useRole } from '../sso/ssoCommands';
@@ -107,9 +107,11 @@ async function copyLink(link: ConsoleLink, identity: Identity): Promise<void> {
  * every extension, so the user says yes to each copy.
  */
 async function confirmCopy(identity: Identity): Promise<boolean> {
-  const yes = { label: `$(copy) Copy a console sign-in link for ${identity.name} (${identity.account})`, detail: `Whoever opens it uses the AWS console as this identity for ${SIGNIN_LINK_LIFETIME_MINUTES} minutes.` };
-  const choice = await vscode.window.showQuickPick([yes, { label: '$(close) Do not copy' }], { title: 'Copy a console sign-in link to the clipboard?', ignoreFocusOut: true });
-  return choice === yes;
+  return confirmByPicker({
+    title: 'Copy a console sign-in link to the clipboard?',
+    yes: { label: `$(copy) Copy a console sign-in link for ${identity.name} (${identity.account})`, detail: `Whoever opens it uses the AWS console as this identity for ${SIGNIN_LINK_LIFETIME_MINUTES} minutes.` },
+    no: '$(close) Do not copy',
+  });
 }
 
 export function copyConsoleLinkCommand(ctx: CommandContext) {
