@@ -81,14 +81,23 @@ export function federationEndpoint(region: string, override: string | undefined)
   } catch {
     throw new ConsoleSignInError(`The setting awsIdentity.console.federationEndpoint ("${text}") is not a URL. Clear it to use AWS's sign-in endpoint.`);
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new ConsoleSignInError(
-      `The setting awsIdentity.console.federationEndpoint must be an https URL (http only on 127.0.0.1 or localhost), because credentials are sent to it. Fix or clear it.`,
+      `The setting awsIdentity.console.federationEndpoint (${url.protocol}//${url.host}) must be an https URL (or http on a loopback address: 127.0.0.0/8, [::1] or localhost), because credentials are sent to it. Fix or clear it.`,
     );
   }
   if (url.search || url.hash) throw new ConsoleSignInError('The setting awsIdentity.console.federationEndpoint must not contain "?" or "#". Fix or clear it.');
   return url.toString();
+}
+
+/**
+ * Whether a URL's `hostname` (as `URL` normalises it) is a loopback address: all of 127.0.0.0/8
+ * (not only 127.0.0.1: a test endpoint on 127.0.0.2 keeps VS Code for the Web from rewriting its
+ * links into the server's port proxy), `[::1]` or `localhost`.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  // URL has already turned every IPv4 spelling (127.1, 0x7f000001) into four decimal octets.
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /** How the console session is made from the identity's credentials. */

@@ -11,6 +11,7 @@ import {
   federationEndpoint,
   federationName,
   federationTokenDuration,
+  isLoopbackHost,
   loginUrl,
   parseSigninToken,
   signinSessionDuration,
@@ -37,8 +38,32 @@ describe('console sign-in URLs', () => {
     assert.equal(federationEndpoint('eu-west-1', 'http://127.0.0.1:8123/federation'), 'http://127.0.0.1:8123/federation');
     assert.equal(federationEndpoint('eu-west-1', 'https://signin.example.com/federation'), 'https://signin.example.com/federation');
     assert.throws(() => federationEndpoint('eu-west-1', 'http://signin.example.com/federation'), /https URL .*Fix or clear it/);
+    assert.throws(() => federationEndpoint('eu-west-1', 'ftp://127.0.0.1/federation'), /must be an https URL/);
     assert.throws(() => federationEndpoint('eu-west-1', 'not a url'), /is not a URL/);
     assert.throws(() => federationEndpoint('eu-west-1', 'https://x.example/federation?a=b'), /must not contain/);
+  });
+
+  it('takes http on any loopback address (all of 127.0.0.0/8, [::1], localhost) and on no other', () => {
+    for (const ok of ['http://127.0.0.2:8123/federation', 'http://127.255.255.254/federation', 'http://[::1]:9/federation', 'http://localhost:9/federation', 'http://LOCALHOST:9/federation']) {
+      assert.equal(federationEndpoint('eu-west-1', ok), new URL(ok).toString(), ok);
+    }
+    // Other spellings of 127.0.0.2 are what URL makes of them: still loopback.
+    assert.equal(federationEndpoint('eu-west-1', 'http://127.2:8123/federation'), 'http://127.0.0.2:8123/federation');
+    for (const refused of ['http://128.0.0.1/federation', 'http://10.0.0.1:8080/federation', 'http://126.255.255.255/federation', 'http://0.0.0.0:9/federation', 'http://[::2]/federation', 'http://localhost.example.com/federation', 'http://127.0.0.1.example.com/federation']) {
+      assert.throws(
+        () => federationEndpoint('eu-west-1', refused),
+        (e: Error) => {
+          // The cause (which host, why) and the next step; the host is named without any path.
+          assert.match(e.message, /^The setting awsIdentity\.console\.federationEndpoint \(http:\/\/[^/ ]+\) must be an https URL \(or http on a loopback address: 127\.0\.0\.0\/8, \[::1\] or localhost\), because credentials are sent to it\. Fix or clear it\.$/);
+          assert.ok(e.message.includes(new URL(refused).host), e.message);
+          return true;
+        },
+        refused,
+      );
+    }
+    assert.equal(isLoopbackHost('127.0.0.2'), true);
+    assert.equal(isLoopbackHost('128.0.0.1'), false);
+    assert.equal(isLoopbackHost('10.0.0.1'), false);
   });
 
   it('builds getSigninToken with the Session JSON of exactly three fields, and SessionDuration only when given', () => {
