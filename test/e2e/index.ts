@@ -13,5 +13,6 @@ import { apiConsentFlow } from './apiConsent';
 import { ssoSignInFlow } from './ssoSignIn';
 import { ssoTwoWindowsFlow } from './ssoTwoWindows';
 import { regionFlow } from './region';
+import { consoleFlow } from './console';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoSignInFlow, ssoTwoWindowsFlow, regionFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoSignInFlow, ssoTwoWindowsFlow, regionFlow, consoleFlow];

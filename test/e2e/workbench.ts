@@ -8,40 +8,11 @@
  * selectors are VS Code's own DOM (class names and ARIA roles of code-server 4.139 / Code 1.139);
  * when a VS Code update changes them, the failing flow's screenshot shows what changed.
  */
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { clippedScreenshot } from './screenshots';
+import { escapeRegExp, plain, until, UI_TIMEOUT_MS } from './uiWait';
 
-/** How long one UI condition may take (STS calls, extension host round trips, terminal start). */
-export const UI_TIMEOUT_MS = 30_000;
-
-/** Escapes text for use inside a RegExp. */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Collapses the DOM's non-breaking spaces (xterm, tree descriptions) to plain spaces. */
-function plain(text: string): string {
-  return text.replace(/\u00a0/g, ' ');
-}
-
-/**
- * Polls `probe` until it returns a value other than `undefined` and resolves to that value. A
- * probe that throws stops the wait at once (an error on screen is an answer, not a reason to
- * wait longer). `describe` says what was on screen, for the timeout message.
- */
-export async function until<T>(probe: () => Promise<T | undefined>, what: string, describe: () => Promise<string>, timeoutMs = UI_TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      const seen = await describe().catch((e: unknown) => `(could not read the screen: ${String(e)})`);
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. On screen: ${seen}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { escapeRegExp, until, UI_TIMEOUT_MS } from './uiWait';
 
 /** What the status bar tooltip of the active identity says. */
 export interface TooltipIdentity {
@@ -410,22 +381,6 @@ export class Workbench {
    * page when none is given. Returns the file.
    */
   async screenshot(file: string, regions: Locator[] = [], padding = 8): Promise<string> {
-    await fsp.mkdir(path.dirname(file), { recursive: true });
-    const viewport = this.page.viewportSize() ?? { width: 1400, height: 900 };
-    const boxes = [];
-    for (const r of regions) {
-      const box = await r.boundingBox();
-      if (box) boxes.push(box);
-    }
-    if (boxes.length === 0) {
-      await this.page.screenshot({ path: file, timeout: 15_000 });
-      return file;
-    }
-    const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - padding);
-    const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - padding);
-    const right = Math.min(viewport.width, Math.max(...boxes.map((b) => b.x + b.width)) + padding);
-    const bottom = Math.min(viewport.height, Math.max(...boxes.map((b) => b.y + b.height)) + padding);
-    await this.page.screenshot({ path: file, clip: { x, y, width: right - x, height: bottom - y }, timeout: 15_000 });
-    return file;
+    return clippedScreenshot(this.page, file, regions, padding);
   }
 }

@@ -5,8 +5,11 @@
  *    be real temporary keys: moto's GetCallerIdentity must accept them and name an assumed role or
  *    federated user, or they must be exactly the credentials moto's GetFederationToken issues (moto
  *    returns fixed ones, learned at start). Answers `{"SigninToken": <random>}`.
- *  - `Action=login`: `SigninToken` must be one it issued (within 15 minutes), `Destination` an
- *    https console URL; answers an HTML page showing the Destination (the e2e's browser lands there).
+ *  - `Action=login`: exactly Action, Issuer, Destination and SigninToken; `SigninToken` one it
+ *    issued (within 15 minutes), `Issuer` non-empty, `Destination` an https console home URL whose
+ *    region subdomain (if any) is its `region`. Answers an HTML page saying as whom (the caller ARN
+ *    the token was issued for) and in which region the browser was signed in, and the Destination:
+ *    what test/e2e/console.ts reads and photographs where the browser lands.
  *  - anything else: HTTP 400 with the reason.
  * Every request is recorded (with secrets) for assertions; tests must not print them.
  */
@@ -19,13 +22,29 @@ export interface FederationRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly status: number;
   readonly reason?: string;
-  /** For getSigninToken: the caller ARN moto named. */
+  /** For getSigninToken: the caller ARN moto named; for login: the one its SigninToken was issued for. */
   readonly callerArn?: string;
+  /** For getSigninToken: the SigninToken it answered (a secret: compare it, never print it). */
+  readonly issuedToken?: string;
 }
+
+/** What the login page shows, in elements with these ids. */
+export interface LoginPageFacts {
+  /** The caller ARN the SigninToken was issued for. */
+  readonly arn: string;
+  /** The role or user it names: `OpsAdmin` for `...:assumed-role/OpsAdmin/session`. */
+  readonly principal: string;
+  readonly region: string;
+  readonly destination: string;
+}
+
+const DESTINATION = /^https:\/\/(?:([a-z0-9-]+)\.)?console\.(?:aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)\/console\/home\?region=([a-z0-9-]+)$/;
+const LOGIN_PARAMS = ['Action', 'Destination', 'Issuer', 'SigninToken'];
 
 export class FederationFake {
   readonly requests: FederationRequest[] = [];
-  private readonly tokens = new Map<string, number>();
+  /** Issued SigninTokens: when, and for which caller ARN. */
+  private readonly tokens = new Map<string, { issued: number; callerArn: string }>();
   private constructor(
     private readonly server: http.Server,
     readonly endpoint: string,
@@ -33,19 +52,38 @@ export class FederationFake {
     private readonly motoFederation: { id: string; secret: string; token: string } | undefined,
   ) {}
 
-  /** Starts on 127.0.0.1 (random port); `stsEndpoint` is moto's. */
-  static async start(stsEndpoint: string): Promise<FederationFake> {
+  /**
+   * Starts on `host` (default 127.0.0.1; random port); `stsEndpoint` is moto's. The e2e binds
+   * 127.0.0.2, still loopback: VS Code for the Web rewrites links to localhost, 127.0.0.1 and
+   * 0.0.0.0 with a port into its server's port proxy, which re-encodes the Destination inside
+   * the login URL, so the browser must get a loopback address that rule does not match.
+   */
+  static async start(stsEndpoint: string, options: { host?: string } = {}): Promise<FederationFake> {
+    const host = options.host ?? '127.0.0.1';
     const learned = await learnMotoFederationToken(stsEndpoint);
     const holder: { fake?: FederationFake } = {};
     const server = http.createServer((req, res) => void holder.fake!.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, resolve);
+    });
     const address = server.address() as { port: number };
-    holder.fake = new FederationFake(server, `http://127.0.0.1:${address.port}/federation`, stsEndpoint, learned);
+    const authority = host.includes(':') ? `[${host}]` : host;
+    holder.fake = new FederationFake(server, `http://${authority}:${address.port}/federation`, stsEndpoint, learned);
     return holder.fake;
   }
 
   get signinTokenRequests(): FederationRequest[] {
     return this.requests.filter((r) => r.action === 'getSigninToken');
+  }
+
+  get loginRequests(): FederationRequest[] {
+    return this.requests.filter((r) => r.action === 'login');
+  }
+
+  /** The reasons of every request it refused with 400 (no secret is in a reason). */
+  get rejections(): string[] {
+    return this.requests.flatMap((r) => (r.reason ? [r.reason] : []));
   }
 
   async stop(): Promise<void> {
@@ -70,19 +108,23 @@ export class FederationFake {
       const verdict = await this.checkKeys(session);
       if ('reason' in verdict) return reject(verdict.reason);
       const token = crypto.randomBytes(48).toString('base64url');
-      this.tokens.set(token, Date.now());
-      return answer(200, JSON.stringify({ SigninToken: token }), 'application/json', { callerArn: verdict.arn });
+      this.tokens.set(token, { issued: Date.now(), callerArn: verdict.arn });
+      return answer(200, JSON.stringify({ SigninToken: token }), 'application/json', { callerArn: verdict.arn, issuedToken: token });
     }
     if (action === 'login') {
+      // Each exactly once: a repeated parameter is a malformed link, not a choice for the fake.
+      const names = [...url.searchParams.keys()].sort().join(',');
+      if (names !== LOGIN_PARAMS.join(',')) return reject(`login has the parameters ${names}, not ${LOGIN_PARAMS.join(', ')} once each`);
       const issued = this.tokens.get(params.SigninToken ?? '');
-      if (issued === undefined || Date.now() - issued > 15 * 60_000) return reject('SigninToken is not one this endpoint issued in the last 15 minutes');
+      if (issued === undefined || Date.now() - issued.issued > 15 * 60_000) return reject('SigninToken is not one this endpoint issued in the last 15 minutes');
       const destination = params.Destination ?? '';
-      if (!/^https:\/\/([a-z0-9-]+\.)?console\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)\/console\/home\?region=[a-z0-9-]+$/.test(destination)) {
-        return reject(`Destination "${destination}" is not an AWS console home URL`);
-      }
-      if (!params.Issuer) return reject('Issuer is missing');
-      const escaped = destination.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-      return answer(200, `<!doctype html><title>AWS console (fake)</title><h1>Signed in to the AWS console (test fake)</h1><p>Destination: <code id="destination">${escaped}</code></p>`, 'text/html; charset=utf-8');
+      const parts = DESTINATION.exec(destination);
+      if (!parts) return reject(`Destination "${destination}" is not an AWS console home URL`);
+      const [, subdomain, region = ''] = parts;
+      if (subdomain !== undefined && subdomain !== region) return reject(`Destination "${destination}" is the console of ${subdomain} but asks for region ${region}`);
+      if (!params.Issuer) return reject('Issuer is empty');
+      const facts: LoginPageFacts = { arn: issued.callerArn, principal: principalOf(issued.callerArn), region, destination };
+      return answer(200, loginPage(facts), 'text/html; charset=utf-8', { callerArn: issued.callerArn });
     }
     return reject(`Action "${action}" is not getSigninToken or login`);
   }
@@ -122,6 +164,35 @@ export class FederationFake {
       client.destroy();
     }
   }
+}
+
+/** The role or user an ARN names: the part after the resource type (`assumed-role/OpsAdmin/s` -> `OpsAdmin`). */
+function principalOf(arn: string): string {
+  const resource = arn.split(':').slice(5).join(':');
+  return resource.split('/')[1] ?? arn;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Where the browser lands: it says plainly that this is a test fake (nothing reached AWS), as
+ * whom and in which region the console would open. No favicon request (`href="data:,"`), so the
+ * only requests are the extension's and the login.
+ */
+function loginPage(f: LoginPageFacts): string {
+  const e = { arn: escapeHtml(f.arn), principal: escapeHtml(f.principal), region: escapeHtml(f.region), destination: escapeHtml(f.destination) };
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>AWS console sign-in (test fake)</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#16191f;background:#f2f3f3}header{background:#232f3e;color:#fff;padding:10px 24px;font-weight:600}
+main{max-width:760px;margin:32px auto;background:#fff;border:1px solid #d5dbdb;border-radius:8px;padding:8px 28px 20px}h1{font-size:22px}
+dt{color:#545b64;font-size:13px;margin-top:12px}dd{margin:0;font-family:ui-monospace,monospace;word-break:break-all}h1 span{white-space:nowrap}p.note{color:#545b64;font-size:13px;margin-top:20px}</style></head>
+<body><header>AWS Management Console (test fake)</header><main>
+<h1 id="signed-in">Signed in to the AWS console as <span id="principal">${e.principal}</span>, region <span id="region">${e.region}</span></h1>
+<dl><dt>Identity</dt><dd id="arn">${e.arn}</dd><dt>Console page</dt><dd id="destination">${e.destination}</dd></dl>
+<p class="note">A local stand-in for AWS's console federation endpoint (test/support/federationFake.ts): it checked the sign-in token it issued; nothing reached AWS.</p>
+</main></body></html>`;
 }
 
 /** moto answers GetFederationToken with fixed credentials: learn them to recognise them. */
