@@ -6,16 +6,7 @@
  * terminalRules.ts (measured in test/conformance/profilePrecedence.test.ts).
  */
 import type { Identity, ProfileKind } from '../shared/types';
-import type { TerminalCredentialsMode } from './terminalRules';
-
-/** Something in the terminals' environment that a client would use instead of the endpoint. */
-export interface Shadow {
-  readonly cause: 'AWS_PROFILE' | 'AWS_DEFAULT_PROFILE' | 'defaultProfile' | 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
-  /** Where the variable comes from: the environment VS Code was started with, or a `terminal.integrated.env.*` setting. */
-  readonly origin?: 'process' | 'settings';
-  /** One sentence for the log and the UI: what wins, over what, in which clients. */
-  readonly message: string;
-}
+import type { Shadow, TerminalCredentialsMode } from './terminalRules';
 
 export interface ShadowInput {
   /** The environment every new "+" terminal inherits: the extension host's `process.env`. */

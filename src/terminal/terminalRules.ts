@@ -19,9 +19,17 @@
  */
 import type { AwsCredentials, Identity } from '../shared/types';
 import { formatExpiration } from './containerCredentials';
-import type { Shadow } from './shadows';
 
 export type TerminalCredentialsMode = 'endpoint' | 'environment' | 'off';
+
+/** Something in the terminals' environment that a client would use instead of the endpoint. */
+export interface Shadow {
+  readonly cause: 'AWS_PROFILE' | 'AWS_DEFAULT_PROFILE' | 'defaultProfile' | 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
+  /** Where the variable comes from: the environment VS Code was started with, or a `terminal.integrated.env.*` setting. */
+  readonly origin?: 'process' | 'settings';
+  /** One sentence for the log and the UI: what wins, over what, in which clients. */
+  readonly message: string;
+}
 
 /** Every variable this extension may set in terminals; exactly these are cleared when it stops. */
 export const MANAGED_VARIABLES = [

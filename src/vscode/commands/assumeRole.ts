@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { CommandFactory } from './';
-import { assumeAndRemember, profileArgument, reportFailure, type CommandContext } from './context';
+import { assumeAndRemember, profileArgument, reportFailure, type CommandContext, type CommandFactory } from './context';
 import type { Identity, ProfileInfo } from '../../shared/types';
 import {
   CHAINED_ROLE_MAX_DURATION_SECONDS,

@@ -27,6 +27,9 @@ export interface CommandContext {
   readonly memory: IdentityMemory;
 }
 
+/** A command implementation, given the services it may use and the arguments VS Code passes. */
+export type CommandFactory = (ctx: CommandContext) => (...args: unknown[]) => unknown;
+
 /**
  * What the extension remembers between sessions: the last profile name per workspace and the
  * recently assumed role ARNs. Names and ARNs only; never a credential.

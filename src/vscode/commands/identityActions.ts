@@ -1,5 +1,5 @@
+import type { CommandFactory } from './context';
 import * as vscode from 'vscode';
-import type { CommandFactory } from './';
 
 export const clearIdentity: CommandFactory = (ctx) => async () => {
   ctx.manager.clear();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CommandContext } from './context';
+import type { CommandContext, CommandFactory } from './context';
 import { useProfile, newTerminalForProfile } from './useProfile';
 import { assumeRole, assumeRoleFromProfile, assumeRoleWithOptions } from './assumeRole';
 import { switchIdentity } from './switchIdentity';
@@ -7,9 +7,6 @@ import { clearIdentity, copyIdentityArn, newTerminal } from './identityActions';
 import { copyProfileName, openConfigFile, openProfileSource, refreshProfiles } from './profileActions';
 import { COMMAND_IDS, type CommandName } from './commandIds';
 import { pickRegion } from './pickRegion';
-
-/** A command implementation, given the services it may use and the arguments VS Code passes. */
-export type CommandFactory = (ctx: CommandContext) => (...args: unknown[]) => unknown;
 
 /** Every command this module registers; `showAllProfiles` is the profiles tree's own. */
 const COMMANDS: Record<Exclude<CommandName, 'showAllProfiles'>, CommandFactory> = {

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { CommandFactory } from './';
-import { profileArgument, reportFailure, type CommandContext } from './context';
+import { profileArgument, reportFailure, type CommandContext, type CommandFactory } from './context';
 import { hasSecrets } from '../secretMasking';
 import { maskedUri } from '../maskedDocuments';
 

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import type { CommandFactory } from './';
 import { KIND_LABELS } from '../views/presentation';
-import { reportFailure } from './context';
+import { reportFailure, type CommandFactory } from './context';
 import { switchToProfile } from './useProfile';
 import { COMMAND_IDS } from './commandIds';
 import { ssoOf } from '../sso';

@@ -1,5 +1,4 @@
-import type { CommandFactory } from './';
-import { clickedProfile, confirmRequestedSwitch, reportFailure, useAndRemember, type CommandContext } from './context';
+import { clickedProfile, confirmRequestedSwitch, reportFailure, useAndRemember, type CommandContext, type CommandFactory } from './context';
 import type { Identity } from '../../shared/types';
 import { pickProfile } from '../views/quickPicks';
 

@@ -16,7 +16,8 @@ import type { AwsCredentials, Logger } from '../../shared/types';
 import type { CredentialEndpoint, CredentialSource, EndpointGrant } from '../../terminal/credentialEndpoint';
 import { profileOverride } from '../../terminal/shadows';
 import { MANAGED_VARIABLES, ManagedVariable, terminalVariables } from '../../terminal/terminalRules';
-import type { DisposableLike, TerminalEnvironmentState, TerminalSession } from '../terminals/environmentCollection';
+import type { DisposableLike, TerminalSession } from '../../terminal/terminalSession';
+import type { TerminalEnvironmentState } from '../terminals/environmentCollection';
 import { isChildSession, launchLabel, mayRunInTerminal, ownAwsSettings, withVariables } from './debugRules';
 import { DebugTokenFiles } from './tokenFiles';
 

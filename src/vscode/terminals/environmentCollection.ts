@@ -12,35 +12,14 @@
  * user's rc files have run, so an `export AWS_ACCESS_KEY_ID=...` in ~/.bashrc cannot override it.
  */
 import * as vscode from 'vscode';
-import type { AwsCredentials, Identity, Logger, ProfileKind } from '../../shared/types';
+import type { Identity, Logger, ProfileKind } from '../../shared/types';
 import type { CredentialEndpoint } from '../../terminal/credentialEndpoint';
 import { KeyConsent, TerminalPlan, terminalPlan } from '../../terminal/persistence';
-import { Shadow, TerminalEnvSetting, effectiveMode, endpointShadows, profileOverride, terminalEnvironment } from '../../terminal/shadows';
-import { ExportInput, ManagedVariable, TerminalCredentialsMode, collectionDescription, terminalVariables } from '../../terminal/terminalRules';
+import { TerminalEnvSetting, effectiveMode, endpointShadows, profileOverride, terminalEnvironment } from '../../terminal/shadows';
+import { ExportInput, ManagedVariable, Shadow, TerminalCredentialsMode, collectionDescription, terminalVariables } from '../../terminal/terminalRules';
 import { ConsentPrompt } from './keyConsent';
 import { TerminalTokens } from './tokenRotation';
-
-/** Same shape as vscode.Disposable and the core's Disposable. */
-export interface DisposableLike {
-  dispose(): unknown;
-}
-
-/** What the terminals need from one identity's session (src/identity/identitySession.ts fits). */
-export interface TerminalSession {
-  readonly identity: Identity;
-  /** Temporary credentials only (session token and expiration); cached and renewed by the session. */
-  getExportableCredentials(): Promise<AwsCredentials>;
-  /** Fires when the exportable credentials were renewed (environment mode re-exports them). */
-  readonly onDidChangeExportableCredentials?: (listener: (e: unknown) => unknown) => DisposableLike;
-  /** True once the session stopped (it was replaced and nothing kept it alive). */
-  readonly isDisposed?: boolean;
-  /**
-   * Keeps the session (and its renewal) alive after it stops being the active identity, until the
-   * lease is disposed. Terminals opened earlier hold a lease through their grant. Without it, such
-   * terminals get an error telling them to open a new terminal once the session is replaced.
-   */
-  retain?(): DisposableLike;
-}
+import type { DisposableLike, TerminalSession } from '../../terminal/terminalSession';
 
 export interface TerminalEnvironmentOptions {
   readonly collection: vscode.EnvironmentVariableCollection;

@@ -9,7 +9,8 @@
 import * as vscode from 'vscode';
 import type { Identity, Logger, ProfileKind } from '../../shared/types';
 import type { CredentialEndpoint } from '../../terminal/credentialEndpoint';
-import { DisposableLike, TerminalEnvironment, TerminalSession } from './environmentCollection';
+import type { DisposableLike, TerminalSession } from '../../terminal/terminalSession';
+import { TerminalEnvironment } from './environmentCollection';
 import { ConsentMemory, SessionMemory, keyConsentModal } from './keyConsent';
 import type { TerminalEnvSetting } from '../../terminal/shadows';
 import { OWN_TERMINAL_DELETIONS, TerminalCredentialsMode, printable, terminalName } from '../../terminal/terminalRules';

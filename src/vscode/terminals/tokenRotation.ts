@@ -13,7 +13,7 @@ import { CredentialEndpoint, CredentialSource, EndpointGrant } from '../../termi
 import { GrantLedger } from '../../terminal/grants';
 import { RuntimeFolder, TerminalRecord } from '../../terminal/runtimeFolder';
 import { ManagedVariable, identityKey, terminalVariables } from '../../terminal/terminalRules';
-import type { DisposableLike, TerminalSession } from './environmentCollection';
+import type { DisposableLike, TerminalSession } from '../../terminal/terminalSession';
 
 export interface TerminalTokensOptions {
   readonly logger: Logger;
