@@ -34,7 +34,7 @@ export class ProfileEntry {
     if (!credentials) return config.settings;
     if (!this.merged) {
       const merged = new Map(config.settings);
-      for (const [k, v] of credentials.settings) merged.set(k, v);
+      credentials.settings.forEach((v, k) => merged.set(k, v));
       this.merged = merged;
     }
     return this.merged;
@@ -76,6 +76,13 @@ const CREDENTIAL_KEYS = [
   'aws_secret_access_key', 'aws_session_token',
 ];
 
+/**
+ * A header shlex.split reads as just `profile` and the rest: one space, then no whitespace, quote
+ * or backslash. Nearly every profile header is one; matching it spares the character-by-character
+ * splitter, which a fresh extension host runs slowly (interpreted) for each of thousands of headers.
+ */
+const PLAIN_PROFILE_HEADER = /^profile [^\s'"\\]+$/;
+
 /** Indexes both files as botocore does. Never throws. */
 export function indexProfiles(files: SharedFiles): ProfileIndex {
   const { config, credentials } = files;
@@ -89,7 +96,9 @@ export function indexProfiles(files: SharedFiles): ProfileIndex {
   const ignored: IgnoredSection[] = [];
   for (const section of config.reading.sections) {
     const h = section.header;
-    if (h.startsWith('profile')) {
+    if (PLAIN_PROFILE_HEADER.test(h)) {
+      profiles.set(h.slice('profile '.length), new ProfileEntry(section));
+    } else if (h.startsWith('profile')) {
       const parts = shlexSplit(h);
       if (parts?.length === 2) profiles.set(parts[1]!, new ProfileEntry(section));
       else if (parts === undefined || parts.length > 2) {

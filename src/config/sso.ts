@@ -47,38 +47,44 @@ export function ssoProvider(name: string, s: Settings, index: ProfileIndex): Pro
     });
   }
   // The start URL and region the token is got with: the session's, else the profile's own.
-  const setting = (key: string): IniValue => session?.get(key) ?? s.get(key)!;
-  for (const key of ['sso_start_url', 'sso_region']) {
-    if (typeof setting(key) !== 'string') {
-      const where = session?.has(key) ? `[sso-session ${sessionName}]` : `profile "${name}"`;
-      return failure({ cause: `${key} of ${where} has indented lines under it instead of a value`, next: `put the value on the same line as ${key} =` });
-    }
+  const startUrl = session?.get('sso_start_url') ?? s.get('sso_start_url')!;
+  const ssoRegion = session?.get('sso_region') ?? s.get('sso_region')!;
+  if (typeof startUrl !== 'string' || typeof ssoRegion !== 'string') {
+    const key = typeof startUrl !== 'string' ? 'sso_start_url' : 'sso_region';
+    const where = session?.has(key) ? `[sso-session ${sessionName}]` : `profile "${name}"`;
+    return failure({ cause: `${key} of ${where} has indented lines under it instead of a value`, next: `put the value on the same line as ${key} =` });
   }
+  const scopes = session && registrationScopes(session);
   return {
     status: 'credentials',
     kind: 'sso',
     source: {
       type: 'sso',
       profile: name,
-      startUrl: setting('sso_start_url') as string,
-      ssoRegion: setting('sso_region') as string,
+      startUrl,
+      ssoRegion,
       accountId: text(s, 'sso_account_id') ?? '',
       roleName: text(s, 'sso_role_name') ?? '',
       ...(sessionName !== undefined ? { sessionName } : {}),
-      ...registrationScopes(session),
+      ...(scopes ? { registrationScopes: scopes } : {}),
     },
   };
 }
+
+/** Scopes by session: every profile of a session shares them, and there can be thousands. */
+const scopesOfSession = new WeakMap<Settings, ReadonlyArray<string> | undefined>();
 
 /**
  * `sso_registration_scopes` of the sso-session, as the CLI's parse_sso_registration_scopes reads
  * it: split on commas, each stripped, empty ones dropped. Only the session's: legacy profiles
  * register without scopes, and the CLI ignores the key in a profile.
  */
-function registrationScopes(session: Settings | undefined): { registrationScopes?: string[] } {
-  const raw = session?.get('sso_registration_scopes');
-  if (typeof raw !== 'string') return {};
-  return { registrationScopes: raw.split(',').map((s) => s.trim()).filter((s) => s !== '') };
+function registrationScopes(session: Settings): ReadonlyArray<string> | undefined {
+  if (scopesOfSession.has(session)) return scopesOfSession.get(session);
+  const raw = session.get('sso_registration_scopes');
+  const scopes = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+  scopesOfSession.set(session, scopes);
+  return scopes;
 }
 
 /**
@@ -91,27 +97,29 @@ export function ssoSessionsOf(index: ProfileIndex): SsoSessionConfig[] {
   const value = (s: Settings, key: string): string | undefined => text(s, key) || undefined;
   const bySession = new Map<string, string[]>();
   const legacy = new Map<string, { region?: string; fromProfile: string; profiles: string[] }>();
-  for (const [name, entry] of index.profiles) {
+  // forEach, not for-of over the entries: every profile passes here when the view first opens,
+  // and until V8 optimizes the loop each destructured entry allocates and calls several times.
+  index.profiles.forEach((entry, name) => {
     const s = entry.settings;
     const session = text(s, 'sso_session');
     if (session !== undefined) {
       const names = bySession.get(session);
       if (names) names.push(name);
       else bySession.set(session, [name]);
-      continue;
+      return;
     }
     const startUrl = value(s, 'sso_start_url');
-    if (startUrl === undefined) continue;
+    if (startUrl === undefined) return;
     const known = legacy.get(startUrl) ?? { fromProfile: name, profiles: [] };
     known.region ??= value(s, 'sso_region');
     known.profiles.push(name);
     legacy.set(startUrl, known);
-  }
+  });
   const sessions: SsoSessionConfig[] = [];
   for (const [name, s] of index.ssoSessions) {
     const startUrl = value(s, 'sso_start_url');
     const region = value(s, 'sso_region');
-    const scopes = registrationScopes(s).registrationScopes;
+    const scopes = registrationScopes(s);
     sessions.push({
       name,
       ...(startUrl ? { startUrl } : {}),
@@ -128,17 +136,18 @@ export function ssoSessionsOf(index: ProfileIndex): SsoSessionConfig[] {
 
 /** A setting the profile gives a value other than its sso-session's (botocore refuses those). */
 function sessionConflict(name: string, s: Settings, sessionName: string, session: Settings): Problem | undefined {
-  // In the session's order, as botocore compares them.
-  for (const [k, theirs] of session) {
+  // The first in the session's order, as botocore compares them. (forEach, not for-of: this runs
+  // for every profile of the session, and an iterator allocates at each step until V8 optimizes.)
+  let conflict: Problem | undefined;
+  session.forEach((theirs, k) => {
     const own = s.get(k);
-    if (own !== undefined && !sameValue(own, theirs)) {
-      return {
-        cause: `Profile "${name}" sets ${k} to ${showValue(k, own)} but its sso-session "${sessionName}" says ${showValue(k, theirs)}`,
-        next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
-      };
-    }
-  }
-  return undefined;
+    if (conflict || own === undefined || sameValue(own, theirs)) return;
+    conflict = {
+      cause: `Profile "${name}" sets ${k} to ${showValue(k, own)} but its sso-session "${sessionName}" says ${showValue(k, theirs)}`,
+      next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
+    };
+  });
+  return conflict;
 }
 
 function sameValue(a: IniValue, b: IniValue): boolean {

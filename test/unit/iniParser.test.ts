@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { type IniReading, readIniAsCli } from '../../src/config/iniParser';
+import { isPySpace, PY_SPLITLINES, pyRstrip, pyStrip } from '../../src/config/pythonText';
 
 /** Sections with their settings as plain data, the header lines moved by `shift`. */
 function plain(r: IniReading, shift: number): unknown {
@@ -31,7 +32,107 @@ const fileText = fc
   .tuple(fc.array(fc.tuple(header, body), { minLength: 1, maxLength: 5 }), fc.constantFrom('\n', '\r\n', '\r'), fc.boolean())
   .map(([sections, eol, finalEol]) => sections.flatMap(([h, lines]) => [h, ...lines]).join(eol) + (finalEol ? eol : ''));
 
+/**
+ * configparser's loop (3.11 `_read`, strict, botocore's comment prefixes) written the plain way,
+ * one string per line, then botocore's blocks: the reading above scans positions in the text
+ * instead (and shares repeated keys), and must come to the same sections, settings and verdict.
+ */
+function referenceReading(text: string): unknown {
+  const sections = new Map<string, { line: number; values: Map<string, string[]> }>();
+  const defaults = new Map<string, string[]>();
+  let values: Map<string, string[]> | undefined;
+  let option: string | undefined;
+  let indentLevel = 0;
+  let refused = false;
+  text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .forEach((line, n) => {
+      const content = pyStrip(line);
+      if (content.startsWith('#') || content.startsWith(';')) return;
+      if (content === '') {
+        if (values && option) values.get(option)!.push('');
+        return;
+      }
+      let indent = 0;
+      while (isPySpace(line.charCodeAt(indent))) indent++;
+      if (values && option && indent > indentLevel) {
+        values.get(option)!.push(content);
+        return;
+      }
+      indentLevel = indent;
+      const header = /^\[([\s\S]+)\]/.exec(content)?.[1];
+      if (header !== undefined) {
+        option = undefined;
+        if (header === 'DEFAULT') values = defaults;
+        else if (sections.has(header)) [refused, values] = [true, sections.get(header)!.values];
+        else sections.set(header, { line: n, values: (values = new Map()) });
+        return;
+      }
+      const delimiter = [...content].findIndex((c) => c === '=' || c === ':');
+      if (!values || delimiter < 0) {
+        refused = true;
+        return;
+      }
+      const key = pyRstrip(content.slice(0, delimiter)).toLowerCase();
+      if (key === '' || values.has(key)) refused = true;
+      values.set(key, [pyStrip(content.slice(delimiter + 1))]);
+      option = key;
+    });
+  const joined = (parts: string[]): unknown => {
+    const value = pyRstrip(parts.join('\n'));
+    if (!value.startsWith('\n')) return value;
+    const block: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const sub of value.split(PY_SPLITLINES).map(pyStrip)) {
+      const eq = sub.indexOf('=');
+      if (sub === '') continue;
+      if (eq < 0) refused = true;
+      else block[pyStrip(sub.slice(0, eq))] = pyStrip(sub.slice(eq + 1));
+    }
+    return block;
+  };
+  return {
+    sections: [...sections].map(([header, { line, values }]) => ({
+      header,
+      line,
+      settings: [...new Map([...defaults, ...values])].map(([k, parts]) => [k, joined(parts)]),
+    })),
+    refused,
+  };
+}
+
+// Lines that exercise the scanning: one key in many spellings of the same length, delimiters
+// far apart or missing for many lines, indented and blank lines between values.
+const spelledKey = fc.constantFrom('region', 'REGION', 'Region', 'rEgion', 'reGion', 'regIon', 'regiOn', 'regioN', 'REgion', 'ReGiOn', 'x', 'X', 'sso_session');
+const scanLine = fc.oneof(
+  fc.tuple(spelledKey, fc.constantFrom(' = ', '=', ':', ' : ', '\u00a0=\u3000'), fc.constantFrom('v', 'a=b', 'a:b', 'https://x/y', '', 'v # c')).map(([k, d, v]) => `${k}${d}${v}`),
+  fc.constantFrom('', ' ', '# c', '; c', 'no delimiter', 'x', '  indented', '\tdeeper = 1', '  a = b', '[profile a]', '[profile b]', '[DEFAULT]', ' [c] x', '[]', '['),
+);
+const scanText = fc
+  .tuple(fc.array(scanLine, { maxLength: 40 }), fc.constantFrom('\n', '\r\n', '\r'))
+  .map(([lines, eol]) => ['[profile a]', ...lines].join(eol));
+
 describe('the CLI reading of one file', () => {
+  it("reads as configparser's loop written line by line does", () => {
+    fc.assert(
+      fc.property(scanText, (text) => {
+        const reading = readIniAsCli(text);
+        const actual = { sections: reading.sections.map((s) => ({ header: s.header, line: s.line, settings: [...s.settings] })), refused: reading.refusal !== undefined };
+        assert.deepEqual(actual, referenceReading(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('lower-cases a key however many spellings of it the file has', () => {
+    const spellings = ['region', 'REGION', 'Region', 'rEgion', 'reGion', 'regIon', 'regiOn', 'regioN', 'REgion', 'ReGiOn', 'rEGION'];
+    const reading = readIniAsCli(spellings.map((k, i) => `[s${i}]\n${k} = ${i}`).join('\n'));
+    assert.deepEqual(
+      reading.sections.map((s) => [...s.settings]),
+      spellings.map((_, i) => [['region', String(i)]]),
+    );
+  });
+
   it('reads the same sections, settings and refusal with an empty [DEFAULT] before them', () => {
     fc.assert(
       fc.property(fileText, (text) => {
