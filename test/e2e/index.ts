@@ -14,5 +14,6 @@ import { ssoSignInFlow } from './ssoSignIn';
 import { ssoTwoWindowsFlow } from './ssoTwoWindows';
 import { regionFlow } from './region';
 import { consoleFlow } from './console';
+import { debugAndTasksFlow } from './debugAndTasks';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoSignInFlow, ssoTwoWindowsFlow, regionFlow, consoleFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoSignInFlow, ssoTwoWindowsFlow, regionFlow, consoleFlow, debugAndTasksFlow];

@@ -115,7 +115,10 @@ export async function startServices(s: E2eServices, options: { root: string; tmp
   // The console federation endpoint (getSigninToken, then the browser's login): it checks the
   // keys it is sent with moto's GetCallerIdentity.
   const federation = (s.federation = await FederationFake.start(moto.endpoint, { host: FEDERATION_HOST }));
-  const env = isolatedEnv(home, { stsEndpoint: stsProxy.endpoint, extra: { AWS_ENDPOINT_URL_SSO: sso.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: sso.endpoint } });
+  // For the debug launch of the workspace's callerArn.js: where it finds the JS SDK, and no
+  // SDK warning about the machine's Node 20 in the Debug Console the README shows.
+  const debuggee = { AIS_TEST_REPO_ROOT: root, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const env = isolatedEnv(home, { stsEndpoint: stsProxy.endpoint, extra: { AWS_ENDPOINT_URL_SSO: sso.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: sso.endpoint, ...debuggee } });
   const consumer = packageApiConsumer(root, tmp);
   const cs = (s.cs = await startCodeServer({ workspaceFolder: workspace, env, vsix, extraVsix: [consumer], stateParent: tmp, settings: workbenchSettings(path.dirname(cliV1Path())) }));
   const installed = fs.readdirSync(cs.extensionsDir).filter((d) => d.startsWith(`${id}-`));
