@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import type { FederationFake, FederationRequest } from '../support/federationFake';
 import { check, type E2eFlow } from './harness';
 import { clippedScreenshot } from './screenshots';
-import { useProfile } from './steps';
+import { useOpsAdmin } from './steps';
 import { escapeRegExp, until, type Workbench } from './workbench';
 
 const OPEN_CONSOLE_COMMAND = 'AWS Identity: Open AWS Console as Identity';
@@ -82,11 +82,9 @@ export const consoleFlow: E2eFlow = {
   title: 'Console: F1, "Open AWS Console as Identity"; the browser lands signed in as the role, in its region',
   timeoutMs: 150_000,
   async run(ctx) {
-    const { wb, fixture } = ctx;
+    const { wb } = ctx;
     const endpoint = fake().endpoint;
-    await useProfile(wb, 'ops-admin', 'OpsAdmin', fixture.account);
-    const identity = await wb.identityFromStatusTooltip();
-    check(identity.arn.startsWith(`arn:aws:sts::${fixture.account}:assumed-role/OpsAdmin/`), `The status bar tooltip shows ${identity.arn}, not an OpsAdmin role session.`);
+    const identity = await useOpsAdmin(ctx);
     const region = /Region: ([a-z]{2}(?:-[a-z]+)+-\d+)/.exec(identity.text)?.[1];
     check(region, `The status bar tooltip shows no region: ${JSON.stringify(identity.text)}`);
     const destination = `https://${region}.console.aws.amazon.com/console/home?region=${region}`;

@@ -7,7 +7,7 @@
  */
 import type { Locator } from 'playwright-core';
 import { check, type E2eFlow } from './harness';
-import { useProfile } from './steps';
+import { useOpsAdmin } from './steps';
 import { plain } from './uiWait';
 import { escapeRegExp, until, type Workbench } from './workbench';
 
@@ -107,10 +107,8 @@ export const debugAndTasksFlow: E2eFlow = {
   title: 'Debugging and tasks: Run and Debug prints the role ARN in the Debug Console; Run Task runs aws sts get-caller-identity',
   timeoutMs: 240_000,
   async run(ctx) {
-    const { wb, fixture } = ctx;
-    await useProfile(wb, 'ops-admin', 'OpsAdmin', fixture.account);
-    const identity = await wb.identityFromStatusTooltip();
-    check(identity.arn.startsWith(`arn:aws:sts::${fixture.account}:assumed-role/OpsAdmin/`), `The status bar tooltip shows ${identity.arn}, not an OpsAdmin role session.`);
+    const { wb } = ctx;
+    const identity = await useOpsAdmin(ctx);
 
     // Run and Debug → the green button: js-debug runs the program, its output goes to the Debug Console.
     const toolbar = await openRunAndDebug(wb);

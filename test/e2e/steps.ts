@@ -3,7 +3,7 @@
  */
 import type { Locator } from 'playwright-core';
 import { check, type E2eContext, type OpenedTerminal } from './harness';
-import { escapeRegExp, type Workbench } from './workbench';
+import { escapeRegExp, type TooltipIdentity, type Workbench } from './workbench';
 
 export const ASSUME_ROLE_COMMAND = 'AWS Identity: Assume Role…';
 export const NEW_TERMINAL_COMMAND = 'AWS Identity: New Terminal as Active Identity';
@@ -20,6 +20,19 @@ export async function useProfile(wb: Workbench, profile: string, name: string, a
   if (expected.test(await wb.statusText()) && !(await wb.statusHasErrorBackground())) return;
   await wb.clickProfile(profile);
   await wb.waitForStatus(expected);
+}
+
+/**
+ * Makes the assumed-role profile ops-admin active, and returns the identity its status bar
+ * tooltip shows (checked to be an OpsAdmin role session): the flows that use an identity elsewhere
+ * compare what they see there with it.
+ */
+export async function useOpsAdmin(ctx: E2eContext): Promise<TooltipIdentity> {
+  const { wb, fixture } = ctx;
+  await useProfile(wb, 'ops-admin', 'OpsAdmin', fixture.account);
+  const identity = await wb.identityFromStatusTooltip();
+  check(identity.arn.startsWith(`arn:aws:sts::${fixture.account}:assumed-role/OpsAdmin/`), `The status bar tooltip shows ${identity.arn}, not an OpsAdmin role session.`);
+  return identity;
 }
 
 /** F1 → "AWS Identity: Assume Role…" → the role picker, empty. */
