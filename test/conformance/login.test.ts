@@ -43,7 +43,7 @@ function writeCache(home: string, expiresInMs: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const token = {
     accessToken: {
-      accessKeyId: 'ASIALOGINCACHED00001',
+      accessKeyId: 'ASIALOGINCACHEXAMPLE',
       secretAccessKey: 'cached-secret-access-key',
       sessionToken: 'cached-session-token',
       accountId: '123456789012',
@@ -98,7 +98,7 @@ describe('aws login profiles (login_session) from a cached sign-in', function ()
     const r = await resolveProfileCredentials(await request('signin')).finally(() => counter.dispose());
     assert.equal(counter.total, 0);
     assert.equal(r.plan.kind, 'login');
-    assert.equal(r.credentials.accessKeyId, 'ASIALOGINCACHED00001');
+    assert.equal(r.credentials.accessKeyId, 'ASIALOGINCACHEXAMPLE');
     assert.equal(r.credentials.sessionToken, 'cached-session-token');
     assert.equal(r.credentials.accountId, '123456789012');
     assert.ok(r.credentials.expiration && r.credentials.expiration.getTime() > Date.now() + 50 * 60_000);
@@ -108,7 +108,7 @@ describe('aws login profiles (login_session) from a cached sign-in', function ()
     writeCache(files.dir, 60 * 60_000);
     const r = await resolveProfileCredentials(await request('signin-role'));
     assert.ok(r.credentials.sessionToken);
-    assert.notEqual(r.credentials.accessKeyId, 'ASIALOGINCACHED00001');
+    assert.notEqual(r.credentials.accessKeyId, 'ASIALOGINCACHEXAMPLE');
   });
 
   it('no cached sign-in: the problem says exactly which command signs in', async () => {
@@ -154,7 +154,7 @@ describe('aws login profiles (login_session) from a cached sign-in', function ()
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({
-            accessToken: { accessKeyId: 'ASIALOGINREFRESHED01', secretAccessKey: 'refreshed-secret', sessionToken: 'refreshed-session-token' },
+            accessToken: { accessKeyId: 'ASIALOGINREFREXAMPLE', secretAccessKey: 'refreshed-secret', sessionToken: 'refreshed-session-token' },
             tokenType: 'aws_sigv4',
             expiresIn: 900,
             refreshToken: 'rotated-refresh-token',
@@ -166,7 +166,7 @@ describe('aws login profiles (login_session) from a cached sign-in', function ()
     const restore = setEnv({ AWS_ENDPOINT_URL_SIGNIN: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
     try {
       const r = await resolveProfileCredentials(await request('signin'));
-      assert.equal(r.credentials.accessKeyId, 'ASIALOGINREFRESHED01');
+      assert.equal(r.credentials.accessKeyId, 'ASIALOGINREFREXAMPLE');
       assert.equal(seen.length, 1);
       assert.equal(seen[0]!.method, 'POST');
       assert.match(seen[0]!.url ?? '', /^\/v1\/token/);
@@ -176,7 +176,7 @@ describe('aws login profiles (login_session) from a cached sign-in', function ()
       assert.equal(input.refreshToken, 'cached-refresh-token');
       const saved = JSON.parse(fs.readFileSync(cacheFile(files.dir), 'utf8')) as { refreshToken: string; accessToken: { accessKeyId: string } };
       assert.equal(saved.refreshToken, 'rotated-refresh-token');
-      assert.equal(saved.accessToken.accessKeyId, 'ASIALOGINREFRESHED01');
+      assert.equal(saved.accessToken.accessKeyId, 'ASIALOGINREFREXAMPLE');
     } finally {
       restore();
       await new Promise<void>((resolve) => server.close(() => resolve()));
