@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import { waitFor } from '../support/moto';
 import type { AwsIdentityApi } from '../../src/api';
 import { userSwitch } from './access';
+import { terminalMode } from './terminalMode';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -39,10 +40,6 @@ function readReports(file: string): Report[] {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Report);
-}
-
-async function terminalMode(): Promise<string> {
-  return (await vscode.commands.executeCommand<{ mode: string }>('awsIdentity.internal.terminalState')).mode;
 }
 
 async function debugGrants(): Promise<number> {

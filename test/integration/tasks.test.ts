@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { waitFor } from '../support/moto';
 import type { AwsIdentityApi } from '../../src/api';
 import { userSwitch } from './access';
+import { terminalMode } from './terminalMode';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -21,10 +22,6 @@ async function api(): Promise<AwsIdentityApi> {
   const ext = vscode.extensions.getExtension<AwsIdentityApi>(extensionId);
   assert.ok(ext, `${extensionId} is not loaded`);
   return ext.activate();
-}
-
-async function terminalMode(): Promise<string> {
-  return (await vscode.commands.executeCommand<{ mode: string }>('awsIdentity.internal.terminalState')).mode;
 }
 
 describe('tasks in the real VS Code', function () {
