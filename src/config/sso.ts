@@ -38,8 +38,7 @@ export function ssoProvider(name: string, s: Settings, index: ProfileIndex): Pro
     const conflict = sessionConflict(name, s, named, session);
     if (conflict) return failure(conflict);
   }
-  const required = session ? SSO_REQUIRED_WITH_SESSION : SSO_REQUIRED;
-  const missing = required.filter((k) => !s.has(k) && !session?.has(k));
+  const missing = missingSettings(s, session);
   if (missing.length > 0) {
     return failure({
       cause: `Profile "${name}" is set up for IAM Identity Center but lacks ${missing.join(', ')}`,
@@ -69,6 +68,18 @@ export function ssoProvider(name: string, s: Settings, index: ProfileIndex): Pro
       ...(scopes ? { registrationScopes: scopes } : {}),
     },
   };
+}
+
+/** The settings botocore requires that neither the profile nor its sso-session has. */
+function missingSettings(s: Settings, session: Settings | undefined): string[] {
+  const required = session ? SSO_REQUIRED_WITH_SESSION : SSO_REQUIRED;
+  const missing: string[] = [];
+  // Indexed: until V8 optimizes it, a for-of loop allocates at each step, and this runs per profile.
+  for (let i = 0; i < required.length; i++) {
+    const k = required[i]!;
+    if (!s.has(k) && !session?.has(k)) missing.push(k);
+  }
+  return missing;
 }
 
 /** Scopes by session: every profile of a session shares them, and there can be thousands. */
