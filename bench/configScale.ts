@@ -60,7 +60,7 @@ export interface ScaleLevel {
  * `node`: the runtime the workers run on, the extension host's (the Profiles view's code runs
  * there); the first level is also timed cold on the machine's Node, for comparison.
  */
-export async function measureConfigScale(opts: { sizes: readonly number[]; processes: number; warmRuns: number; node: string }): Promise<ScaleLevel[]> {
+export async function measureConfigScale(opts: { sizes: readonly number[]; processes: (size: number) => number; warmRuns: number; node: string }): Promise<ScaleLevel[]> {
   const levels: ScaleLevel[] = [];
   for (const size of opts.sizes) {
     const results: WorkerResult[] = [];
@@ -70,7 +70,7 @@ export async function measureConfigScale(opts: { sizes: readonly number[]; proce
     let machineNode = '';
     const on = { nodeArgs: ['--expose-gc'], node: opts.node };
     // Interleaved, so that a slower spell of the machine weighs on all of them alike.
-    for (let i = 0; i < opts.processes; i++) {
+    for (let i = 0; i < opts.processes(size); i++) {
       results.push(await runWorker<WorkerResult>('worker-config-scale', [String(size), String(opts.warmRuns)], on));
       alls.push(await runWorker<{ allMs: number; kinds: Record<string, number> }>('worker-config-scale', [String(size), '0', 'all'], on));
       floors.push((await runWorker<{ floorMs: number }>('worker-config-scale', [String(size), '0', 'floor'], on)).floorMs);
