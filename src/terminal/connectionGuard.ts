@@ -37,10 +37,9 @@ export const SILENT_DEADLINE_MS = 500;
  */
 export const MAX_CONNECTIONS = 2048;
 /**
- * At most this many sockets are cut per tick of {@link PACING_TICK_MS}: 100 a second. Measured (the
- * flood test, loaded 2-core machine, same runs interleaved): 250 a second left p99 at 39-66 ms,
- * 100 a second at 31-38 ms. Cutting a stranger frees nothing a terminal needs (the cap does), so
- * slower cutting costs nothing.
+ * At most this many sockets are cut per tick of {@link PACING_TICK_MS}: 100 a second. Cutting a
+ * stranger frees nothing a terminal needs (the cap does), so slower cutting costs nothing, and a
+ * faster pace measured worse for the terminals under a flood (docs/security.md).
  */
 export const CUTS_PER_TICK = 2;
 export const PACING_TICK_MS = 20;

@@ -55,8 +55,8 @@ export function profileRowView(p: ProfileInfo, active: boolean, fallbackRegion: 
 
 /**
  * Profiles the view lists before a "Show all" row. VS Code builds and sends every row of a level
- * at once, about 0.08 ms each (10,000 rows took a second from click to first row, see README
- * Figures), and each row needs its profile described first; real configs rarely reach this many.
+ * at once, and each row needs its profile described first (docs/performance.md has the figures);
+ * real configs rarely reach this many.
  */
 export const PROFILES_SHOWN_FIRST = 500;
 
