@@ -11,6 +11,7 @@ import type { SsoSessionConfig } from '../shared/types';
 import type { IniValue } from './iniParser';
 import type { ProfileIndex } from './profileIndex';
 import { firstLineOf, type Problem, type ProviderResult, quote, type Settings, showValue, text } from './problems';
+import { pyStrip } from './pythonText';
 
 const SSO_REQUIRED = ['sso_role_name', 'sso_account_id', 'sso_start_url', 'sso_region'];
 const SSO_REQUIRED_WITH_SESSION = [...SSO_REQUIRED, 'sso_session'];
@@ -87,13 +88,13 @@ const scopesOfSession = new WeakMap<Settings, ReadonlyArray<string> | undefined>
 
 /**
  * `sso_registration_scopes` of the sso-session, as the CLI's parse_sso_registration_scopes reads
- * it: split on commas, each stripped, empty ones dropped. Only the session's: legacy profiles
- * register without scopes, and the CLI ignores the key in a profile.
+ * it: split on commas, each stripped as Python strips, empty ones dropped. Only the session's:
+ * legacy profiles register without scopes, and the CLI ignores the key in a profile.
  */
 function registrationScopes(session: Settings): ReadonlyArray<string> | undefined {
   if (scopesOfSession.has(session)) return scopesOfSession.get(session);
   const raw = session.get('sso_registration_scopes');
-  const scopes = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+  const scopes = typeof raw === 'string' ? raw.split(',').map(pyStrip).filter((s) => s !== '') : undefined;
   scopesOfSession.set(session, scopes);
   return scopes;
 }

@@ -46,6 +46,15 @@ describe('config snapshot: IAM Identity Center sessions', () => {
     assert.deepEqual(s.listing.ssoSessions, ['beta', 'alpha'], 'the listing names the same sessions');
   });
 
+  it('strips each scope as the AWS CLI does (Python whitespace, not JavaScript\'s)', () => {
+    // parse_sso_registration_scopes: split on commas, each scope str.strip()ed, empty ones dropped.
+    // \x1c is whitespace to Python only, \ufeff to JavaScript only.
+    const s = snapshot(
+      ['[sso-session corp]', 'sso_start_url = https://corp.awsapps.com/start', 'sso_region = eu-west-1', 'sso_registration_scopes = sso:account:access,\x1c,\ufeffx, codewhisperer:completions'].join('\n'),
+    );
+    assert.deepEqual(s.ssoSessions[0]!.registrationScopes, ['sso:account:access', '\ufeffx', 'codewhisperer:completions']);
+  });
+
   it('gives one entry per legacy start URL, its region from the first profile that has one', () => {
     const s = snapshot(
       [
