@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Identity } from '../../src/api';
-import { askUser } from '../support/uiRequests';
+import { askUser, pickerTitled } from '../support/uiRequests';
 
 export const AUTH_PROVIDER = 'awsIdentity';
 /**
@@ -19,7 +19,7 @@ export const AUTH_PROVIDER = 'awsIdentity';
  */
 export async function requestSwitch(name: string, answer: 'Switch' | 'Cancel' = 'Switch'): Promise<Identity | undefined> {
   // The confirmation is a picker whose first item is the switch: Enter takes it, Escape declines.
-  const answered = askUser({ action: 'type', text: '', press: answer === 'Switch' ? 'Enter' : 'Escape', whenVisible: '.quick-input-widget' });
+  const answered = askUser({ action: 'type', text: '', press: answer === 'Switch' ? 'Enter' : 'Escape', whenVisible: pickerTitled('A command asked to switch the AWS identity') });
   const result = vscode.commands.executeCommand<Identity | undefined>('awsIdentity.useProfile', name);
   await answered;
   return result;

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { askUser } from '../support/uiRequests';
+import { askUser, pickerTitled } from '../support/uiRequests';
 import { FederationFake } from '../support/federationFake';
 import { userSwitch } from './access';
 
@@ -88,7 +88,7 @@ describe('console sign-in in the real VS Code', function () {
     await vscode.env.clipboard.writeText('');
     const before = opened.length;
     // Every copy asks first (any extension can run the command; the clipboard is readable by all).
-    const confirmed = askUser({ action: 'type', text: '', press: 'Enter', whenVisible: '.quick-input-widget' });
+    const confirmed = askUser({ action: 'type', text: '', press: 'Enter', whenVisible: pickerTitled('Copy a console sign-in link') });
     assert.equal(await vscode.commands.executeCommand('awsIdentity.copyConsoleLink'), true);
     await confirmed;
     assert.equal(opened.length, before, 'copy must not open anything');

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { waitFor } from '../support/moto';
 import type { AwsIdentityApi, Identity } from '../../src/api';
 import { requestSwitch, userSwitch } from './access';
-import { askUser } from '../support/uiRequests';
+import { askUser, pickerTitled } from '../support/uiRequests';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -122,7 +122,7 @@ describe('profiles, status bar and switching in the real VS Code', function () {
     // An object shaped like the view's node, made elsewhere: ignored, so the command falls back to
     // the profile picker, where the user decides (Escape here).
     const forged = { type: 'profile', profile: { name: 'dev', kind: 'static', definedIn: [] } };
-    const escaped = askUser({ action: 'type', text: '', press: 'Escape', whenVisible: '.quick-input-widget' });
+    const escaped = askUser({ action: 'type', text: '', press: 'Escape', whenVisible: pickerTitled('Switch to AWS profile') });
     const result = vscode.commands.executeCommand('awsIdentity.useProfile', forged);
     await escaped;
     assert.equal(await result, undefined);

@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import { waitFor } from '../support/moto';
 import type { AwsIdentityApi, Identity } from '../../src/api';
 import { userSwitch } from './access';
-import { askUser } from '../support/uiRequests';
+import { askUser, pickerTitled } from '../support/uiRequests';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -39,7 +39,7 @@ const regionStatus = async (): Promise<RegionStatusView> => (await vscode.comman
 async function pickRegion(region?: string): Promise<Identity | undefined> {
   if (region === undefined) return vscode.commands.executeCommand<Identity | undefined>('awsIdentity.pickRegion');
   const valid = !['eu-west-9', 'cn-north-1'].includes(region);
-  const confirmed = valid ? askUser({ action: 'type', text: '', press: 'Enter', whenVisible: '.quick-input-widget' }) : undefined;
+  const confirmed = valid ? askUser({ action: 'type', text: '', press: 'Enter', whenVisible: pickerTitled('A command asked to change the AWS region') }) : undefined;
   const result = await vscode.commands.executeCommand<Identity | undefined>('awsIdentity.pickRegion', region);
   await confirmed;
   return result;

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { askUser } from '../support/uiRequests';
+import { askUser, pickerTitled } from '../support/uiRequests';
 import { waitFor } from '../support/moto';
 import { MOTO_ACCOUNT } from '../support/motoIam';
 import type { SsoFake } from '../support/ssoFake';
@@ -93,7 +93,7 @@ describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, mot
     const role = (await sessionRow())!.children.find((c) => c.label === 'Sandbox Dev')!.children.find((r) => r.label === 'SsoAdmin')!;
     // The node comes from the test's inspection, not from a click on the view: the command asks
     // the user first (Enter takes "Switch to role …"), as it would for another extension.
-    const confirmed = askUser({ action: 'type', text: '', press: 'Enter', whenVisible: '.quick-input-widget' });
+    const confirmed = askUser({ action: 'type', text: '', press: 'Enter', whenVisible: pickerTitled('A command asked to switch the AWS identity') });
     await vscode.commands.executeCommand('awsIdentity.sso.useRole', role.node);
     await confirmed;
     await waitFor(async () => /SsoAdmin \(123456789012\)/.test(await statusText()), `the status bar to show SsoAdmin (shows "${await statusText()}")`, 30_000, 100);

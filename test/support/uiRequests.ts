@@ -57,6 +57,15 @@ export async function serveUiRequest(page: Page, file: string, timeoutMs = 20_00
   fs.renameSync(`${doneFile(file)}.tmp`, doneFile(file));
 }
 
+/**
+ * A `whenVisible` selector (Playwright's CSS) for the quick input while it shows the picker whose
+ * title contains `title`. A bare `.quick-input-widget` also matches the picker of the step
+ * before while it closes, and the key press then goes to that one.
+ */
+export function pickerTitled(title: string): string {
+  return `.quick-input-widget:has(.quick-input-title:has-text(${JSON.stringify(title)}))`;
+}
+
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 let counter = 0;
