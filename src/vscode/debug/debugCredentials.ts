@@ -16,7 +16,8 @@ import type { AwsCredentials, Logger } from '../../shared/types';
 import type { CredentialEndpoint, CredentialSource, EndpointGrant } from '../../terminal/credentialEndpoint';
 import { profileOverride } from '../../terminal/shadows';
 import { MANAGED_VARIABLES, ManagedVariable, terminalVariables } from '../../terminal/terminalRules';
-import type { DisposableLike, TerminalSession } from '../../terminal/terminalSession';
+import type { Disposable } from '../../shared/events';
+import type { TerminalSession } from '../../terminal/terminalSession';
 import type { TerminalEnvironmentState } from '../terminals/environmentCollection';
 import { isChildSession, launchLabel, mayRunInTerminal, ownAwsSettings, withVariables } from './debugRules';
 import { DebugTokenFiles } from './tokenFiles';
@@ -34,7 +35,7 @@ export interface DebugCredentialsOptions {
   readonly environment: {
     readonly state: TerminalEnvironmentState;
     refresh(): Promise<void>;
-    readonly onDidChange: (listener: (state: TerminalEnvironmentState) => unknown) => DisposableLike;
+    readonly onDidChange: (listener: (state: TerminalEnvironmentState) => unknown) => Disposable;
   };
   /** The window's credential endpoint (started by the terminals in endpoint mode). */
   readonly endpoint: () => Promise<CredentialEndpoint>;
@@ -68,7 +69,7 @@ function sourceFor(session: TerminalSession): CredentialSource & { release(): vo
 export class DebugCredentials implements vscode.DebugConfigurationProvider, vscode.Disposable {
   private readonly grants = new Map<string, DebugGrant>();
   private readonly tokenFiles: DebugTokenFiles;
-  private readonly subscriptions: DisposableLike[] = [];
+  private readonly subscriptions: Disposable[] = [];
   private seq = 0;
 
   constructor(private readonly options: DebugCredentialsOptions) {

@@ -19,7 +19,8 @@ import { TerminalEnvSetting, effectiveMode, endpointShadows, profileOverride, te
 import { ExportInput, ManagedVariable, Shadow, TerminalCredentialsMode, collectionDescription, terminalVariables } from '../../terminal/terminalRules';
 import { ConsentPrompt } from './keyConsent';
 import { TerminalTokens } from './tokenRotation';
-import type { DisposableLike, TerminalSession } from '../../terminal/terminalSession';
+import type { Disposable } from '../../shared/events';
+import type { TerminalSession } from '../../terminal/terminalSession';
 
 export interface TerminalEnvironmentOptions {
   readonly collection: vscode.EnvironmentVariableCollection;
@@ -79,7 +80,7 @@ export class TerminalEnvironment implements vscode.Disposable {
   private ownVariables: Map<ManagedVariable, string> | undefined;
   private readonly applied = new Map<ManagedVariable, string>();
   private readonly changed = new vscode.EventEmitter<TerminalEnvironmentState>();
-  private sessionSubscription: DisposableLike | undefined;
+  private sessionSubscription: Disposable | undefined;
   private session: TerminalSession | undefined;
   private seq = 0;
   private queue: Promise<void> = Promise.resolve();

@@ -9,7 +9,8 @@
 import * as vscode from 'vscode';
 import type { Identity, Logger, ProfileKind } from '../../shared/types';
 import type { CredentialEndpoint } from '../../terminal/credentialEndpoint';
-import type { DisposableLike, TerminalSession } from '../../terminal/terminalSession';
+import type { Disposable } from '../../shared/events';
+import type { TerminalSession } from '../../terminal/terminalSession';
 import { TerminalEnvironment } from './environmentCollection';
 import { ConsentMemory, SessionMemory, keyConsentModal } from './keyConsent';
 import type { TerminalEnvSetting } from '../../terminal/shadows';
@@ -22,13 +23,13 @@ export const TERMINAL_PROFILE_ID = 'awsIdentity.terminal';
 export interface TerminalIdentities {
   readonly session: TerminalSession | undefined;
   /** Fires on switches and clears (renewals come through the session). */
-  readonly onDidChangeIdentity: (listener: (identity: Identity | undefined) => unknown) => DisposableLike;
+  readonly onDidChangeIdentity: (listener: (identity: Identity | undefined) => unknown) => Disposable;
 }
 
 /** What Terminals needs from the settings (src/vscode/settings.ts fits). */
 export interface TerminalSettings {
   terminalMode(): TerminalCredentialsMode;
-  onDidChange(section: string, listener: () => void): DisposableLike;
+  onDidChange(section: string, listener: () => void): Disposable;
   /** `awsIdentity.terminal.legacyTokenVariable`. */
   legacyTokenVariable?(): boolean;
   /** `terminal.integrated.env.<platform>` and its full name. */
@@ -36,13 +37,13 @@ export interface TerminalSettings {
   /** Whether VS Code saves terminal environments (`terminal.integrated.enablePersistentSessions`). */
   persistentTerminalSessions?(): boolean;
   /** Fires when one of VS Code's terminal settings read above changes. */
-  onDidChangeTerminalSettings?(listener: () => void): DisposableLike;
+  onDidChangeTerminalSettings?(listener: () => void): Disposable;
 }
 
 /** What Terminals needs from the profile store (src/vscode/profileStore.ts fits). */
 export interface TerminalProfileSource {
   model(): Promise<{ readonly profiles: ReadonlyArray<{ readonly name: string; readonly kind: ProfileKind }> }>;
-  readonly onDidChange: (listener: (e: unknown) => unknown) => DisposableLike;
+  readonly onDidChange: (listener: (e: unknown) => unknown) => Disposable;
 }
 
 export interface TerminalsOptions {
@@ -60,7 +61,7 @@ export interface TerminalsOptions {
 
 export class Terminals implements vscode.Disposable {
   readonly environment: TerminalEnvironment;
-  private readonly subscriptions: DisposableLike[] = [];
+  private readonly subscriptions: Disposable[] = [];
 
   constructor(
     collection: vscode.EnvironmentVariableCollection,

@@ -13,7 +13,8 @@ import { CredentialEndpoint, CredentialSource, EndpointGrant } from '../../termi
 import { GrantLedger } from '../../terminal/grants';
 import { RuntimeFolder, TerminalRecord } from '../../terminal/runtimeFolder';
 import { ManagedVariable, identityKey, terminalVariables } from '../../terminal/terminalRules';
-import type { DisposableLike, TerminalSession } from '../../terminal/terminalSession';
+import type { Disposable } from '../../shared/events';
+import type { TerminalSession } from '../../terminal/terminalSession';
 
 export interface TerminalTokensOptions {
   readonly logger: Logger;
@@ -36,7 +37,7 @@ export interface TerminalTokensOptions {
 /** The endpoint's view of one identity: always the newest session for that principal. */
 class GrantedIdentity implements CredentialSource {
   private session: TerminalSession;
-  private lease: DisposableLike | undefined;
+  private lease: Disposable | undefined;
 
   constructor(session: TerminalSession) {
     this.session = session;
