@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import { waitFor } from '../support/moto';
 import type { AwsIdentityApi } from '../../src/api';
 import { userSwitch } from './access';
-import { terminalMode } from './terminalMode';
+import { terminalMode, testHook } from './testHooks';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -43,7 +43,7 @@ function readReports(file: string): Report[] {
 }
 
 async function debugGrants(): Promise<number> {
-  return (await vscode.commands.executeCommand<{ activeGrants: number }>('awsIdentity.internal.debugState')).activeGrants;
+  return (await testHook<{ activeGrants: number }>('debugState')).activeGrants;
 }
 
 describe('debug launches in the real VS Code (js-debug, type node)', function () {

@@ -9,6 +9,7 @@ import { waitFor } from '../support/moto';
 import type { AwsIdentityApi, Identity } from '../../src/api';
 import { requestSwitch, userSwitch } from './access';
 import { askUser, pickerTitled } from '../support/uiRequests';
+import { testHook } from './testHooks';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -23,7 +24,7 @@ async function api(): Promise<AwsIdentityApi> {
   return ext.activate();
 }
 
-const inspect = async (): Promise<Inspection> => (await vscode.commands.executeCommand<Inspection>('awsIdentity.internal.inspect'))!;
+const inspect = async (): Promise<Inspection> => testHook<Inspection>('inspect');
 const row = (i: Inspection, name: string) => i.tree.find((r) => r.label === name);
 /** The first inspection that satisfies `ready`, polled. */
 async function inspectUntil(ready: (i: Inspection) => boolean, what: string): Promise<Inspection> {

@@ -16,6 +16,7 @@ import { waitFor } from '../support/moto';
 import type { AwsIdentityApi, Identity } from '../../src/api';
 import { userSwitch } from './access';
 import { askUser, pickerTitled } from '../support/uiRequests';
+import { testHook } from './testHooks';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -31,7 +32,7 @@ async function api(): Promise<AwsIdentityApi> {
   return ext.activate();
 }
 
-const regionStatus = async (): Promise<RegionStatusView> => (await vscode.commands.executeCommand<RegionStatusView>('awsIdentity.internal.regionStatus'))!;
+const regionStatus = async (): Promise<RegionStatusView> => testHook<RegionStatusView>('regionStatus');
 /**
  * The command with a region argument, as a link or another extension would run it; a valid region
  * then asks the user first, answered here with Enter ("Change the region to …").

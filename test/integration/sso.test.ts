@@ -15,13 +15,14 @@ import { MOTO_ACCOUNT } from '../support/motoIam';
 import type { SsoFake } from '../support/ssoFake';
 import { openSsoWindow, type SsoWindow } from './ssoWindow';
 import type { SsoRowInspection } from '../../src/vscode/testHooks';
+import { testHook } from './testHooks';
 
 const SESSION = 'itest';
 const OTHER_ACCOUNT = '210987654321';
 
-const ssoRows = async (): Promise<SsoRowInspection[]> => (await vscode.commands.executeCommand<SsoRowInspection[]>('awsIdentity.internal.ssoTree'))!;
+const ssoRows = async (): Promise<SsoRowInspection[]> => testHook<SsoRowInspection[]>('ssoTree');
 const sessionRow = async (): Promise<SsoRowInspection | undefined> => (await ssoRows()).find((r) => r.label === SESSION);
-const statusText = async (): Promise<string> => (await vscode.commands.executeCommand<{ status: { text: string } }>('awsIdentity.internal.inspect'))!.status.text;
+const statusText = async (): Promise<string> => (await testHook<{ status: { text: string } }>('inspect')).status.text;
 
 async function rowUntil(ready: (r: SsoRowInspection | undefined) => boolean, what: string, timeoutMs = 20_000): Promise<SsoRowInspection> {
   let last: SsoRowInspection | undefined;

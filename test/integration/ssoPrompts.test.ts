@@ -7,7 +7,7 @@
  *
  * The notifications are answered as a user would, with the workbench's own notification commands
  * (`notification.acceptPrimaryAction` on the newest toast, `notifications.clearAll` to dismiss);
- * what was shown and answered is read back through `awsIdentity.internal.ssoPrompts`.
+ * what was shown and answered is read back through the ssoPrompts test hook (./testHooks.ts).
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -18,6 +18,7 @@ import { MOTO_ACCOUNT } from '../support/motoIam';
 import type { SsoFake } from '../support/ssoFake';
 import { openSsoWindow, type SsoWindow } from './ssoWindow';
 import { askUser, pickerTitled } from '../support/uiRequests';
+import { testHook } from './testHooks';
 
 const SESSION = 'prompts';
 const PROFILE = 'sso-prompts';
@@ -28,11 +29,11 @@ interface StatusSnapshot {
   readonly severity: string;
 }
 
-const status = async (): Promise<StatusSnapshot> => (await vscode.commands.executeCommand<{ status: StatusSnapshot }>('awsIdentity.internal.inspect'))!.status;
+const status = async (): Promise<StatusSnapshot> => (await testHook<{ status: StatusSnapshot }>('inspect')).status;
 /** The tooltip as read (Markdown escapes removed). */
 const plain = (markdown: string): string => markdown.replace(/\\(.)/g, '$1');
-const shown = async (): Promise<ShownPrompt[]> => (await vscode.commands.executeCommand<ShownPrompt[]>('awsIdentity.internal.ssoPrompts'))!;
-const renewNow = async (): Promise<{ renewed: boolean; message?: string }> => (await vscode.commands.executeCommand<{ renewed: boolean; message?: string }>('awsIdentity.internal.renewNow'))!;
+const shown = async (): Promise<ShownPrompt[]> => testHook<ShownPrompt[]>('ssoPrompts');
+const renewNow = async (): Promise<{ renewed: boolean; message?: string }> => testHook<{ renewed: boolean; message?: string }>('renewNow');
 
 /**
  * Runs the switch command with the profile's name and confirms it in its picker (Enter), as the

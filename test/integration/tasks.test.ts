@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { waitFor } from '../support/moto';
 import type { AwsIdentityApi } from '../../src/api';
 import { userSwitch } from './access';
-import { terminalMode } from './terminalMode';
+import { terminalMode } from './testHooks';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 

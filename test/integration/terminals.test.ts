@@ -18,6 +18,7 @@ import { waitFor } from '../support/moto';
 import { cliV2Path } from '../support/awsClients';
 import type { AwsIdentityApi } from '../../src/api';
 import { userSwitch } from './access';
+import { testHook } from './testHooks';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 
@@ -129,7 +130,7 @@ async function setLegacyToken(on: boolean): Promise<void> {
 }
 
 async function terminalState(): Promise<TerminalState> {
-  return await vscode.commands.executeCommand<TerminalState>('awsIdentity.internal.terminalState');
+  return await testHook<TerminalState>('terminalState');
 }
 
 describe('terminals in the real VS Code', function () {
