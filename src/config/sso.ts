@@ -148,18 +148,17 @@ export function ssoSessionsOf(index: ProfileIndex): SsoSessionConfig[] {
 
 /** A setting the profile gives a value other than its sso-session's (botocore refuses those). */
 function sessionConflict(name: string, s: Settings, sessionName: string, session: Settings): Problem | undefined {
-  // The first in the session's order, as botocore compares them. (forEach, not for-of: this runs
-  // for every profile of the session, and an iterator allocates at each step until V8 optimizes.)
-  let conflict: Problem | undefined;
-  session.forEach((theirs, k) => {
+  // The first in the session's order, as botocore compares them.
+  for (const [k, theirs] of session) {
     const own = s.get(k);
-    if (conflict || own === undefined || sameValue(own, theirs)) return;
-    conflict = {
-      cause: `Profile "${name}" sets ${k} to ${showValue(k, own)} but its sso-session "${sessionName}" says ${showValue(k, theirs)}`,
-      next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
-    };
-  });
-  return conflict;
+    if (own !== undefined && !sameValue(own, theirs)) {
+      return {
+        cause: `Profile "${name}" sets ${k} to ${showValue(k, own)} but its sso-session "${sessionName}" says ${showValue(k, theirs)}`,
+        next: `remove ${k} from the profile (the sso-session's value applies), or make the two equal`,
+      };
+    }
+  }
+  return undefined;
 }
 
 function sameValue(a: IniValue, b: IniValue): boolean {
