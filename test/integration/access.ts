@@ -18,11 +18,18 @@ export const AUTH_PROVIDER = 'awsIdentity';
  * Resolves with what the command returned (undefined when the switch failed).
  */
 export async function requestSwitch(name: string, answer: 'Switch' | 'Cancel' = 'Switch'): Promise<Identity | undefined> {
-  // The confirmation is a picker whose first item is the switch: Enter takes it, Escape declines.
-  const answered = askUser({ action: 'type', text: '', press: answer === 'Switch' ? 'Enter' : 'Escape', whenVisible: pickerTitled('A command asked to switch the AWS identity') });
+  const answered = answerSwitchConfirmation(answer);
   const result = vscode.commands.executeCommand<Identity | undefined>('awsIdentity.useProfile', name);
   await answered;
   return result;
+}
+
+/**
+ * Answers, as the user, the next confirmation a command shows before it switches to an identity
+ * it was handed: a picker whose first item is the switch (Enter takes it, Escape declines).
+ */
+export function answerSwitchConfirmation(answer: 'Switch' | 'Cancel' = 'Switch'): ReturnType<typeof askUser> {
+  return askUser({ action: 'type', text: '', press: answer === 'Switch' ? 'Enter' : 'Escape', whenVisible: pickerTitled('A command asked to switch the AWS identity') });
 }
 
 /** Makes a profile active through its command, confirmed as the user (remembered; no API consent involved). */

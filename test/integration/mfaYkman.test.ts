@@ -11,8 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AwsIdentityApi, Identity } from '../../src/api';
-import { askUser, pickerTitled } from '../support/uiRequests';
-import { userSwitch } from './access';
+import { askUser } from '../support/uiRequests';
+import { answerSwitchConfirmation, userSwitch } from './access';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 const SERIAL = 'arn:aws:iam::123456789012:mfa/fixture-user';
@@ -50,7 +50,7 @@ describe('MFA codes from a YubiKey (stand-in ykman) in the real VS Code', functi
     try {
       await userSwitch('dev');
       // The switch confirmation (a picker), then the MFA input box (placeholder 123456) once ykman failed.
-      const confirmed = askUser({ action: 'type', text: '', press: 'Enter', whenVisible: pickerTitled('A command asked to switch the AWS identity') });
+      const confirmed = answerSwitchConfirmation();
       const result = vscode.commands.executeCommand<Identity | undefined>('awsIdentity.useProfile', 'mfa-admin');
       assert.ok((await confirmed).ok, 'the switch confirmation was not answered');
       const typed = await askUser({ action: 'type', text: '135790', press: 'Enter', whenVisible: '.quick-input-widget input[placeholder="123456"]' });

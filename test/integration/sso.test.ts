@@ -9,12 +9,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { askUser, pickerTitled } from '../support/uiRequests';
 import { waitFor } from '../support/moto';
 import { MOTO_ACCOUNT } from '../support/motoIam';
 import type { SsoFake } from '../support/ssoFake';
 import { openSsoWindow, type SsoWindow } from './ssoWindow';
 import type { SsoRowInspection } from '../../src/vscode/testHooks';
+import { answerSwitchConfirmation } from './access';
 import { testHook } from './testHooks';
 
 const SESSION = 'itest';
@@ -94,7 +94,7 @@ describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, mot
     const role = (await sessionRow())!.children.find((c) => c.label === 'Sandbox Dev')!.children.find((r) => r.label === 'SsoAdmin')!;
     // The node comes from the test's inspection, not from a click on the view: the command asks
     // the user first (Enter takes "Switch to role …"), as it would for another extension.
-    const confirmed = askUser({ action: 'type', text: '', press: 'Enter', whenVisible: pickerTitled('A command asked to switch the AWS identity') });
+    const confirmed = answerSwitchConfirmation();
     await vscode.commands.executeCommand('awsIdentity.sso.useRole', role.node);
     await confirmed;
     await waitFor(async () => /SsoAdmin \(123456789012\)/.test(await statusText()), `the status bar to show SsoAdmin (shows "${await statusText()}")`, 30_000, 100);

@@ -17,7 +17,7 @@ import { waitFor } from '../support/moto';
 import { MOTO_ACCOUNT } from '../support/motoIam';
 import type { SsoFake } from '../support/ssoFake';
 import { openSsoWindow, type SsoWindow } from './ssoWindow';
-import { askUser, pickerTitled } from '../support/uiRequests';
+import { answerSwitchConfirmation } from './access';
 import { testHook } from './testHooks';
 
 const SESSION = 'prompts';
@@ -40,7 +40,7 @@ const renewNow = async (): Promise<{ renewed: boolean; message?: string }> => te
  * user. Resolves once confirmed, with the switch still running (wrapped, so it is not awaited here).
  */
 async function startSwitch(name: string): Promise<{ readonly result: Thenable<Identity | undefined> }> {
-  const answered = askUser({ action: 'type', text: '', press: 'Enter', whenVisible: pickerTitled('A command asked to switch the AWS identity') });
+  const answered = answerSwitchConfirmation();
   const result = vscode.commands.executeCommand<Identity | undefined>('awsIdentity.useProfile', name);
   await answered;
   return { result };
