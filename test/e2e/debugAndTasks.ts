@@ -78,7 +78,7 @@ async function callerArnInTaskTerminal(wb: Workbench, label: string): Promise<st
   await until(
     async () => ((await wb.terminalTab(label).isVisible()) ? true : undefined),
     `a terminal for the task "${label}"`,
-    async () => `terminal tabs: ${JSON.stringify((await wb.page.locator('.part.panel').locator('.terminal-tabs-entry, .single-terminal-tab').allInnerTexts()).map(plain))}; toasts: ${JSON.stringify(await wb.toastTexts())}`,
+    async () => `terminal tabs: ${JSON.stringify(await wb.terminalTabTexts())}; toasts: ${JSON.stringify(await wb.toastTexts())}`,
   );
   return until(
     async () => {
@@ -95,11 +95,6 @@ async function callerArnInTaskTerminal(wb: Workbench, label: string): Promise<st
     async () => JSON.stringify(await wb.terminalScreen()),
     60_000,
   );
-}
-
-/** The spans of the active terminal's rows whose text matches, drawn as wide as their text (for a tight picture). */
-function terminalText(wb: Workbench, text: RegExp): Locator {
-  return wb.page.locator('.part.panel .terminal-wrapper.active .xterm-rows span').filter({ hasText: text });
 }
 
 export const debugAndTasksFlow: E2eFlow = {
@@ -127,7 +122,7 @@ export const debugAndTasksFlow: E2eFlow = {
     const taskArn = await callerArnInTaskTerminal(wb, TASK_LABEL);
     check(taskArn === identity.arn, `The task "${TASK_LABEL}" printed ${taskArn}; the status bar shows ${identity.arn}.`);
     check((await wb.errorToastTexts()).length === 0, `An error notification appeared while the task ran: ${JSON.stringify(await wb.errorToastTexts())}`);
-    const taskLines = terminalText(wb, /Executing task|"Arn"|reused by tasks/);
+    const taskLines = wb.terminalSpans(/Executing task|"Arn"|reused by tasks/);
     await ctx.shot('task', [wb.page.locator('.part.panel .composite-bar').first(), ...(await taskLines.all()), wb.statusItem()], 'task-caller-identity.png');
   },
 };

@@ -283,9 +283,22 @@ export class Workbench {
     return plain(await this.activeTerminalRows().innerText());
   }
 
+  /** The spans of the active terminal's rows whose text matches, each as wide as its text (for a tight picture). */
+  terminalSpans(text: RegExp): Locator {
+    return this.activeTerminalRows().locator('span').filter({ hasText: text });
+  }
+
   /** The entries naming terminals in the panel: the tab list, or the single tab when there is one. */
+  private terminalTabs(): Locator {
+    return this.page.locator('.part.panel').locator('.terminal-tabs-entry, .single-terminal-tab');
+  }
+
   terminalTab(name: string): Locator {
-    return this.page.locator('.part.panel').locator('.terminal-tabs-entry, .single-terminal-tab').filter({ hasText: name }).first();
+    return this.terminalTabs().filter({ hasText: name }).first();
+  }
+
+  async terminalTabTexts(): Promise<string[]> {
+    return (await this.terminalTabs().allInnerTexts()).map(plain);
   }
 
   /** Waits until a terminal with this name is shown and its shell prompt is on screen. */
