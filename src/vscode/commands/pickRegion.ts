@@ -5,8 +5,9 @@
  * choice for this identity in this workspace.
  *
  * Without an argument it shows the partition's regions, recently used first. With a region code
- * as argument (a keybinding, a link, another extension, the tests) it applies that region after
- * the same checks: an unknown region or one of another partition is refused with the reason.
+ * as argument (a keybinding, a link, another extension, the tests) it asks first, then applies
+ * that region after the same checks: an unknown region or one of another partition is refused
+ * with the reason.
  */
 import * as vscode from 'vscode';
 import type { Identity } from '../../shared/types';
