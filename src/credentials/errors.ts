@@ -133,7 +133,14 @@ const says =
 const isAccessDenied = (f: Failure): boolean => f.code === 'AccessDenied' || f.code === 'AccessDeniedException' || f.status === 403;
 const isValidation = codeIn(...VALIDATION_CODES);
 const isNetwork = (f: Failure): boolean => NETWORK_CODES.includes(f.code) || f.networkInMessage !== undefined || /socket hang up|timed out|timeout/i.test(f.message);
-const isSso = (f: Failure): boolean => /\bSSO\b|sso_session|sso_start_url|IAM Identity Center|aws sso login/i.test(f.message) && f.code !== 'AccessDenied';
+/**
+ * The SDK's and our own IAM Identity Center wording only: "sso" alone also appears in paths, host
+ * names and role names, whose errors need their own advice.
+ */
+const isSso = (f: Failure): boolean =>
+  /\bSSO (?:session|token|credentials|configuration)\b|sso_session|sso_start_url|sso_account_id|sso_role_name|IAM Identity Center|aws sso login/i.test(f.message) &&
+  f.code !== 'AccessDenied' &&
+  !isNetwork(f);
 
 const profileName = (f: Failure): string => f.ctx.profile ?? '?';
 const role = (f: Failure): string => f.ctx.roleArn ?? 'the role';
@@ -170,7 +177,7 @@ export const RULES: readonly ErrorRule[] = [
   { name: 'mfaCancelled', matches: (f) => isMfaPromptFailure(f.error),
     message: (f) =>
       `No MFA code was entered${f.ctx.mfaSerial ? ` for ${f.ctx.mfaSerial}` : ''}, so ${f.ctx.roleArn ?? (f.ctx.profile ? `profile "${f.ctx.profile}"` : 'the credentials')} could not be obtained. ` +
-      'Run the action again (or "Refresh Credentials") and enter the code when asked.' },
+      'Run the action again and enter the code when asked; for credentials that were being renewed, select the identity again in the status bar or the AWS Identity view.' },
   { name: 'mfaInvalid', matches: (f) => /MultiFactorAuthentication/i.test(f.message) || (/\bMFA\b/.test(f.message) && /invalid|failed/i.test(f.message)),
     message: (f) =>
       `STS did not accept the MFA code${f.ctx.mfaSerial ? ` for ${f.ctx.mfaSerial}` : ''} (${f.code || 'AccessDenied'}). ` +

@@ -213,7 +213,7 @@ export class RefreshingCredentials implements Disposable {
     const refresh = this.refreshShared('mandatory');
     const waited = new UserFacingError(
       'other',
-      `The credentials for ${this.label} have expired and renewing them needs an MFA code. Enter the code in the prompt VS Code shows (or run "Refresh Credentials"), then retry.`,
+      `The credentials for ${this.label} have expired and renewing them needs an MFA code. Enter the code in the prompt VS Code shows (or select the identity again in the status bar or the AWS Identity view), then retry.`,
     );
     let timer: unknown;
     const timeout = new Promise<never>((_, reject) => {
@@ -241,7 +241,7 @@ export class RefreshingCredentials implements Disposable {
     if (current && (!current.expiration || current.expiration.getTime() > this.clock.now())) return current;
     throw (
       this.error ??
-      new UserFacingError('expiredToken', `The credentials for ${this.label} have expired and could not be renewed yet. Run "Refresh Credentials" or select the identity again.`)
+      new UserFacingError('expiredToken', `The credentials for ${this.label} have expired and could not be renewed yet. Select the identity again in the status bar or the AWS Identity view.`)
     );
   }
 
