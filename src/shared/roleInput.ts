@@ -131,6 +131,15 @@ export function partitionOfRegion(region: string | undefined): Partition {
 export const SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 
 /**
+ * An MFA device STS accepts as SerialNumber (9 to 256 of `[\w+=/:,.@-]`): a virtual device's ARN
+ * (arn:PARTITION:iam::ACCOUNT:mfa/PATH/NAME) or a hardware token's serial number.
+ */
+export function isMfaSerial(value: string): boolean {
+  if (value.length < 9 || value.length > 256) return false;
+  return /^arn:aws(?:-[a-z]+)*:iam::\d{12}:mfa\/[\w+=,.@/-]+$/.test(value) || /^[A-Z0-9]{12,}$/.test(value);
+}
+
+/**
  * Makes `s` an acceptable RoleSessionName: disallowed characters become `-`, the result is cut to
  * 64 characters, and anything shorter than 2 characters becomes `fallback`.
  */

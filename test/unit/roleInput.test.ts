@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   clampDuration,
   clampSessionTokenDuration,
+  isMfaSerial,
   parseCallerArn,
   parseRoleInput,
   partitionOfRegion,
@@ -113,5 +114,33 @@ describe('roleInput session names and durations', () => {
     assert.deepEqual(parseCallerArn('arn:aws:sts::123456789012:assumed-role/Admin/alice'), { partition: 'aws', account: '123456789012', kind: 'assumed-role', name: 'Admin', sessionName: 'alice' });
     assert.equal(parseCallerArn('arn:aws:iam::123456789012:user/dev/alice').name, 'alice');
     assert.equal(parseCallerArn('arn:aws:iam::123456789012:root').kind, 'root');
+  });
+});
+
+describe('roleInput.isMfaSerial', () => {
+  it('accepts virtual MFA device ARNs in every partition, with a path, and hardware serial numbers', () => {
+    for (const serial of [
+      'arn:aws:iam::123456789012:mfa/alice',
+      'arn:aws-cn:iam::123456789012:mfa/alice',
+      'arn:aws-us-gov:iam::123456789012:mfa/team/alice.b+c=d,e@f_g-h',
+      'GAHT12345678',
+    ]) {
+      assert.ok(isMfaSerial(serial), serial);
+    }
+  });
+
+  it('refuses what STS would refuse as SerialNumber: spaces, quotes, other characters, wrong shapes, too long', () => {
+    for (const serial of [
+      'arn:aws:iam::123456789012:mfa/alice bob',
+      'arn:aws:iam::123456789012:mfa/a"b',
+      'arn:aws:iam::123456789012:mfa/\u00e4',
+      'arn:aws:iam::123456789012:mfa/',
+      'arn:aws:iam::12345:mfa/alice',
+      'arn:aws:iam::123456789012:user/alice',
+      `arn:aws:iam::123456789012:mfa/${'a'.repeat(230)}`,
+      'short1',
+    ]) {
+      assert.equal(isMfaSerial(serial), false, serial);
+    }
   });
 });

@@ -7,6 +7,9 @@ import {
   MIN_ROLE_DURATION_SECONDS,
   SESSION_NAME_PATTERN,
   clampDuration,
+  isMfaSerial,
+  parseCallerArn,
+  partitionOfRegion,
   sanitizeSessionName,
 } from '../../shared/roleInput';
 import { ALWAYS_ALLOWED_DURATION_SECONDS, isDurationTooLongError } from '../../credentials/errors';
@@ -24,7 +27,11 @@ interface Flow {
 
 /** "Assume Role…": role ARN in, assumed identity active, two keystrokes when defaults suit. */
 async function runAssumeRole(ctx: CommandContext, flow: Flow): Promise<Identity | undefined> {
-  const roleArn = await reportFailure(ctx, 'Entering a role', () => pickRoleArn(ctx.memory.recentRoles(), 'Assume AWS role'));
+  // The partition the manager gives the account:role shorthand (IdentityManager.assumeRole): the
+  // active identity's, else that of the region setting.
+  const fromActive = flow.sourceProfile ? undefined : ctx.manager.identity?.region;
+  const partition = partitionOfRegion(fromActive ?? ctx.manager.resolveRegion(undefined).region);
+  const roleArn = await reportFailure(ctx, 'Entering a role', () => pickRoleArn(ctx.memory.recentRoles(), 'Assume AWS role', partition));
   if (!roleArn) return undefined;
 
   // Source credentials: the tree's profile, else the active identity (role chaining), else a profile the user picks.
@@ -47,7 +54,10 @@ async function runAssumeRole(ctx: CommandContext, flow: Flow): Promise<Identity 
   });
   if (!source) return undefined;
 
-  const chained = source.type === 'active' && ctx.manager.identity?.source.type === 'assumedRole';
+  // As the manager decides it: any role session (a role profile, an IAM Identity Center role, an
+  // assumed role) chains, and STS then allows at most an hour.
+  const active = ctx.manager.identity;
+  const chained = source.type === 'active' && active !== undefined && parseCallerArn(active.arn).kind === 'assumed-role';
   let request: AssumeRoleRequest = {
     roleArn,
     source,
@@ -73,7 +83,9 @@ async function runAssumeRole(ctx: CommandContext, flow: Flow): Promise<Identity 
         `${(error as Error).message}`,
         retry,
       );
-      if (choice === retry) return reportFailure(ctx, `Assuming ${roleArn}`, () => assume({ ...request, durationSeconds: ALWAYS_ALLOWED_DURATION_SECONDS }));
+      // An MFA code works once and STS has seen this one: the retry asks for a fresh code.
+      const { tokenCode: _spent, ...withoutCode } = request;
+      if (choice === retry) return reportFailure(ctx, `Assuming ${roleArn}`, () => assume({ ...withoutCode, durationSeconds: ALWAYS_ALLOWED_DURATION_SECONDS }));
       return undefined;
     }
     return reportFailure(ctx, `Assuming ${roleArn}`, () => Promise.reject(error));
@@ -112,7 +124,7 @@ async function askOptions(ctx: CommandContext, base: AssumeRoleRequest, chained:
     'Entering the external ID',
   );
   const mfaSerial = await askText(
-    { title: 'MFA device ARN (optional)', prompt: 'Only if the role requires MFA, e.g. arn:aws:iam::123456789012:mfa/alice. Leave empty otherwise.', validateInput: (v) => (v.trim() === '' || /^arn:[\w-]+:iam::\d{12}:mfa\/.+$|^[A-Z0-9]{12,}$/.test(v.trim()) ? undefined : 'An MFA device ARN such as arn:aws:iam::123456789012:mfa/alice, or a hardware serial number.') },
+    { title: 'MFA device ARN (optional)', prompt: 'Only if the role requires MFA, e.g. arn:aws:iam::123456789012:mfa/alice. Leave empty otherwise.', validateInput: (v) => (v.trim() === '' || isMfaSerial(v.trim()) ? undefined : 'An MFA device ARN such as arn:aws:iam::123456789012:mfa/alice (letters, digits and + = , . @ _ - /), or a hardware serial number.') },
     'Entering the MFA device',
   );
   let tokenCode: string | undefined;

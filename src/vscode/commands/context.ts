@@ -7,6 +7,7 @@ import type { Terminals } from '../terminals/terminals';
 import type { Identity, ProfileInfo } from '../../shared/types';
 import { isIssuedNode, isProfileNode } from '../views/profilesTree';
 import { UserCancelledError } from '../views/mfaPrompt';
+import { UserFacingError } from '../../credentials/errors';
 import { sanitizeRecentRoles, recordRoleUse, rankRecentRoles, type RecentRole } from '../../identity/recentRoles';
 import { recordRecentRegion, regionMemoryKey, rememberRegionChoice, sanitizeRecentRegions, sanitizeRegionChoices } from '../../identity/regionChoice';
 
@@ -149,6 +150,11 @@ export async function reportFailure<T>(ctx: CommandContext, what: string, action
   } catch (error) {
     if (error instanceof UserCancelledError || (error instanceof Error && error.name === 'UserCancelledError')) {
       ctx.log.info(`${what}: cancelled by the user.`);
+      return undefined;
+    }
+    // The user started another switch, which now applies: this one's end is no news to them.
+    if (error instanceof UserFacingError && error.kind === 'superseded') {
+      ctx.log.info(`${what}: ${error.message}`);
       return undefined;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ProfileInfo } from '../../shared/types';
-import { parseRoleInput } from '../../shared/roleInput';
+import { parseRoleInput, type Partition } from '../../shared/roleInput';
 import type { RecentRole } from '../../identity/recentRoles';
 import { KIND_LABELS } from './presentation';
 import { UserCancelledError } from './mfaPrompt';
@@ -33,9 +33,10 @@ interface RolePickItem extends vscode.QuickPickItem {
 /**
  * Asks for a role: a full ARN or the `123456789012:role/Name` / `123456789012:Name` shorthand,
  * validated as the user types (the first row states exactly what is wrong), with recently used
- * roles offered first. Resolves to the full role ARN.
+ * roles offered first. Resolves to the full role ARN; the shorthand gets `partition` (the one the
+ * identity manager would give it, so that a China or GovCloud identity gets a role of its own partition).
  */
-export function pickRoleArn(recent: readonly RecentRole[], title: string): Promise<string> {
+export function pickRoleArn(recent: readonly RecentRole[], title: string, partition: Partition): Promise<string> {
   return new Promise((resolve, reject) => {
     const qp = vscode.window.createQuickPick<RolePickItem>();
     qp.title = title;
@@ -54,7 +55,7 @@ export function pickRoleArn(recent: readonly RecentRole[], title: string): Promi
         qp.items = recentItems.length ? [{ label: 'Recently used', kind: vscode.QuickPickItemKind.Separator }, ...recentItems] : [];
         return;
       }
-      const parsed = parseRoleInput(value);
+      const parsed = parseRoleInput(value, partition);
       const typed: RolePickItem = parsed.ok
         ? { label: `$(arrow-swap) Assume ${parsed.roleName}`, description: `account ${parsed.account}`, detail: parsed.arn, arn: parsed.arn, alwaysShow: true }
         : { label: `$(error) ${parsed.message}`, alwaysShow: true };
