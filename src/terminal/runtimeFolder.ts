@@ -77,6 +77,8 @@ export function processAlive(pid: number): boolean {
 }
 
 const WINDOW_PREFIX = 'w-';
+/** A debug sessions' folder, `d-<extension host pid>-<random>` (src/vscode/debug/tokenFiles.ts). */
+const DEBUG_FOLDER = /^d-(\d+)-/;
 const TOKEN_PREFIX = 't-';
 const STATE = 'state.json';
 
@@ -106,8 +108,8 @@ export class RuntimeFolder {
     const wanted = new Set(shellPids);
     let adopted: { dir: string; state: WindowState; terminals: TerminalRecord[] } | undefined;
     for (const name of safeReaddir(root)) {
-      if (!name.startsWith(WINDOW_PREFIX)) continue;
       const dir = path.join(root, name);
+      if (!name.startsWith(WINDOW_PREFIX) || !isOwnDir(dir)) continue;
       const state = readState(dir);
       if (state && state.owner !== owner && isAlive(state.owner)) continue; // another window's, alive
       // Its host is gone: its tokens are dead (and must not be read by anyone any more).
@@ -134,18 +136,29 @@ export class RuntimeFolder {
   }
 
   /**
-   * Removes the tokens of every window folder whose extension host is gone, and the folders no
-   * running terminal knows. A host that crashed never disposed its folder: until this runs, its
-   * terminals could still read a live token and send it to whatever process takes the old port.
+   * Removes the tokens of every window folder whose extension host is gone, the folders no
+   * running terminal knows, and the debug sessions' folders of hosts that are gone (tokenFiles.ts
+   * cleans up only when a debug session next starts, which may be never). A host that crashed
+   * never disposed its folders: until this runs, its terminals and debugged programs could still
+   * read a live token and send it to whatever process takes the old port.
    * Cheap (a few directory reads) and run once soon after activation; `open` does the same and
    * then takes over a folder.
    */
   static sweep(options: Omit<RuntimeFolderOptions, 'ownerPid'> = {}): void {
     const root = options.root ?? defaultRuntimeRoot();
     const isAlive = options.isAlive ?? processAlive;
+    // Unlike `open`, nothing here checked the root: one planted by another user is not ours to clean.
+    if (!isOwnDir(root)) return;
     for (const name of safeReaddir(root)) {
-      if (!name.startsWith(WINDOW_PREFIX)) continue;
       const dir = path.join(root, name);
+      if (!isOwnDir(dir)) continue;
+      const debugHost = Number(DEBUG_FOLDER.exec(name)?.[1]);
+      if (Number.isInteger(debugHost)) {
+        // Only tokens inside, nothing a reload could reuse: the whole folder goes with its host.
+        if (debugHost !== process.pid && !isAlive(debugHost)) fs.rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (!name.startsWith(WINDOW_PREFIX)) continue;
       const state = readState(dir);
       if (state && isAlive(state.owner)) continue;
       removeTokens(dir);
@@ -253,6 +266,19 @@ export function ensurePrivateDir(dir: string): void {
   const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
   if (st.uid !== uid) throw new Error(`${dir} belongs to another user; refusing to keep terminal tokens there.`);
   if ((st.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+}
+
+/**
+ * Whether `dir` is a real directory (not a symlink) of this user. Cleaning reads and deletes inside
+ * it: through a link it would delete `t-*` and dot files wherever the link points.
+ */
+function isOwnDir(dir: string): boolean {
+  try {
+    const st = fs.lstatSync(dir);
+    return st.isDirectory() && (typeof process.getuid !== 'function' || st.uid === process.getuid());
+  } catch {
+    return false;
+  }
 }
 
 function safeReaddir(dir: string): string[] {

@@ -18,9 +18,15 @@ function secretAssignment(line: string): RegExpExecArray | undefined {
   return m && SECRET_KEY.test(m[2] ?? '') ? m : undefined;
 }
 
+/**
+ * A line break as botocore and iniParser.ts read one: CRLF, LF, or a lone CR. Missing the lone CR
+ * would read a whole CR-only file as one line, with its secrets neither found nor masked.
+ */
+const LINE_BREAK = /(\r\n|\r|\n)/;
+
 /** Whether the text has any secret value (a non-empty one) that masking would hide. */
 export function hasSecrets(text: string): boolean {
-  return text.split(/\r?\n/).some((line) => {
+  return text.split(LINE_BREAK).some((line) => {
     const m = secretAssignment(line);
     return m !== undefined && (m[4] ?? '').trim() !== '';
   });
@@ -32,7 +38,8 @@ export function hasSecrets(text: string): boolean {
  * a value go on over indented lines.
  */
 export function maskSecrets(text: string): string {
-  const lines = text.split(/(\r?\n)/);
+  // Even indexes are lines, odd ones the file's own line breaks, joined back unchanged.
+  const lines = text.split(LINE_BREAK);
   let continuing = false;
   for (let i = 0; i < lines.length; i += 2) {
     const line = lines[i] ?? '';

@@ -56,4 +56,17 @@ describe('consent: masking secrets of the shared files', () => {
     assert.ok(hasSecrets(text));
     assert.ok(!hasSecrets('[profile a]\nregion = us-east-1\naws_secret_access_key =\n'));
   });
+
+  // botocore and src/config/iniParser.ts take a lone CR as a line break too: a credentials file
+  // saved with old Mac endings works, so it must not slip past the masked view as "one line".
+  for (const [name, eol] of [['CR', '\r'], ['CRLF', '\r\n'], ['LF', '\n']] as const) {
+    it(`masks every secret of a file with ${name} line endings and keeps its line breaks`, () => {
+      const file = text.split('\r\n').join(eol);
+      assert.ok(hasSecrets(file));
+      const masked = maskSecrets(file);
+      for (const secret of ['je7MtGbClwBF', 'tok/en+value', 'old-token-value', 'continued-secret-part']) assert.ok(!masked.includes(secret), secret);
+      assert.ok(masked.includes(`aws_secret_access_key = ${MASK}${eol}`));
+      assert.equal(masked.split(eol).length, file.split(eol).length);
+    });
+  }
 });

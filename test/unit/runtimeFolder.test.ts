@@ -45,6 +45,42 @@ describe('runtime folder: what a crashed extension host left', () => {
     assert.equal(fs.readFileSync(path.join(otherWindow, 't-0123abcd'), 'utf8'), 'a-live-token', 'another running window keeps its tokens');
   });
 
+  it('sweep removes the debug token folders of dead extension hosts and keeps this one\'s', () => {
+    // Debug sessions' folders are `d-<host pid>-<random>` (src/vscode/debug/tokenFiles.ts), which
+    // only cleans up when a debug session next writes a token: sweep must not wait for that.
+    const debugFolder = (name: string): string => {
+      const dir = path.join(root, name);
+      fs.mkdirSync(dir, { mode: 0o700 });
+      fs.writeFileSync(path.join(dir, 't-0123abcd'), 'a-debug-token', { mode: 0o600 });
+      return dir;
+    };
+    const crashed = debugFolder(`d-${DEAD_HOST}-0123abcd`);
+    const running = debugFolder(`d-${LIVE_HOST}-0123abcd`);
+    const mine = debugFolder(`d-${process.pid}-0123abcd`);
+
+    RuntimeFolder.sweep({ root, isAlive });
+
+    assert.equal(fs.existsSync(crashed), false, 'a dead host\'s debug folder and its token must go');
+    assert.equal(fs.readFileSync(path.join(running, 't-0123abcd'), 'utf8'), 'a-debug-token', 'another running host keeps its debug tokens');
+    assert.equal(fs.readFileSync(path.join(mine, 't-0123abcd'), 'utf8'), 'a-debug-token', 'this host keeps its own debug tokens');
+  });
+
+  it('sweep leaves a symlink named like a dead host\'s folder, and what it points to, alone', function () {
+    if (process.platform === 'win32') this.skip();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ais-outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 't-0123abcd'), 'not-ours-to-delete');
+      fs.symlinkSync(outside, path.join(root, `d-${DEAD_HOST}-link`));
+      fs.symlinkSync(outside, path.join(root, 'w-link'));
+
+      RuntimeFolder.sweep({ root, isAlive });
+
+      assert.equal(fs.readFileSync(path.join(outside, 't-0123abcd'), 'utf8'), 'not-ours-to-delete');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('sweep on a missing root does nothing and does not throw', () => {
     assert.doesNotThrow(() => RuntimeFolder.sweep({ root: path.join(root, 'absent'), isAlive }));
   });
