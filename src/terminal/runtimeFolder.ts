@@ -128,11 +128,21 @@ export class RuntimeFolder {
       folder.save();
       return { folder, adoption: { port: adopted.state.port, terminals: adopted.terminals } };
     }
-    const dir = path.join(root, `${WINDOW_PREFIX}${randomBytes(8).toString('hex')}`);
-    fs.mkdirSync(dir, { mode: 0o700 });
-    const folder = new RuntimeFolder(dir, isAlive, { owner, terminals: [] });
-    folder.save();
-    return { folder, adoption: undefined };
+    // Made under a name no cleanup reads, and renamed once its state is in: another window's
+    // cleanup (VS Code restores several windows at once) takes a window folder without state for
+    // a dead host's and deletes it, tokens and all.
+    const name = `${WINDOW_PREFIX}${randomBytes(8).toString('hex')}`;
+    const staging = path.join(root, `.${name}`);
+    const state: WindowState = { owner, terminals: [] };
+    fs.mkdirSync(staging, { mode: 0o700 });
+    try {
+      writeState(staging, state);
+      fs.renameSync(staging, path.join(root, name));
+    } catch (e) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw e;
+    }
+    return { folder: new RuntimeFolder(path.join(root, name), isAlive, state), adoption: undefined };
   }
 
   /**
@@ -241,12 +251,9 @@ export class RuntimeFolder {
   }
 
   private save(): void {
-    const temp = path.join(this.dir, `.${STATE}.${randomBytes(4).toString('hex')}`);
     try {
-      fs.writeFileSync(temp, JSON.stringify(this.state), { mode: 0o600, flag: 'wx' });
-      fs.renameSync(temp, path.join(this.dir, STATE));
+      writeState(this.dir, this.state);
     } catch {
-      fs.rmSync(temp, { force: true });
       // Losing the state only means terminals are not restored after a reload: they fail closed.
     }
   }
@@ -286,6 +293,18 @@ function safeReaddir(dir: string): string[] {
     return fs.readdirSync(dir);
   } catch {
     return [];
+  }
+}
+
+/** Writes `dir`'s state.json whole or not at all (a temporary file, then renamed over it). */
+function writeState(dir: string, state: WindowState): void {
+  const temp = path.join(dir, `.${STATE}.${randomBytes(4).toString('hex')}`);
+  try {
+    fs.writeFileSync(temp, JSON.stringify(state), { mode: 0o600, flag: 'wx' });
+    fs.renameSync(temp, path.join(dir, STATE));
+  } catch (e) {
+    fs.rmSync(temp, { force: true });
+    throw e;
   }
 }
 

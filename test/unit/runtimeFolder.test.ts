@@ -81,6 +81,33 @@ describe('runtime folder: what a crashed extension host left', () => {
     }
   });
 
+  it("a new window's folder is never seen without its state, so another window's sweep cannot take it for a dead one", () => {
+    // Another window's startup cleanup lands at the worst moment: whenever this window writes a
+    // file of its runtime folder (VS Code restores several windows at once).
+    // The module object itself: the namespace import above is read-only, and the code under test
+    // reads its functions from this object at each call.
+    const nodeFs = require('node:fs') as { writeFileSync: typeof fs.writeFileSync };
+    const writeFileSync = nodeFs.writeFileSync;
+    let sweeps = 0;
+    nodeFs.writeFileSync = ((...args: Parameters<typeof writeFileSync>) => {
+      sweeps++;
+      RuntimeFolder.sweep({ root, isAlive: (pid) => pid === process.pid });
+      return writeFileSync(...args);
+    }) as typeof writeFileSync;
+    let folder: RuntimeFolder;
+    try {
+      folder = RuntimeFolder.open([], { root, isAlive: (pid) => pid === process.pid }).folder;
+    } finally {
+      nodeFs.writeFileSync = writeFileSync;
+    }
+    assert.ok(sweeps > 0, 'the other window swept while this one was writing');
+    const token = folder.pathOf(folder.newFileName());
+    fs.writeFileSync(token, 'a-live-token', { mode: 0o600 });
+    RuntimeFolder.sweep({ root, isAlive: (pid) => pid === process.pid });
+    assert.ok(fs.existsSync(token), "this window's folder and token survive the other windows' cleanup");
+    folder.dispose();
+  });
+
   it('sweep on a missing root does nothing and does not throw', () => {
     assert.doesNotThrow(() => RuntimeFolder.sweep({ root: path.join(root, 'absent'), isAlive }));
   });
