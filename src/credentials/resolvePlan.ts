@@ -13,6 +13,7 @@
 import { askForMfaCode, isMfaPromptFailure } from './mfa';
 import { ClockSkew, DEFAULT_STS_TUNING, StsObservation, StsTuning, assumeRole, getSessionToken, stsClientConfig, stsObserverPlugin } from './sts';
 import { toUserFacingError } from './errors';
+import { rememberSecrets } from '../shared/redact';
 import { type SourceContext, sourceCredentials } from './sourceCredentials';
 import type { ClientSettings, CredentialPlan, RoleStep } from '../config/credentialPlan';
 import { AwsCredentials, MfaCodeProvider, MfaPromptContext, systemClock } from '../shared/types';
@@ -69,11 +70,14 @@ export async function resolvePlan(req: PlanRequest): Promise<ResolvedPlan> {
   const tuning = { ...DEFAULT_STS_TUNING, ...req.tuning };
   const observation: StsObservation = {};
 
+  // Every link of a chain is remembered for the log's masking, not only the last (the session's).
   let credentials = await resolveSource(req, skew, tuning, observation);
+  rememberSecrets(credentials);
   let viaSts = false;
   let label = `profile "${plan.source.profile}"`;
   for (const step of plan.roles) {
     credentials = await assumeStep(req, step, credentials, label, skew);
+    rememberSecrets(credentials);
     label = `profile "${step.profile}"`;
     viaSts = true;
   }

@@ -4,6 +4,7 @@
  * sign-ins happen under the per-session lock (lock.ts), so several VS Code windows produce one
  * browser page and one token, and a window that waited uses the token the other one wrote.
  */
+import { rememberSecret } from '../shared/redact';
 import { systemClock } from '../shared/types';
 import { cachePaths, defaultCacheDir, readTokenEntry, removeTokenEntry, type TokenEntry, writeTokenEntry } from './cache';
 import { cliLoginHint, sessionLabel, SsoError } from './errors';
@@ -43,7 +44,13 @@ function toAccess(session: SsoSession, e: TokenEntry): SsoAccessToken {
 
 async function readUsable(session: SsoSession, ctx: SsoContext): Promise<TokenEntry | undefined> {
   const r = await readTokenEntry(paths(session, ctx).token);
-  return r.status === 'ok' && forSession(r.entry, session) ? r.entry : undefined;
+  if (r.status !== 'ok' || !forSession(r.entry, session)) return undefined;
+  // Written by the AWS CLI as often as by us: masked in the log like the tokens we get ourselves.
+  const { accessToken, expiresAt, refreshToken, clientSecret, registrationExpiresAt } = r.entry;
+  rememberSecret(accessToken, expiresAt);
+  if (refreshToken) rememberSecret(refreshToken);
+  if (clientSecret) rememberSecret(clientSecret, registrationExpiresAt);
+  return r.entry;
 }
 
 /** What the cache holds for this session, without any network call (for status displays). */

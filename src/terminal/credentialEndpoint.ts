@@ -25,7 +25,7 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { rememberSecret } from '../shared/redact';
+import { forgetSecret, rememberSecret } from '../shared/redact';
 import { AwsCredentials, Clock, Logger, silentLogger, systemClock } from '../shared/types';
 import { ConnectionGuard } from './connectionGuard';
 import { toContainerResponse, unusable } from './containerCredentials';
@@ -211,6 +211,7 @@ export class CredentialEndpoint {
         if (!record.active) return;
         record.active = false;
         grants.delete(record);
+        forgetSecret(token);
         logger.info(`Revoked grant ${record.id} (${source.label})`);
       },
     };

@@ -20,6 +20,7 @@ import { runCredentialProcess } from '../../src/credentials/processCredentials';
 import { loadSdk } from '../../src/credentials/sdkLoader';
 import type { CredentialPlan, CredentialSource, RoleStep } from '../../src/config/credentialPlan';
 import type { AwsCredentials, MfaPromptContext } from '../../src/shared/types';
+import { redact } from '../../src/shared/redact';
 
 const STATIC: CredentialSource = { type: 'static', profile: 'keys', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const SETTINGS = { useFipsEndpoint: false, useDualstackEndpoint: false, userAgentAppId: undefined, authSchemePreference: [] };
@@ -113,7 +114,10 @@ describe('resolvePlan (hand-written plans against moto)', function () {
       { profile: 'hop', roleArn: 'arn:aws:iam::111122223333:role/Hop', mfaSerial: 'arn:aws:iam::123456789012:mfa/alice', externalId: 'ext-1' },
       { profile: 'top', roleArn: 'arn:aws:iam::444455556666:role/Top', roleSessionName: 'alice-top', durationSeconds: 1800 },
     ];
-    const r = await resolvePlan(request(planOf(STATIC, roles)));
+    // A secret of its own, so that no earlier test can have registered it for the log's masking.
+    const source: CredentialSource = { ...STATIC, secretAccessKey: `chain-source-secret-${crypto.randomUUID()}` };
+    const r = await resolvePlan(request(planOf(source, roles)));
+    assert.equal(redact(`secret ${source.secretAccessKey}`), 'secret ****', "the chain's source keys are masked in the log, not only the session's");
     assert.deepEqual(counter.byOperation(), { AssumeRole: 2 });
     assert.deepEqual(prompts.map((p) => p.serial), ['arn:aws:iam::123456789012:mfa/alice']);
     assert.equal(r.credentials.accountId, '444455556666');
@@ -244,6 +248,7 @@ describe('resolvePlan (hand-written plans against moto)', function () {
         const r = await resolvePlan(request(planOf(source), { region: 'us-west-2' }));
         assert.equal(r.credentials.accessKeyId, 'ASIASSOEXAMPLE000001');
         assert.equal(seen.length, 1);
+        assert.equal(redact('token legacy-token-EXAMPLE'), 'token ****', "a token from the AWS CLI's cache is masked in the log");
       });
     });
 

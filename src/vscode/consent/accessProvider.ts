@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AUTH_PROVIDER_ID } from '../../api';
-import { rememberSecret } from '../../shared/redact';
+import { forgetSecret, rememberSecret } from '../../shared/redact';
 
 /** How long one access token is handed out, and how long the one before it still works after a rotation. */
 export const TOKEN_ROTATION_MS = 10 * 60_000;
@@ -70,6 +70,10 @@ export class ApiAccessProvider implements vscode.AuthenticationProvider, vscode.
 
   /** A new token; `grace`: the old one keeps working for PREVIOUS_TOKEN_GRACE_MS. */
   rotate(options: { grace: boolean; silent?: boolean }): void {
+    // The token retired before this one is dead now, and so is the current one without a grace.
+    for (const dead of [this.previous?.value, options.grace ? undefined : this.current.value]) {
+      if (dead) forgetSecret(dead.toString('utf8'));
+    }
     this.previous = options.grace ? { value: this.current.value, retiredAt: this.now() } : undefined;
     this.current = { value: newToken() };
     if (!options.silent && !this.signedOut) this.changed.fire({ added: [], removed: [], changed: [this.session([])] });
