@@ -3,39 +3,58 @@
  * import (generic over the terminal and grant types).
  */
 
-/** How long after a grant stops being the one in the collection a terminal opening may still hold it. */
+/**
+ * How long after a grant stops being the pending grant it still lives: a terminal opening may
+ * still hold it, and it is never revoked sooner (unless every grant is).
+ */
 export const GRANT_GRACE_MS = 2_000;
+
+/** Runs `run` after `ms` milliseconds; returns what cancels it. */
+export type Schedule = (run: () => void, ms: number) => () => void;
+
+const setTimer: Schedule = (run, ms) => {
+  const timer = setTimeout(run, ms);
+  return () => clearTimeout(timer);
+};
 
 interface GrantEntry<TTerminal> {
   readonly key: string;
   readonly holders: Set<TTerminal>;
-  /** When it stopped being the collection's grant; undefined while it is. */
+  /** When it stopped being the pending grant; undefined while it is. */
   retiredAt: number | undefined;
+  /** Cancels the revocation scheduled for the end of its grace period. */
+  cancelSweep?: (() => void) | undefined;
 }
 
 /**
  * Which endpoint grants each terminal may hold, and when one is revoked. The collection carries one
- * "pending" grant (the current one) that the next terminal to open receives; right after a terminal
- * opened (its process has started, so its environment is fixed) the pending grant is rotated: it
- * stays with the terminals that opened while it was pending, and a fresh one takes its place. A
- * grant is revoked when it is not pending and no terminal that may hold it is open, so a token
- * copied out of a terminal dies when that terminal closes.
+ * pending grant that the next terminal to open receives; right after a terminal opened (its process
+ * has started) the pending grant is rotated and a fresh one takes its place.
  *
- * VS Code applies the collection in another process, so the moment a terminal reads it is not the
- * moment we hear about it: a terminal is taken to hold the pending grant when it opens and every
- * grant retired within {@link GRANT_GRACE_MS} before that. Generic over the terminal and grant types,
- * so it needs no VS Code.
+ * A terminal may hold every grant that was pending while it was open, not only the one it opened
+ * with: VS Code starts a new shell in the same terminal without a new `onDidOpenTerminal` (the
+ * automatic relaunch of a terminal not typed in yet when the collection changed, the user clicking
+ * Relaunch, a task terminal reused for the next run), and that shell reads the token pending at
+ * that moment. So when a grant is retired, every open terminal becomes a holder. VS Code applies
+ * the collection in another process, so a terminal that opens also holds the grants retired within
+ * {@link GRANT_GRACE_MS} before. A grant is revoked when it is not pending, no open terminal may
+ * hold it, and it was retired at least {@link GRANT_GRACE_MS} ago: a token copied out of a terminal
+ * dies once that terminal and every terminal open while the token was pending have closed.
  */
 export class GrantLedger<TTerminal, TGrant extends { revoke(): void }> {
   private readonly grants = new Map<TGrant, GrantEntry<TTerminal>>();
+  /** Every open terminal we were told about, with the grants it may hold (maybe none). */
   private readonly byTerminal = new Map<TTerminal, Set<TGrant>>();
   private pending: TGrant | undefined;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly schedule: Schedule = setTimer,
+  ) {}
 
   /**
    * The pending grant for `key`: the current one when it is for `key`, else one made with `create`
-   * (the previous pending grant is retired, and revoked if no terminal holds it).
+   * (the previous pending grant is retired).
    */
   use(key: string, create: () => TGrant): TGrant {
     const current = this.pending;
@@ -47,7 +66,7 @@ export class GrantLedger<TTerminal, TGrant extends { revoke(): void }> {
     return grant;
   }
 
-  /** No grant is pending (identity cleared, or a mode without the endpoint). */
+  /** No grant is pending (a mode without the endpoint). */
   clearCurrent(): void {
     const current = this.pending;
     this.pending = undefined;
@@ -58,7 +77,10 @@ export class GrantLedger<TTerminal, TGrant extends { revoke(): void }> {
     return this.pending;
   }
 
-  /** A terminal opened: it holds the pending grant and those retired just before. */
+  /**
+   * A terminal opened: it holds the pending grant and those retired just before. Tell the ledger
+   * about every terminal, even with nothing pending: a later relaunch may read a later grant.
+   */
   opened(terminal: TTerminal): void {
     if (this.byTerminal.has(terminal)) return;
     const held = new Set<TGrant>();
@@ -83,8 +105,8 @@ export class GrantLedger<TTerminal, TGrant extends { revoke(): void }> {
   }
 
   /**
-   * After a terminal's process started: if the pending grant is held, a fresh one for the same key
-   * (made with `create`) becomes pending. Returns the new pending grant, or undefined if unchanged.
+   * After a terminal's process started: if a terminal opened with the pending grant, a fresh one
+   * for the same key (made with `create`) becomes pending. Returns it, or undefined if unchanged.
    */
   rotate(create: () => TGrant): TGrant | undefined {
     const current = this.pending;
@@ -119,19 +141,23 @@ export class GrantLedger<TTerminal, TGrant extends { revoke(): void }> {
     return this.grants.get(grant)?.key;
   }
 
-  /** Grants alive now (pending or held). */
+  /** Grants alive now (pending, held, or in their grace period). */
   get size(): number {
     return this.grants.size;
   }
 
   /**
    * Revokes every grant, held or not: the identity was cleared or the feature turned off, so open
-   * terminals must stop getting credentials too. The ledger stays usable.
+   * terminals must stop getting credentials too. The ledger stays usable and keeps knowing which
+   * terminals are open.
    */
   revokeAll(): void {
-    for (const grant of this.grants.keys()) grant.revoke();
+    for (const [grant, entry] of this.grants) {
+      entry.cancelSweep?.();
+      grant.revoke();
+    }
     this.grants.clear();
-    this.byTerminal.clear();
+    for (const held of this.byTerminal.values()) held.clear();
     this.pending = undefined;
   }
 
@@ -139,16 +165,30 @@ export class GrantLedger<TTerminal, TGrant extends { revoke(): void }> {
     this.revokeAll();
   }
 
+  /** `grant` stops being pending: every open terminal may have read it (see the class comment). */
   private retire(grant: TGrant): void {
     const entry = this.grants.get(grant);
     if (!entry) return;
     entry.retiredAt = this.now();
+    for (const [terminal, held] of this.byTerminal) {
+      entry.holders.add(terminal);
+      held.add(grant);
+    }
     this.sweep(grant);
   }
 
+  /** Revokes `grant` if nothing may use it any more; within its grace period, checks again after. */
   private sweep(grant: TGrant): void {
     const entry = this.grants.get(grant);
-    if (!entry || grant === this.pending || entry.holders.size > 0) return;
+    if (!entry || entry.retiredAt === undefined || entry.holders.size > 0 || entry.cancelSweep) return;
+    const wait = entry.retiredAt + GRANT_GRACE_MS - this.now();
+    if (wait > 0) {
+      entry.cancelSweep = this.schedule(() => {
+        entry.cancelSweep = undefined;
+        this.sweep(grant);
+      }, wait);
+      return;
+    }
     this.grants.delete(grant);
     grant.revoke();
   }

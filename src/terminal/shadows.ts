@@ -70,6 +70,18 @@ export function endpointShadows(input: ShadowInput): Shadow[] {
     const where = origin(relative) === 'settings' ? `The setting ${input.configuredName ?? 'terminal.integrated.env'} sets` : 'VS Code was started with';
     shadows.push({ cause: relative, origin: origin(relative), message: `${where} ${relative}; the AWS SDKs prefer it to the endpoint's URL.` });
   }
+  // A web identity in the environment (a pod's IAM role for service accounts, where code-server
+  // and remote workspaces often run) is one of botocore's profile providers, all of which come
+  // before the container endpoint; the JS SDK's chain puts it first too.
+  const tokenFile = 'AWS_WEB_IDENTITY_TOKEN_FILE';
+  if (env[tokenFile] && env.AWS_ROLE_ARN) {
+    const where = origin(tokenFile) === 'settings' ? `The setting ${input.configuredName ?? 'terminal.integrated.env'} sets` : 'VS Code was started with';
+    shadows.push({
+      cause: tokenFile,
+      origin: origin(tokenFile),
+      message: `${where} ${tokenFile} and AWS_ROLE_ARN (a web identity, such as a pod's service account role); the AWS CLIs and SDKs assume that role before asking the credential endpoint.`,
+    });
+  }
   return shadows;
 }
 

@@ -24,7 +24,7 @@ export type TerminalCredentialsMode = 'endpoint' | 'environment' | 'off';
 
 /** Something in the terminals' environment that a client would use instead of the endpoint. */
 export interface Shadow {
-  readonly cause: 'AWS_PROFILE' | 'AWS_DEFAULT_PROFILE' | 'defaultProfile' | 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
+  readonly cause: 'AWS_PROFILE' | 'AWS_DEFAULT_PROFILE' | 'defaultProfile' | 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI' | 'AWS_WEB_IDENTITY_TOKEN_FILE';
   /** Where the variable comes from: the environment VS Code was started with, or a `terminal.integrated.env.*` setting. */
   readonly origin?: 'process' | 'settings';
   /** One sentence for the log and the UI: what wins, over what, in which clients. */

@@ -216,6 +216,10 @@ describe('terminals in the real VS Code', function () {
   });
 
   it('switching identity: new terminals get the new one; an older terminal keeps its own token', async () => {
+    // Every open terminal may hold the tokens pending while it is open (see GrantLedger): counted
+    // from a window with no terminal, the figures below are exact.
+    for (const open of vscode.window.terminals) open.dispose();
+    await waitFor(async () => vscode.window.terminals.length === 0, 'the earlier tests\' terminals to close', 10_000);
     const before = await userSwitch('ops-admin');
     const older = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
     opened.push(older);
@@ -224,11 +228,14 @@ describe('terminals in the real VS Code', function () {
     const t = (await vscode.commands.executeCommand<vscode.Terminal>('awsIdentity.newTerminal'))!;
     opened.push(t);
     assert.equal(await runIn(t, callerArn, 'aws sts get-caller-identity'), after.arn);
-    // One token per terminal: the older terminal's (ops-admin), the new terminal's (dev), and the
-    // collection's pending one, rotated in right after the new terminal started (dev), which the
-    // next terminal will get. The pending ops-admin token the switch replaced held no terminal, so
-    // it was revoked at once.
-    await waitFor(async () => (await terminalState()).activeGrants === 3, 'three live tokens: two terminals and the pending one', 10_000);
+    // The older terminal's token (ops-admin); the ops-admin token pending when the switch came,
+    // which the older terminal may have read had VS Code relaunched its shell; the new terminal's
+    // (dev), which the older one may have read too; and the pending one (dev) for the next terminal.
+    // One more when the older terminal opened within 2 s of the switch to ops-admin: the token
+    // pending before it, which a terminal starting then may have read (GRANT_GRACE_MS).
+    let live = 0;
+    await waitFor(async () => (live = (await terminalState()).activeGrants) === 4 || live === 5, 'four or five live tokens', 10_000).catch(() => undefined);
+    assert.ok(live === 4 || live === 5, `four live tokens (five within the grace period), not ${live}`);
     // Its grant holds a lease on the previous session (IdentitySession.retain), which keeps renewing.
     assert.equal(await runIn(older, callerArn, 'aws sts get-caller-identity (after the switch)'), before.arn);
     older.dispose();

@@ -41,6 +41,16 @@ describe('endpointShadows and effectiveMode', () => {
     assert.deepEqual(causes, ['AWS_DEFAULT_PROFILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI']);
   });
 
+  it("a web identity in the environment (a pod's service account role) shadows it: botocore and the JS SDK assume that role first", () => {
+    const podRole = { AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token', AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/pod' };
+    const shadows = endpointShadows({ inherited: podRole, profiles: profiles.slice(1) });
+    assert.deepEqual(shadows.map((s) => s.cause), ['AWS_WEB_IDENTITY_TOKEN_FILE']);
+    assert.match(shadows[0]!.message, /VS Code was started with AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN/);
+    assert.equal(effectiveMode('endpoint', shadows).mode, 'environment');
+    // Either one alone is no web identity to the clients.
+    assert.deepEqual(endpointShadows({ inherited: { AWS_ROLE_ARN: podRole.AWS_ROLE_ARN }, profiles: profiles.slice(1) }), []);
+  });
+
   it('terminal.integrated.env.<platform> counts like the inherited environment: AWS_PROFILE there shadows the endpoint and is named', () => {
     const shadows = endpointShadows({ inherited: {}, profiles, configured: { AWS_PROFILE: 'dev' }, configuredName: 'terminal.integrated.env.linux' });
     assert.deepEqual(shadows.map((s) => [s.cause, s.origin]), [['AWS_PROFILE', 'settings']]);

@@ -1,11 +1,11 @@
 /**
  * Endpoint mode's tokens, one per terminal (src/terminal/grants.ts decides which grant a terminal
  * holds and when one is revoked): the collection carries a pending token in a private token file;
- * right after a terminal opened (its process started, so its environment is fixed) the collection
- * gets a fresh one and the previous one stays with that terminal until it closes. Also starts the
- * endpoint and the runtime folder, and after a window reload binds the previous port again and,
- * only if it got it, writes fresh tokens for the surviving terminals whose identity came back
- * (src/terminal/runtimeFolder.ts).
+ * right after a terminal opened (its process started) the collection gets a fresh one, and the
+ * previous one stays until that terminal and every other terminal then open (a relaunch in it may
+ * have read the token) have closed. Also starts the endpoint and the runtime folder, and after a
+ * window reload binds the previous port again and, only if it got it, writes fresh tokens for the
+ * surviving terminals whose identity came back (src/terminal/runtimeFolder.ts).
  */
 import * as vscode from 'vscode';
 import type { AwsCredentials, Identity, Logger } from '../../shared/types';
@@ -97,7 +97,14 @@ function processIdOf(t: vscode.Terminal): Promise<number | undefined> {
 }
 
 export class TerminalTokens implements vscode.Disposable {
-  private readonly ledger = new GrantLedger<vscode.Terminal, LedgerGrant>();
+  /** A grant revoked at the end of its grace period changes the count with no update running. */
+  private readonly ledger = new GrantLedger<vscode.Terminal, LedgerGrant>(Date.now, (run, ms) => {
+    const timer = setTimeout(() => {
+      run();
+      if (!this.disposed) this.options.changed();
+    }, ms);
+    return () => clearTimeout(timer);
+  });
   /** One source per identity, shared by its grants, with the number of grants using it. */
   private readonly sources = new Map<string, { source: GrantedIdentity; grants: number }>();
   private readonly shellPids = new Map<vscode.Terminal, number>();
@@ -111,6 +118,9 @@ export class TerminalTokens implements vscode.Disposable {
       vscode.window.onDidOpenTerminal((t) => this.terminalOpened(t)),
       vscode.window.onDidCloseTerminal((t) => this.terminalClosed(t)),
     );
+    // Terminals already open may be relaunched and read a token pending later: the ledger must
+    // count them when that token is retired (see GrantLedger).
+    for (const t of vscode.window.terminals) this.ledger.opened(t);
     // Tokens a crashed extension host left must go even if this window never needs the endpoint;
     // soon after activation, not during it.
     const sweep = setTimeout(() => {
@@ -160,16 +170,20 @@ export class TerminalTokens implements vscode.Disposable {
   }
 
   /**
-   * A terminal opened: it holds the pending grant. Once its process started (its environment is
-   * fixed), the collection gets a fresh token, so the next terminal does not share this one's.
+   * A terminal opened: it holds the pending grant (the ledger learns of it even with none pending).
+   * Once its process started, the collection gets a fresh token, so the next terminal does not
+   * share this one's.
    */
   private terminalOpened(t: vscode.Terminal): void {
-    if (this.ledger.current === undefined) return;
     this.ledger.opened(t);
+    // What its first process may have read (recorded under its pid); grants it gets later are for
+    // a relaunch, which starts another process.
+    const held = this.ledger.grantsOf(t);
+    if (held.length === 0) return;
     void processIdOf(t).then((pid) => {
       if (this.disposed) return;
       if (pid !== undefined) this.shellPids.set(t, pid);
-      this.options.enqueue(() => this.rotate(t, pid), 'Rotating the terminal token failed');
+      this.options.enqueue(() => this.rotate(held, pid), 'Rotating the terminal token failed');
     });
   }
 
@@ -184,10 +198,9 @@ export class TerminalTokens implements vscode.Disposable {
     this.options.changed();
   }
 
-  private async rotate(t: vscode.Terminal, pid: number | undefined): Promise<void> {
+  private async rotate(held: readonly LedgerGrant[], pid: number | undefined): Promise<void> {
     if (this.disposed || !this.runtime) return;
     const runtime = await this.runtime;
-    const held = this.ledger.grantsOf(t);
     if (pid !== undefined) {
       for (const g of held) {
         if (g.grant.active) runtime.folder.record({ shellPid: pid, file: g.file, identity: this.ledger.keyOf(g) ?? '' });
