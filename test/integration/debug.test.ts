@@ -137,9 +137,9 @@ describe('debug launches in the real VS Code (js-debug, type node)', function ()
     await again.ended;
   });
 
-  it('a launch configuration that sets AWS variables of its own, or an envFile, is left alone', async () => {
+  it('a launch configuration that sets AWS variables of its own, in env or its envFile, is left alone; another envFile is not', async () => {
     fs.writeFileSync(credentialsFile, originalCredentials.replace(/\[default\][^[]*/, ''));
-    await userSwitch('ops-admin');
+    const active = await userSwitch('ops-admin');
     await waitFor(async () => (await terminalMode()) === 'endpoint', 'endpoint mode', 10_000);
     const own = path.join(dir, 'own.jsonl');
     const withProfile = await launch(own, { env: { AWS_PROFILE: 'dev' } });
@@ -150,14 +150,28 @@ describe('debug launches in the real VS Code (js-debug, type node)', function ()
     assert.match(r.arn, /^arn:aws:(sts|iam)::123456789012:user\//, `the launch used its own profile (dev's static keys): ${r.arn}`);
     await withProfile.ended;
 
-    const envFile = path.join(dir, 'launch.env');
-    fs.writeFileSync(envFile, 'SOMETHING=1\n');
-    const viaFile = path.join(dir, 'envfile.jsonl');
-    const withEnvFile = await launch(viaFile, { envFile });
-    await waitFor(() => readReports(viaFile).length >= 1, 'the launch with an envFile to report', 60_000, 100);
-    assert.equal(readReports(viaFile)[0]!.uri, undefined, 'no endpoint was added to a launch with an envFile');
-    await withEnvFile.ended;
-    assert.equal(await debugGrants(), 0);
+    // An envFile that chooses a profile: the launch keeps it.
+    const profileFile = path.join(dir, 'profile.env');
+    fs.writeFileSync(profileFile, 'SOMETHING=1\nexport AWS_PROFILE=dev\n');
+    const viaProfileFile = path.join(dir, 'profile-envfile.jsonl');
+    const withProfileFile = await launch(viaProfileFile, { envFile: profileFile });
+    await waitFor(() => readReports(viaProfileFile).length >= 1, 'the launch whose envFile sets AWS_PROFILE to report', 60_000, 100);
+    const p = readReports(viaProfileFile)[0]!;
+    assert.equal(p.uri, undefined, 'no endpoint was added to a launch whose envFile chooses a profile');
+    assert.equal(p.profile, 'dev');
+    await withProfileFile.ended;
+
+    // An envFile without AWS credential variables (as debugpy names for every launch): the identity is added.
+    const plainFile = path.join(dir, 'plain.env');
+    fs.writeFileSync(plainFile, 'SOMETHING=1\n');
+    const viaPlainFile = path.join(dir, 'plain-envfile.jsonl');
+    const withPlainFile = await launch(viaPlainFile, { envFile: plainFile });
+    await waitFor(() => readReports(viaPlainFile).length >= 1, 'the launch with a plain envFile to report', 60_000, 100);
+    const plain = readReports(viaPlainFile)[0]!;
+    assert.match(plain.uri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/aws-identity\/credentials$/, 'the endpoint was added to a launch whose envFile sets no AWS credentials');
+    assert.equal(plain.arn, active.arn, 'the launch got the active identity');
+    await withPlainFile.ended;
+    await waitFor(async () => (await debugGrants()) === 0, 'the plain envFile launch\'s grant to be revoked after its session ended', 15_000);
   });
 
   it('environment mode (the [default] keys hide the endpoint): the launch gets the temporary keys', async () => {

@@ -4,15 +4,21 @@
  *  - endpoint mode: the endpoint's URL and a token file of the debug session's own (a grant on the
  *    terminals' endpoint, src/vscode/debug/sharedEndpoint.ts), revoked when the session ends;
  *  - environment mode: the temporary keys (a launch configuration is not saved by VS Code);
- *  - off, no identity, or a configuration choosing AWS credentials itself (debugRules.ts): nothing.
+ *  - off, no identity, or a configuration choosing AWS credentials itself (debugRules.ts; its
+ *    envFile is read here for variable names only): nothing.
  * The variables go into `config.env` in `resolveDebugConfigurationWithSubstitutedVariables`, the
  * last step before the debugger starts the program, so a switch changes the NEXT launch; a running
- * one keeps the identity it started with (its grant holds that identity's session). Clearing the
- * identity or turning terminal credentials off revokes every session's grant, as for terminals.
+ * one keeps the identity it started with (its grant holds that identity's session). A session's end
+ * revokes its grant a few seconds later, not at once, so that VS Code's restart of it (the same
+ * resolved configuration, the same token file) still works: `GrantLifecycle` in debugRules.ts
+ * decides, told of adapters starting (a tracker) and of the DAP restart requests they receive.
+ * Clearing the identity or turning terminal credentials off revokes every session's grant, as for
+ * terminals.
  * Logs name grants by id and variables by name, never a token or a key.
  */
 import * as vscode from 'vscode';
-import type { AwsCredentials, Logger } from '../../shared/types';
+import { systemClock } from '../../shared/types';
+import type { AwsCredentials, Clock, Logger } from '../../shared/types';
 import type { CredentialEndpoint, CredentialSource, EndpointGrant } from '../../terminal/credentialEndpoint';
 import { profileOverride } from '../../terminal/shadows';
 import { MANAGED_VARIABLES, ManagedVariable, terminalVariables } from '../../terminal/terminalRules';
@@ -20,12 +26,12 @@ import type { Disposable } from '../../shared/events';
 import type { TerminalSession } from '../../terminal/terminalSession';
 import type { TerminalEnvironmentState } from '../terminals/environmentCollection';
 import { isChildSession, launchLabel, mayRunInTerminal, ownAwsSettings, withVariables } from './debugRules';
+import { envFilePaths, notInEnvFile, readEnvFileNames } from './envFile';
+import { GrantLifecycle, isRestartRequest } from './grantLifecycle';
 import { DebugTokenFiles } from './tokenFiles';
 
 /** Marks a resolved configuration with the grant made for it (not secret: a random id). */
 export const GRANT_MARKER = '__awsIdentityGrant';
-/** A grant whose launch never started (a failed preLaunchTask, say) is revoked after this long. */
-const UNSTARTED_GRANT_MS = 15 * 60_000;
 
 export interface DebugCredentialsOptions {
   readonly logger: Logger;
@@ -44,13 +50,16 @@ export interface DebugCredentialsOptions {
   /** `awsIdentity.terminal.legacyTokenVariable`. */
   readonly legacyToken?: () => boolean;
   readonly tokenFiles?: DebugTokenFiles;
+  /** For the grants' timers (revocation after a session's end, or when a launch never starts). */
+  readonly clock?: Clock;
 }
 
 /** One debug launch's grant: the endpoint's, its token file, and the session it keeps alive. */
 interface DebugGrant {
   readonly grant: EndpointGrant;
   readonly revoke: () => void;
-  timer: NodeJS.Timeout | undefined;
+  /** The launch's {@link launchLabel}, for log lines. */
+  label: string;
 }
 
 /** The endpoint's view of the identity a launch started with (a switch does not change it). */
@@ -66,16 +75,22 @@ function sourceFor(session: TerminalSession): CredentialSource & { release(): vo
   };
 }
 
-export class DebugCredentials implements vscode.DebugConfigurationProvider, vscode.Disposable {
-  private readonly grants = new Map<string, DebugGrant>();
+export class DebugCredentials implements vscode.DebugConfigurationProvider, vscode.DebugAdapterTrackerFactory, vscode.Disposable {
+  private readonly grants: GrantLifecycle<DebugGrant>;
   private readonly tokenFiles: DebugTokenFiles;
   private readonly subscriptions: Disposable[] = [];
   private seq = 0;
 
   constructor(private readonly options: DebugCredentialsOptions) {
     this.tokenFiles = options.tokenFiles ?? new DebugTokenFiles();
+    this.grants = new GrantLifecycle<DebugGrant>(options.clock ?? systemClock, (_id, entry, why) => {
+      if (why === 'unstarted') this.options.logger.warn(`Debug launch ${entry.label} did not start within 15 minutes; its credential grant ${entry.grant.id} is revoked. Start the launch again.`);
+      else if (why === 'replaced') this.options.logger.info(`Debug session ${entry.label} restarted with a changed configuration: its earlier credential grant ${entry.grant.id} is revoked.`);
+      else this.options.logger.info(`Debug session ${entry.label} ended: its credential grant ${entry.grant.id} is revoked.`);
+    });
     this.subscriptions.push(
       vscode.debug.registerDebugConfigurationProvider('*', this),
+      vscode.debug.registerDebugAdapterTrackerFactory('*', this),
       vscode.debug.onDidStartDebugSession((s) => this.started(s)),
       vscode.debug.onDidTerminateDebugSession((s) => this.terminated(s)),
       options.environment.onDidChange((state) => {
@@ -92,7 +107,7 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
     return { activeGrants: this.grants.size };
   }
 
-  async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration> {
+  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration> {
     if (!this.options.enabled() || isChildSession(config)) return config;
     const marker = config[GRANT_MARKER] as unknown;
     if (marker !== undefined) {
@@ -102,7 +117,10 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
       if (config.env && typeof config.env === 'object') for (const name of MANAGED_VARIABLES) delete (config.env as Record<string, unknown>)[name];
     }
     const label = launchLabel(config);
-    const own = ownAwsSettings(config);
+    const files = config.request === 'attach' ? [] : envFilePaths(config);
+    // Names only, read here since the rule is pure; never logged beyond credential variable names.
+    const envFile = await readEnvFileNames(files, folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
+    const own = ownAwsSettings(config, envFile);
     if (own) {
       this.options.logger.info(`Debug launch ${label} is left as it is: ${own}. Remove those from the launch configuration to give it the active AWS identity.`);
       return config;
@@ -132,13 +150,8 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
         const granted = await this.grant(session);
         vars = granted.vars;
         config[GRANT_MARKER] = id;
-        this.grants.set(id, granted.entry);
-        granted.entry.timer = setTimeout(() => {
-          if (!this.grants.has(id)) return;
-          this.options.logger.warn(`Debug launch ${label} did not start within 15 minutes; its credential grant ${granted.entry.grant.id} is revoked. Start the launch again.`);
-          this.revoke(id);
-        }, UNSTARTED_GRANT_MS);
-        granted.entry.timer.unref?.();
+        granted.entry.label = label;
+        this.grants.add(id, granted.entry);
         how = `the credential endpoint (grant ${granted.entry.grant.id}, revoked when the session ends)`;
       } else {
         if (state.plan && !state.plan.sharedVariables && mayRunInTerminal(config)) {
@@ -155,6 +168,7 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
         config[GRANT_MARKER] = 'environment';
         how = 'environment variables (temporary keys)';
       }
+      vars = notInEnvFile(vars, envFile);
       config.env = withVariables(config.env, vars);
       this.options.logger.info(`Debug launch ${label} gets ${identity.name} (${identity.account}) through ${how}: ${[...vars.keys()].join(', ')}.`);
       return config;
@@ -186,7 +200,7 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
     });
     const entry: DebugGrant = {
       grant,
-      timer: undefined,
+      label: '',
       revoke: () => {
         grant.revoke();
         this.tokenFiles.remove(tokenFile);
@@ -196,31 +210,30 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
     return { vars, entry };
   }
 
+  /** An adapter starts for `s` (its first run, or a restart): follows the DAP requests that end it. */
+  createDebugAdapterTracker(s: vscode.DebugSession): vscode.DebugAdapterTracker | undefined {
+    const id = markerOf(s);
+    this.grants.starting(s.id, id);
+    if (id === undefined || !this.grants.has(id)) return undefined;
+    return {
+      onWillReceiveMessage: (message: unknown) => {
+        if (isRestartRequest(message)) this.grants.restarting(s.id);
+      },
+    };
+  }
+
   private started(s: vscode.DebugSession): void {
-    const id = s.configuration[GRANT_MARKER] as unknown;
-    const entry = typeof id === 'string' ? this.grants.get(id) : undefined;
-    if (!entry?.timer) return;
-    clearTimeout(entry.timer);
-    entry.timer = undefined;
+    this.grants.started(s.id, markerOf(s));
   }
 
   private terminated(s: vscode.DebugSession): void {
-    const id = s.configuration[GRANT_MARKER] as unknown;
-    if (typeof id !== 'string' || !this.grants.has(id)) return;
-    this.options.logger.info(`Debug session ${launchLabel(s.configuration)} ended: its credential grant ${this.grants.get(id)?.grant.id ?? '?'} is revoked.`);
-    this.revoke(id);
-  }
-
-  private revoke(id: string): void {
-    const entry = this.grants.get(id);
-    if (!entry) return;
-    this.grants.delete(id);
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.revoke();
+    if (this.grants.ended(s.id, markerOf(s)) === 'restart') {
+      this.options.logger.info(`Debug session ${launchLabel(s.configuration)} is restarting: it keeps its credential grant until it starts again (at most 15 minutes).`);
+    }
   }
 
   private revokeAll(): void {
-    for (const id of [...this.grants.keys()]) this.revoke(id);
+    this.grants.revokeAll();
   }
 
   dispose(): void {
@@ -228,4 +241,10 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
     this.revokeAll();
     this.tokenFiles.dispose();
   }
+}
+
+/** The grant id a resolved configuration carries, if any ('environment' marks keys: no grant). */
+function markerOf(s: vscode.DebugSession): string | undefined {
+  const id = s.configuration[GRANT_MARKER] as unknown;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -1,9 +1,11 @@
 /**
- * Which debug launches get the active identity, decided without VS Code (no `vscode` import).
- * A launch configuration that chooses AWS credentials itself keeps them: any credential or profile
- * variable in `env` (or cppdbg-style `environment`), or an `envFile` (which may hold them, and
- * which the debugger reads after us, so ours would be overwritten or would overwrite it).
+ * Which debug launches get the active identity, decided without VS Code (no `vscode` import;
+ * envFile.ts reads an envFile's names, grantLifecycle.ts says when a grant ends). A launch configuration that chooses AWS credentials itself keeps
+ * them: any credential or profile variable in `env` (or cppdbg-style `environment`), or in the
+ * `envFile` it reads. An `envFile` alone does not count: debugpy fills one in from `python.envFile`
+ * (default `${workspaceFolder}/.env`) for every launch in a folder, whether or not the file exists.
  */
+import { type EnvFileNames, envFilePaths } from './envFile';
 
 /**
  * Variables that pick the credentials or the profile. AWS_REGION, AWS_ENDPOINT_URL_* and the like
@@ -41,9 +43,11 @@ export interface LaunchConfig {
 
 /**
  * Why the identity must not be added to `config`, or undefined when it may. The reason is a phrase
- * naming what the configuration sets (variable NAMES only, never a value).
+ * naming what the configuration sets (variable NAMES only, never a value). `envFile` is what
+ * {@link readEnvFileNames} found in the configuration's envFile; without it an envFile counts as
+ * choosing credentials (nothing was checked).
  */
-export function ownAwsSettings(config: LaunchConfig): string | undefined {
+export function ownAwsSettings(config: LaunchConfig, envFile?: EnvFileNames): string | undefined {
   if (config.request === 'attach') return 'it attaches to a process that is already running (its environment cannot change)';
   const names: string[] = [];
   if (config.env && typeof config.env === 'object' && !Array.isArray(config.env)) {
@@ -55,12 +59,16 @@ export function ownAwsSettings(config: LaunchConfig): string | undefined {
       if (typeof name === 'string' && AWS_CREDENTIAL_VARIABLES.has(name.toUpperCase())) names.push(name);
     }
   }
-  const envFile = typeof config.envFile === 'string' ? config.envFile.trim() !== '' : Array.isArray(config.envFile) && config.envFile.length > 0;
   const parts: string[] = [];
   if (names.length > 0) parts.push(`it sets ${names.join(', ')} itself`);
-  if (envFile) parts.push('it reads an envFile (which may choose AWS credentials)');
+  if (envFilePaths(config).length > 0) {
+    const fromFile = envFile ? [...new Set(envFile.names.filter((n) => AWS_CREDENTIAL_VARIABLES.has(n.toUpperCase())))] : [];
+    if (fromFile.length > 0) parts.push(`its envFile sets ${fromFile.join(', ')}`);
+    else if (!envFile || envFile.unchecked) parts.push('it reads an envFile that AWS Identity could not check (it may choose AWS credentials)');
+  }
   return parts.length > 0 ? parts.join(' and ') : undefined;
 }
+
 
 /**
  * `config.env` with `vars` added (a plain object). The configuration's own entries win: a region
