@@ -136,7 +136,8 @@ export function ssoSessionsOf(index: ProfileIndex): SsoSessionConfig[] {
       name,
       ...(startUrl ? { startUrl } : {}),
       ...(region ? { region } : {}),
-      ...(scopes?.length ? { registrationScopes: scopes } : {}),
+      // [] (a value of only commas and blanks) is kept: the CLI's registration key hashes it as [], not null.
+      ...(scopes ? { registrationScopes: scopes } : {}),
       profiles: bySession.get(name) ?? [],
     });
   }

@@ -64,7 +64,10 @@ export function parseCliTimestamp(s: unknown): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-/** A token entry; `extra` keeps fields we do not know so a rewrite by us loses nothing of theirs. */
+/**
+ * A token entry: the fields botocore and the CLI read and write. Other fields of a file are not
+ * kept; a rewrite (refresh, sign-in) writes these only, as botocore's refresh does.
+ */
 export interface TokenEntry {
   readonly startUrl?: string;
   readonly region?: string;

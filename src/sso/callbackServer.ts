@@ -8,7 +8,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cancelled, SsoError } from './errors';
+import { cancelled, invalidClientMessage, SsoError } from './errors';
 
 export const CALLBACK_PATH = '/oauth/callback';
 
@@ -26,6 +26,18 @@ const PAGE = (title: string, text: string): string =>
 function answer(res: http.ServerResponse, status: number, title: string, text: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
   res.end(PAGE(title, text));
+}
+
+/**
+ * The sign-in's error for `error=` on the callback. Only access_denied is the user's choice (so
+ * only it gets "choose Allow"); a refused client is the registration's fault, and the
+ * authorization-code flow registers anew for the next attempt.
+ */
+function callbackError(error: string, what: string): SsoError {
+  if (error === 'access_denied') return new SsoError('denied', `The browser came back without approval while ${what} (error "${error}"). Start the sign-in again and choose Allow on the IAM Identity Center page.`);
+  const said = ` (error "${error}" in the browser)`;
+  if (error === 'invalid_client' || error === 'unauthorized_client') return new SsoError('invalidClient', invalidClientMessage(what, said));
+  return new SsoError('callback', `IAM Identity Center ended the sign-in with an error while ${what}${said}. Start the sign-in again; if it fails the same way, check sso_start_url and sso_region, then report it with the log.`);
 }
 
 export async function startCallbackServer(opts: { state: string; timeoutMs?: number; signal?: AbortSignal; what: string }): Promise<CallbackServer> {
@@ -49,12 +61,7 @@ export async function startCallbackServer(opts: { state: string; timeoutMs?: num
     const got = url.searchParams.get('code');
     if (error) {
       answer(res, 200, 'Sign-in not completed', 'IAM Identity Center did not approve the sign-in. You can close this tab and return to VS Code.');
-      finish(
-        new SsoError(
-          error === 'access_denied' ? 'denied' : 'callback',
-          `The browser came back without approval while ${opts.what} (error "${error.slice(0, 60)}"). Start the sign-in again and choose Allow on the IAM Identity Center page.`,
-        ),
-      );
+      finish(callbackError(error.slice(0, 60), opts.what));
     } else if (got) {
       answer(res, 200, 'Signed in', 'You are signed in to AWS IAM Identity Center. You can close this tab and return to VS Code.');
       finish(undefined, got);

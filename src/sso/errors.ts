@@ -98,7 +98,9 @@ export function mapServiceError(e: unknown, session: SsoSession, doing: string, 
       return new SsoError('invalidGrant', `IAM Identity Center did not accept the grant while ${doing}${says}: the code or refresh token is invalid, used or expired. ${cap(login)}.`, { cause: e });
     case 'InvalidClientException':
     case 'UnauthorizedClientException':
-      return new SsoError('invalidClient', `IAM Identity Center did not accept this tool's client registration while ${doing}${says}. ${cap(login)}; a new registration is made automatically.`, { cause: e });
+      // No `aws sso login` hint: the CLI would reuse the refused registration from the cache;
+      // our next sign-in registers anew (oidc.ts remembers the refused client).
+      return new SsoError('invalidClient', invalidClientMessage(doing, says), { cause: e });
     case 'AuthorizationPendingException':
       return new SsoError('expired', `The sign-in was still waiting for approval while ${doing}. Approve it in the browser, then try again.`, { cause: e });
     case 'SlowDownException':
@@ -124,6 +126,11 @@ export function mapServiceError(e: unknown, session: SsoSession, doing: string, 
   }
   const status = s.$metadata?.httpStatusCode;
   return new SsoError('other', `IAM Identity Center answered ${name || 'an error'}${status ? ` (HTTP ${status})` : ''} while ${doing}${says}. Try again; if it persists, check sso_start_url and sso_region of ${sessionLabel(session)}.`, { cause: e });
+}
+
+/** What to say when IAM Identity Center refuses the client registration (here or in the browser's callback). */
+export function invalidClientMessage(doing: string, says: string): string {
+  return `IAM Identity Center did not accept this tool's client registration while ${doing}${says}. Sign in again: the next sign-in makes a new registration.`;
 }
 
 function cap(s: string): string {

@@ -26,6 +26,20 @@ const DEFAULT_INTERVAL_S = 5;
 
 type Flow = SignInUi['flow'];
 
+/**
+ * Client ids IAM Identity Center refused (invalid_client) in this process. The registration file
+ * keeps a refused client until it expires, so without this every later sign-in would reuse it
+ * and fail the same way; with it the next registration() makes a new one (and rewrites the file,
+ * which the CLI then reads too). By id: a registration another process made since is reused.
+ */
+const refusedClients = new Set<string>();
+
+/** Remembers `clientId` as refused when `e` says so; returns `e` for the caller to throw. */
+function noteRefusedClient(e: unknown, clientId: string): unknown {
+  if (e instanceof SsoError && e.kind === 'invalidClient') refusedClients.add(clientId);
+  return e;
+}
+
 function clockOf(ctx: SsoContext): Clock {
   return ctx.clock ?? systemClock;
 }
@@ -47,7 +61,12 @@ export async function registration(session: SsoSession, flow: Flow, ctx: SsoCont
   const file = cachePaths(ctx.cacheDir ?? defaultCacheDir(), session).registration;
   const cached = await readRegistrationEntry(file);
   const now = clockOf(ctx).now();
-  if (!force && cached.status === 'ok' && cached.entry.expiresAt.getTime() - now > REGISTRATION_WINDOW_MS && isAuthCodeRegistration(cached.entry) === (flow === 'authorizationCode')) {
+  const reusable =
+    cached.status === 'ok' &&
+    !refusedClients.has(cached.entry.clientId) &&
+    cached.entry.expiresAt.getTime() - now > REGISTRATION_WINDOW_MS &&
+    isAuthCodeRegistration(cached.entry) === (flow === 'authorizationCode');
+  if (!force && reusable) {
     rememberSecret(cached.entry.clientSecret);
     return cached.entry;
   }
@@ -110,14 +129,21 @@ export async function authorizationCodeSignIn(session: SsoSession, ctx: SsoConte
     if (!(await ui.openUrl(url))) {
       throw new SsoError('browser', `The browser was not opened for ${doing}. Allow VS Code to open the sign-in page, or sign in with a device code instead.`);
     }
-    const code = await server.code;
+    // The refusal comes from the browser (error=invalid_client) or from CreateToken, after the
+    // user acted: no second page now, but the next sign-in registers anew.
+    let code: string;
+    try {
+      code = await server.code;
+    } catch (e) {
+      throw noteRefusedClient(e, reg.clientId);
+    }
     const sdk = loadSsoSdk();
     const input = { clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: 'authorization_code', redirectUri: server.redirectUri, codeVerifier: pkce.verifier, code };
     try {
       const out = await oidcClient(session, ctx).send(new sdk.CreateTokenCommand(input), { abortSignal: ui.signal });
       return tokenEntry(session, reg, out, clockOf(ctx).now(), doing);
     } catch (e) {
-      throw mapServiceError(e, session, doing, oidcEndpoint(session, ctx));
+      throw noteRefusedClient(mapServiceError(e, session, doing, oidcEndpoint(session, ctx)), reg.clientId);
     }
   } finally {
     server.close();
@@ -153,7 +179,7 @@ export async function deviceCodeSignIn(session: SsoSession, ctx: SsoContext, ui:
       auth = await client.send(new sdk.StartDeviceAuthorizationCommand({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: session.startUrl }), { abortSignal: ui.signal });
     } catch (e) {
       // A cached registration the service no longer knows (revoked, or another directory): register anew, once.
-      if (attempt > 0 || (e as { name?: unknown }).name !== 'InvalidClientException') throw mapServiceError(e, session, doing, endpoint);
+      if (attempt > 0 || (e as { name?: unknown }).name !== 'InvalidClientException') throw noteRefusedClient(mapServiceError(e, session, doing, endpoint), reg.clientId);
       reg = await registration(session, 'deviceCode', ctx, ui.signal, true);
     }
   }
@@ -172,7 +198,7 @@ export async function deviceCodeSignIn(session: SsoSession, ctx: SsoContext, ui:
     } catch (e) {
       const name = (e as { name?: unknown }).name;
       if (name === 'SlowDownException') interval += SLOW_DOWN_S;
-      else if (name !== 'AuthorizationPendingException') throw mapServiceError(e, session, doing, endpoint);
+      else if (name !== 'AuthorizationPendingException') throw noteRefusedClient(mapServiceError(e, session, doing, endpoint), reg.clientId);
     }
     // One attempt before showing the code, as the CLI does: a pre-authorized client needs no prompt.
     if (!shown) {
@@ -204,6 +230,7 @@ export async function refreshTokenEntry(session: SsoSession, entry: TokenEntry, 
     );
     return tokenEntry(session, reg, out, clockOf(ctx).now(), doing);
   } catch (e) {
-    throw mapServiceError(e, session, doing, oidcEndpoint(session, ctx));
+    // Its registration is usually the cached one: the sign-in that follows must not reuse it.
+    throw noteRefusedClient(mapServiceError(e, session, doing, oidcEndpoint(session, ctx)), reg.clientId);
   }
 }

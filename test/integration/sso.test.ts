@@ -6,6 +6,7 @@
  * (test/support/ssoFake.ts) started here, with role credentials from the runner's moto.
  */
 import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -88,6 +89,29 @@ describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, mot
     const calls = fake.calls.ListAccountRoles;
     await ssoRows();
     assert.equal(fake.calls.ListAccountRoles, calls, 'roles are cached for the window');
+  });
+
+  it("another session's unusable token file flags that session's row only, with the file and what to do", async () => {
+    const original = fs.readFileSync(configFile);
+    const cacheDir = path.join(process.env.AIS_TEST_FIXTURE_HOME!, '.aws', 'sso', 'cache');
+    const badFile = path.join(cacheDir, `${crypto.createHash('sha1').update('broken').digest('hex')}.json`);
+    // A time without a zone: botocore's token provider fails on it as well.
+    fs.writeFileSync(badFile, JSON.stringify({ startUrl: 'https://broken.example/start', region: 'eu-west-1', accessToken: 'aoaBROKEN', expiresAt: '2099-01-01 00:00:00' }), { mode: 0o600 });
+    fs.appendFileSync(configFile, '\n[sso-session broken]\nsso_start_url = https://broken.example/start\nsso_region = eu-west-1\n');
+    try {
+      let rows: SsoRowInspection[] = [];
+      await waitFor(async () => (rows = await ssoRows()).some((r) => r.label === 'broken'), 'the broken session\'s row', 20_000, 100);
+      const broken = rows.find((r) => r.label === 'broken')!;
+      assert.equal(broken.contextValue, 'awsIdentity.sso.session.invalid');
+      assert.ok(broken.description.includes(badFile), broken.description);
+      const healthy = rows.find((r) => r.label === SESSION)!;
+      assert.match(healthy.description, /^signed in until/);
+      assert.deepEqual(healthy.children.map((c) => c.label), ['Prod Payments', 'Sandbox Dev'], 'the healthy session still lists its accounts');
+    } finally {
+      fs.writeFileSync(configFile, original);
+      fs.rmSync(badFile, { force: true });
+    }
+    await waitFor(async () => !(await ssoRows()).some((r) => r.label === 'broken'), 'the broken session\'s row to go with its section', 20_000, 100);
   });
 
   it('Use Role makes the role the active identity (GetRoleCredentials, then STS)', async function () {

@@ -55,6 +55,9 @@ describe('sso cache', () => {
       assert.equal(parseCliTimestamp(s)?.toISOString(), '2030-01-02T03:04:05.000Z', s);
     }
     for (const s of ['tomorrow', '2030-01-02', 12, null]) assert.equal(parseCliTimestamp(s), undefined);
+    // No zone: botocore's SSOTokenProvider parses it (dateutil) to a naive datetime and then fails
+    // subtracting the aware "now" (TypeError), so neither the CLI nor boto3 can use such a token.
+    for (const s of ['2030-01-02 03:04:05', '2030-01-02T03:04:05']) assert.equal(parseCliTimestamp(s), undefined, s);
   });
 
   it('writes the CLI fields in the CLI order, mode 0600, the created folder 0700, atomically', async () => {

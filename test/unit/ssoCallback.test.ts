@@ -38,4 +38,18 @@ describe('sso callback server', () => {
     ac.abort();
     await assert.rejects(u.code, (e: unknown) => e instanceof SsoError && e.kind === 'cancelled');
   });
+
+  it('error=invalid_client is the registration\'s fault, not the user\'s: no advice to choose Allow', async () => {
+    // "Choose Allow" answers access_denied only; for a rejected client the user can do nothing on
+    // that page, and the next sign-in registers anew (oidc.ts).
+    for (const error of ['invalid_client', 'unauthorized_client']) {
+      const s = await startCallbackServer({ state: 'st', what: 'testing' });
+      await get(`${s.redirectUri}?error=${error}&state=st`);
+      await assert.rejects(s.code, (e: unknown) => e instanceof SsoError && e.kind === 'invalidClient' && !/Allow/.test(e.message) && /sign in again/i.test(e.message) && e.message.includes(error));
+    }
+    const other = await startCallbackServer({ state: 'st', what: 'testing' });
+    await get(`${other.redirectUri}?error=server_error&state=st`);
+    await assert.rejects(other.code, (e: unknown) => e instanceof SsoError && e.kind === 'callback' && !/Allow/.test(e.message) && e.message.includes('server_error'));
+  });
 });
+

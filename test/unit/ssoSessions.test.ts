@@ -6,6 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { readIniAsCli } from '../../src/config/iniParser';
 import { type ConfigSnapshot, snapshotOf } from '../../src/config/snapshot';
+import { ssoSessionOf } from '../../src/credentials/sourceCredentials';
+import { registrationCacheKey } from '../../src/sso/cache';
 import { signInTargets } from '../../src/vscode/sso/targets';
 
 const CONFIG = '/home/u/.aws/config';
@@ -113,5 +115,25 @@ describe('config snapshot: IAM Identity Center sessions', () => {
     assert.equal(targets[2]!.label, 'legacy.awsapps.com');
     assert.equal(targets[2]!.problem, 'Profile "old" has sso_start_url but no sso_region. Add sso_region to it (Open AWS Config File), then reload.');
     assert.deepEqual(targets[2]!.profiles, ['old']);
+  });
+
+  it('an empty sso_registration_scopes is [] in the registration key, as in `aws sso login`, from the Profiles view and from a profile alike', () => {
+    // The CLI's parse_sso_registration_scopes('') is [], and its key hashes "scopes": [] (not null,
+    // which means "not set"): dropping [] here would make a sign-in from the view write a
+    // registration the CLI never reads, and one from a profile's credentials another again.
+    // Value from Python: sha1(json.dumps({"region": "eu-west-1", "scopes": [], "session_name": "corp",
+    // "startUrl": "https://corp.awsapps.com/start", "tool": "botocore"}, sort_keys=True)).
+    const CLI_KEY = '3185e08e1db2d8f4bd69a5e01ddd491e4ff3d9b9';
+    for (const value of ['', ' , ,']) {
+      const s = snapshot(
+        ['[sso-session corp]', 'sso_start_url = https://corp.awsapps.com/start', 'sso_region = eu-west-1', `sso_registration_scopes =${value}`, '[profile p]', 'sso_session = corp', 'sso_account_id = 111111111111', 'sso_role_name = A'].join('\n'),
+      );
+      const target = signInTargets(s.ssoSessions, s.paths.configFile)[0]!;
+      assert.deepEqual(target.session?.registrationScopes, [], JSON.stringify(value));
+      assert.equal(registrationCacheKey(target.session!), CLI_KEY, `the view's key for ${JSON.stringify(value)}`);
+      const plan = s.plan('p');
+      assert.ok(!('problem' in plan) && plan.source.type === 'sso');
+      assert.equal(registrationCacheKey(ssoSessionOf(plan.source)), CLI_KEY, `the profile's key for ${JSON.stringify(value)}`);
+    }
   });
 });

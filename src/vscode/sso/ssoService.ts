@@ -40,6 +40,9 @@ export interface RoleEntry {
   readonly roleName: string;
 }
 
+/** A target's token state, or why its cache file cannot be used. */
+export type TargetState = CachedTokenState | { readonly state: 'invalid'; readonly problem: string };
+
 /** How many portal requests run at once when every account's roles are fetched. */
 export const ROLE_FETCH_CONCURRENCY = 4;
 
@@ -96,9 +99,19 @@ export class SsoService implements vscode.Disposable {
     return (await this.target(id)) ?? { id, label: session.sessionName ?? session.startUrl, session, startUrl: session.startUrl, region: session.region, profiles: [], ...(session.sessionName ? { sessionName: session.sessionName } : {}) };
   }
 
-  /** What the cache holds for the target (no network). */
-  state(target: SignInTarget): Promise<CachedTokenState> {
-    return target.session ? cachedTokenState(target.session, this.ctx) : Promise.resolve({ state: 'none' });
+  /**
+   * What the cache holds for the target (no network). A token file that cannot be read or parsed
+   * (root's after `sudo aws sso login`, another tool's format) is this target's problem alone:
+   * 'invalid' with the message, which names the file and the next step, so the Profiles view and
+   * Switch Identity still show every other session.
+   */
+  async state(target: SignInTarget): Promise<TargetState> {
+    if (!target.session) return { state: 'none' };
+    try {
+      return await cachedTokenState(target.session, this.ctx);
+    } catch (e) {
+      return { state: 'invalid', problem: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   private key(target: SignInTarget): string {
@@ -145,7 +158,10 @@ export class SsoService implements vscode.Disposable {
     const failures: string[] = [];
     const jobs: (() => Promise<void>)[] = [];
     for (const target of await this.targets()) {
-      if ((await this.state(target)).state !== 'valid') continue;
+      const state = await this.state(target);
+      // Said once among the failures Switch Identity shows; the other targets' roles still come.
+      if (state.state === 'invalid') failures.push(state.problem);
+      if (state.state !== 'valid') continue;
       let accounts: SsoAccount[];
       try {
         accounts = await this.accounts(target);

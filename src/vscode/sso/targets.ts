@@ -50,7 +50,8 @@ export function signInTargets(sessions: ReadonlyArray<SsoSessionConfig>, configF
         const missing = [!startUrl && 'sso_start_url', !region && 'sso_region'].filter(Boolean);
         return { ...base, problem: `[sso-session ${name}] in ${configFile} lacks ${missing.join(' and ')}. Add ${missing.length > 1 ? 'them' : 'it'} (Open AWS Config File), then reload.` };
       }
-      return { ...base, session: { sessionName: name, startUrl, region, ...(c.registrationScopes?.length ? { registrationScopes: [...c.registrationScopes] } : {}) } };
+      // An empty list stays: it is part of the registration's cache key, as in the CLI (`[]`, not null).
+      return { ...base, session: { sessionName: name, startUrl, region, ...(c.registrationScopes ? { registrationScopes: [...c.registrationScopes] } : {}) } };
     }
     const url = startUrl ?? '';
     const base = { id: `sso-url:${url}`, label: hostOf(url), startUrl: url, profiles: c.profiles, ...(region ? { region } : {}) };
