@@ -86,6 +86,8 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       manager.onDidChangeRegion(() => void terminals.environment.update(manager.session)),
       manager.onDidNeedSignIn((need) => sso.prompts.needSignIn(need)),
       manager.onDidChangeIdentity((identity) => identity === undefined && access.rotate({ grace: false })),
+      // Rows of profiles without a region name the default region a switch would use.
+      settings.onDidChange('defaultRegion', () => tree.refresh()),
       new MaskedDocuments(() => profiles.paths),
       ...registerCommands(commandContext),
       ...registerConsoleCommands(commandContext),

@@ -41,6 +41,12 @@ function currentCaller(self: KnownExtension): Caller {
  * is logged with the calling extension; switches made here are shown in the status bar as set by
  * that extension and are NOT remembered as the workspace's identity (no useAndRemember).
  */
+/**
+ * What other extensions get: copies, so that changing one (say, its region) cannot change what
+ * the extension's own terminals, debug sessions and views use without the checks of setRegion.
+ */
+const copy = <T>(value: T): T => structuredClone(value);
+
 export function createApi(ctx: CommandContext, presenter: IdentityPresenter, access: ApiAccessProvider, extension: vscode.Extension<unknown>): AwsIdentityApi {
   const self: KnownExtension = { id: extension.id, extensionPath: extension.extensionPath, displayName: (extension.packageJSON as { displayName?: string }).displayName };
 
@@ -59,7 +65,7 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter, acc
       const identity = await switching;
       presenter.announceApiSwitch(identity, caller);
       ctx.log.info(`API: ${callerText(caller)} switched the identity to ${identity.arn} (${what}); not remembered for this workspace.`);
-      return identity;
+      return copy(identity);
     } catch (error) {
       ctx.log.warn(`API: the switch to ${what} asked by ${callerText(caller)} failed: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
@@ -68,7 +74,12 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter, acc
 
   // The manager's event, with the identity only (src/api.ts documents when it fires).
   const onDidChangeRegion: Event<Identity> = (listener, thisArgs, disposables) => {
-    const subscription = ctx.manager.onDidChangeRegion((e) => listener.call(thisArgs, e.identity));
+    const subscription = ctx.manager.onDidChangeRegion((e) => listener.call(thisArgs, copy(e.identity)));
+    disposables?.push(subscription);
+    return subscription;
+  };
+  const onDidChangeIdentity: Event<Identity | undefined> = (listener, thisArgs, disposables) => {
+    const subscription = presenter.onDidChangeIdentity((identity) => listener.call(thisArgs, identity && copy(identity)));
     disposables?.push(subscription);
     return subscription;
   };
@@ -76,9 +87,12 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter, acc
   return {
     apiVersion: 2,
     authenticationProviderId: AUTH_PROVIDER_ID,
-    listProfiles: async () => [...(await ctx.profiles.model()).profiles],
-    getActiveIdentity: () => ctx.manager.identity,
-    onDidChangeIdentity: presenter.onDidChangeIdentity,
+    listProfiles: async () => copy([...(await ctx.profiles.model()).profiles]),
+    getActiveIdentity: () => {
+      const identity = ctx.manager.identity;
+      return identity && copy(identity);
+    },
+    onDidChangeIdentity,
     onDidChangeRegion,
     getCredentials: (given: ApiAccess) => {
       const caller = currentCaller(self);
@@ -100,11 +114,14 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter, acc
       }
       return switched(caller, ctx.manager.useProfile(name), `profile "${name}"`);
     },
-    assumeRole: (given: ApiAccess, roleArn: string, options: AssumeRoleOptions = {}) => {
+    assumeRole: (given: ApiAccess, roleArn: string, givenOptions?: AssumeRoleOptions | null) => {
       const caller = currentCaller(self);
+      // null is "no options" too: a caller's `null` must reject or work, never throw.
+      const options = givenOptions ?? {};
       try {
         gate(caller, given, `a switch to role ${String(roleArn)}`);
         if (typeof roleArn !== 'string' || !roleArn) throw new TypeError('assumeRole(session, roleArn, options?): roleArn must be a role ARN or account:role/Name.');
+        if (typeof options !== 'object') throw new TypeError('assumeRole(session, roleArn, options?): options must be an object such as { sourceProfile: "dev" }.');
       } catch (error) {
         return Promise.reject(error);
       }
@@ -124,7 +141,7 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter, acc
         gate(caller, given, `a region change to ${String(region)}`);
         const identity = ctx.manager.setRegion(region);
         ctx.log.info(`API: ${callerText(caller)} set the region of ${identity.arn} to ${identity.region}; not remembered for this workspace.`);
-        return Promise.resolve(identity);
+        return Promise.resolve(copy(identity));
       } catch (error) {
         if (!(error instanceof ApiAccessError)) ctx.log.warn(`API: the region change to ${String(region)} asked by ${callerText(caller)} failed: ${error instanceof Error ? error.message : String(error)}`);
         return Promise.reject(error);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger, ProfileInfo, ProfileListing, ProfileModel } from '../shared/types';
 import { resolveConfigPaths, type ConfigPaths } from '../config/configFiles';
@@ -16,6 +17,8 @@ export class ProfileStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private current: Promise<ConfigSnapshot> | undefined;
   private watchers: vscode.Disposable[] = [];
+  /** What the watchers watch: the files' folders, and whether each existed when watching began. */
+  private watched = '';
   private debounce: NodeJS.Timeout | undefined;
 
   constructor(
@@ -29,10 +32,7 @@ export class ProfileStore implements vscode.Disposable {
 
   /** The files as read and indexed, reading them on first use and after either file changed. */
   snapshot(): Promise<ConfigSnapshot> {
-    if (!this.current) {
-      if (this.watchers.length === 0) this.watch();
-      this.current = this.read();
-    }
+    if (!this.current) this.current = this.read();
     return this.current;
   }
 
@@ -70,6 +70,7 @@ export class ProfileStore implements vscode.Disposable {
   }
 
   private async read(): Promise<ConfigSnapshot> {
+    this.watchFiles();
     const started = performance.now();
     const snapshot = await readConfigSnapshot(this.paths, { logger: this.log });
     const { listing } = snapshot;
@@ -78,9 +79,21 @@ export class ProfileStore implements vscode.Disposable {
     return snapshot;
   }
 
-  private watch(): void {
+  /**
+   * Watches the files each reading reads, whoever asked for it first (the view, a picker, "Reload
+   * Profiles"). A watcher on a folder that does not exist yet never reports anything, even once the
+   * folder is made (the first config file, by "Open AWS Config File"), so the files are watched
+   * again when a folder appears, or when the files are others (AWS_CONFIG_FILE changed).
+   */
+  private watchFiles(): void {
     const { configFile, credentialsFile } = this.paths;
-    for (const file of new Set([configFile, credentialsFile])) {
+    const files = [...new Set([configFile, credentialsFile])];
+    const watched = JSON.stringify(files.map((f) => [f, fs.existsSync(path.dirname(f))]));
+    if (watched === this.watched) return;
+    this.watched = watched;
+    for (const w of this.watchers) w.dispose();
+    this.watchers = [];
+    for (const file of files) {
       // A pattern relative to the file's folder also reports the file's creation and deletion.
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
       const onEvent = (): void => {

@@ -23,6 +23,11 @@ export async function restoreLastProfile(ctx: CommandContext): Promise<void> {
   }
   // The same rule the switch uses to decide whether resolving the profile asks for a code.
   const plan = (await ctx.profiles.snapshot()).plan(name);
+  // The user (or another extension) may have switched while the files were read: theirs wins.
+  if (ctx.manager.identity || ctx.manager.state.status !== 'none') {
+    ctx.log.info(`Not restoring profile "${name}": an identity was chosen meanwhile.`);
+    return;
+  }
   if (!('problem' in plan) && planNeedsMfa(plan)) {
     const choice = await vscode.window.showInformationMessage(`AWS profile "${name}" was active here last time; it needs an MFA code to sign in again.`, 'Sign In');
     if (choice === 'Sign In') await switchToProfile(ctx, name);

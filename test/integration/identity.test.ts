@@ -101,6 +101,10 @@ describe('profiles, status bar and switching in the real VS Code', function () {
     assert.equal(i.status.text, `$(cloud) ${identity.name} (123456789012)`);
     assert.match(i.status.tooltip, /eu\\-west\\-1/);
     assert.equal(row(i, 'dev')?.contextValue, 'awsIdentity.profile.usable.active');
+    // Another extension gets copies: changing one changes nothing the extension uses.
+    (ext.getActiveIdentity() as { region: string }).region = 'mars-north-1';
+    (identity as { region: string }).region = 'mars-north-1';
+    assert.equal(ext.getActiveIdentity()?.region, 'eu-west-1');
     // getCredentials() needs the user's consent in VS Code's modal, which VS Code refuses to show
     // in extension tests: the e2e flow "api-consent" clicks "Allow" and checks the credentials.
   });

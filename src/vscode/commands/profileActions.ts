@@ -76,6 +76,8 @@ export const openConfigFile: CommandFactory = (ctx) => async () => {
     } catch {
       await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
       await fs.writeFile(file, '', { flag: 'wx', mode: 0o600 }).catch(() => undefined);
+      // Read again now: this also watches the new file, so what the user saves into it shows.
+      await ctx.profiles.reload();
     }
     await vscode.window.showTextDocument(vscode.Uri.file(file));
   });

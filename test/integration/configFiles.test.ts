@@ -1,0 +1,63 @@
+/**
+ * The Profiles view follows the shared files as the user edits them: a first config file made by
+ * "Open AWS Config File" in a folder that did not exist (the first-run path), and the default
+ * region a profile without one would get.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AwsIdentityApi } from '../../src/api';
+import { waitFor } from '../support/moto';
+import { testHook } from './testHooks';
+
+const extensionId = 'aws-identity-switcher.aws-identity-switcher';
+
+interface Inspection {
+  tree: { label: string; description: string }[];
+}
+
+describe('the Profiles view follows the config files and settings, in the real VS Code', function () {
+  this.timeout(60_000);
+  let ext: AwsIdentityApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<AwsIdentityApi>(extensionId);
+    assert.ok(extension, `${extensionId} is not loaded`);
+    ext = await extension.activate();
+  });
+
+  it('a first config file made by "Open AWS Config File" in a new folder: what the user saves in it is listed', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ais-first-run-'));
+    const configFile = path.join(home, '.aws', 'config');
+    const previous = process.env.AWS_CONFIG_FILE;
+    process.env.AWS_CONFIG_FILE = configFile;
+    try {
+      // As "Reload Profiles" run before anything else reads the files: nothing there yet.
+      await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+      assert.equal(fs.existsSync(path.dirname(configFile)), false);
+      await vscode.commands.executeCommand('awsIdentity.openConfigFile');
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, configFile, 'the new config file is open');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      fs.writeFileSync(configFile, '[profile first-run]\nregion = eu-north-1\n');
+      await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'first-run'), 'the profile saved into the new file to be listed (no reload)', 20_000, 100);
+    } finally {
+      process.env.AWS_CONFIG_FILE = previous;
+      await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('changing awsIdentity.defaultRegion redraws the rows of profiles without a region', async () => {
+    const config = vscode.workspace.getConfiguration('awsIdentity');
+    const noRegion = async (): Promise<string> => (await testHook<Inspection>('inspect')).tree.find((r) => r.label === 'no-region')?.description ?? '';
+    try {
+      await config.update('defaultRegion', 'ap-south-1', vscode.ConfigurationTarget.Global);
+      await waitFor(async () => (await noRegion()).includes('ap-south-1 (default)'), 'the no-region row to name the new default region', 20_000, 100);
+    } finally {
+      await config.update('defaultRegion', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor(async () => !(await noRegion()).includes('ap-south-1'), 'the no-region row to drop the removed default region', 20_000, 100);
+  });
+});
