@@ -56,11 +56,13 @@ export function formatCliTimestamp(d: Date): string {
 }
 
 // ISO 8601 as botocore (dateutil) and the JS SDK write it; "UTC" is JSONFileCache's default format.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2}|UTC)$/;
+// dateutil also reads a space for the T; a time without a zone is refused, as botocore's token
+// provider fails on it (it subtracts an aware datetime from it).
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2}|UTC)$/;
 
 export function parseCliTimestamp(s: unknown): Date | undefined {
   if (typeof s !== 'string' || !TIMESTAMP.test(s)) return undefined;
-  const d = new Date(s.replace(/UTC$/, 'Z').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  const d = new Date(s.replace(' ', 'T').replace(/UTC$/, 'Z').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
@@ -120,21 +122,21 @@ async function readJson(file: string): Promise<{ status: 'missing' } | { status:
 function optionalString(v: Record<string, unknown>, k: string, file: string): string | undefined {
   const x = v[k];
   if (x === undefined || x === null) return undefined;
-  if (typeof x !== 'string') throw unusable(file, `has a ${k} that is not a string`);
+  if (typeof x !== 'string') throw unusable(file, `has a field ${k} that is not a string`);
   return x;
 }
 
 function optionalDate(v: Record<string, unknown>, k: string, file: string): Date | undefined {
   if (v[k] === undefined || v[k] === null) return undefined;
   const d = parseCliTimestamp(v[k]);
-  if (!d) throw unusable(file, `has a ${k} that is not an ISO 8601 time`);
+  if (!d) throw unusable(file, `has a field ${k} that is not an ISO 8601 time`);
   return d;
 }
 
 function optionalList(v: Record<string, unknown>, k: string, file: string): string[] | undefined {
   const x = v[k];
   if (x === undefined || x === null) return undefined;
-  if (!Array.isArray(x) || x.some((i) => typeof i !== 'string')) throw unusable(file, `has a ${k} that is not a list of strings`);
+  if (!Array.isArray(x) || x.some((i) => typeof i !== 'string')) throw unusable(file, `has a field ${k} that is not a list of strings`);
   return x as string[];
 }
 

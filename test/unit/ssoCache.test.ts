@@ -51,7 +51,8 @@ describe('sso cache', () => {
 
   it('timestamps: written as %Y-%m-%dT%H:%M:%SZ, read in the ISO forms botocore and the JS SDK write', () => {
     assert.equal(formatCliTimestamp(new Date('2030-01-02T03:04:05.678Z')), '2030-01-02T03:04:05Z');
-    for (const s of ['2030-01-02T03:04:05Z', '2030-01-02T03:04:05.000Z', '2030-01-02T03:04:05+00:00', '2030-01-02T03:04:05UTC', '2030-01-02T04:04:05+0100']) {
+    // dateutil also takes a space for the T (with a zone, botocore then uses the token).
+    for (const s of ['2030-01-02T03:04:05Z', '2030-01-02T03:04:05.000Z', '2030-01-02T03:04:05+00:00', '2030-01-02T03:04:05UTC', '2030-01-02T04:04:05+0100', '2030-01-02 03:04:05Z', '2030-01-02 04:04:05+01:00']) {
       assert.equal(parseCliTimestamp(s)?.toISOString(), '2030-01-02T03:04:05.000Z', s);
     }
     for (const s of ['tomorrow', '2030-01-02', 12, null]) assert.equal(parseCliTimestamp(s), undefined);
