@@ -8,7 +8,7 @@ import { rememberSecret } from '../shared/redact';
 import { systemClock } from '../shared/types';
 import { cachePaths, defaultCacheDir, readTokenEntry, removeTokenEntry, type TokenEntry, writeTokenEntry } from './cache';
 import { cliLoginHint, sessionLabel, SsoError } from './errors';
-import { withFileLock } from './lock';
+import { type LockOptions, withFileLock } from './lock';
 import { authorizationCodeSignIn, deviceCodeSignIn, refreshTokenEntry } from './oidc';
 import { logout } from './portal';
 import type { SignInUi, SsoAccessToken, SsoContext, SsoSession } from './types';
@@ -135,8 +135,12 @@ export interface SignOutResult {
   readonly removed: boolean;
 }
 
-/** `aws sso logout` for one session: Logout at the portal, then delete the token file. */
-export async function signOut(session: SsoSession, ctx: SsoContext = {}): Promise<SignOutResult> {
+/**
+ * `aws sso logout` for one session: Logout at the portal, then delete the token file. It waits for
+ * a sign-in to the same session (here or in another window) to end; `wait` lets the caller say so
+ * and stop waiting (then nothing is signed out).
+ */
+export async function signOut(session: SsoSession, ctx: SsoContext = {}, wait: Pick<LockOptions, 'signal' | 'onWait'> = {}): Promise<SignOutResult> {
   const file = paths(session, ctx).token;
   return withFileLock(
     paths(session, ctx).lock,
@@ -156,6 +160,6 @@ export async function signOut(session: SsoSession, ctx: SsoContext = {}): Promis
       await removeTokenEntry(file);
       return { serverLogout, removed: true };
     },
-    ctx.lock ?? {},
+    { ...ctx.lock, ...wait },
   );
 }

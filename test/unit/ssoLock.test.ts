@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { withFileLock } from '../../src/sso/lock';
 import { SsoError } from '../../src/sso/errors';
+import { signOut } from '../../src/sso/manager';
+import { cachePaths, writeTokenEntry } from '../../src/sso/cache';
 
 const LOCK_JS = path.resolve(__dirname, '..', '..', 'src', 'sso', 'lock.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,5 +106,32 @@ describe('sso lock', () => {
     await assert.rejects(withFileLock(lock, async () => 1, { pollMs: 20, signal: ac.signal }), (e: unknown) => e instanceof SsoError && e.kind === 'cancelled');
     await assert.rejects(withFileLock(lock, async () => 1, { pollMs: 20, timeoutMs: 100 }), (e: unknown) => e instanceof SsoError && e.kind === 'lock' && e.message.includes(lock));
     await release;
+  });
+
+  it('sign out waits for a sign-in holding the session\'s lock, says so, and stops waiting when cancelled, the token kept', async () => {
+    const session = { sessionName: 'waiting', startUrl: 'https://waiting.awsapps.com/start', region: 'eu-west-1' };
+    const cacheDir = path.join(dir, 'cache');
+    const { token, lock: sessionLock } = cachePaths(cacheDir, session);
+    // Expired: sign out then only removes the file (no call to the portal).
+    await writeTokenEntry(token, { accessToken: 'aoaWAITING', expiresAt: new Date(Date.now() - 60_000) });
+    let release!: () => void;
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const signIn = withFileLock(sessionLock, async () => {
+      holding();
+      await new Promise<void>((r) => (release = r));
+    });
+    await held;
+    const abort = new AbortController();
+    let told = 0;
+    const out = signOut(session, { cacheDir, lock: { pollMs: 20 } }, { signal: abort.signal, onWait: () => (told++, abort.abort()) });
+    await assert.rejects(out, (e: unknown) => e instanceof SsoError && e.kind === 'cancelled');
+    assert.equal(told, 1, 'the caller was told that sign out waits');
+    assert.ok(fs.existsSync(token), 'a cancelled sign out removes nothing');
+    release();
+    await signIn;
+    // Once the sign-in has ended, sign out goes through.
+    assert.deepEqual(await signOut(session, { cacheDir, lock: { pollMs: 20 } }), { serverLogout: false, removed: true });
+    assert.equal(fs.existsSync(token), false);
   });
 });

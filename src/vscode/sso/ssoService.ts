@@ -16,6 +16,7 @@ import {
   listAccounts,
   signIn,
   signOut,
+  SsoError,
   type SignInUi,
   type SsoAccessToken,
   type SsoAccount,
@@ -24,6 +25,7 @@ import {
 } from '../../sso';
 import type { ProfileStore } from '../profileStore';
 import { currentFlow, withSignInUi } from './signInUi';
+import { UserCancelledError } from '../views/mfaPrompt';
 import { sameSession, signInTargets, type SignInTarget, targetId } from './targets';
 
 /** What the service needs of the identity manager. */
@@ -228,7 +230,24 @@ export class SsoService implements vscode.Disposable {
 
   /** `aws sso logout` for the target; clears the active identity when it came from it. Returns what to tell the user. */
   async signOut(target: SignInTarget): Promise<string> {
-    const result = await signOut(this.session(target), this.ctx);
+    // A sign-in to the same session holds its lock until it ends (up to minutes): say that we wait,
+    // and let the user stop waiting rather than wonder why nothing happens.
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Signing out of ${target.label}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        const onWait = (): void => progress.report({ message: 'waiting for the sign-in in progress to end (Cancel stops waiting; nothing is signed out)' });
+        try {
+          return await signOut(this.session(target), this.ctx, { signal: abort.signal, onWait });
+        } catch (e) {
+          if (e instanceof SsoError && e.kind === 'cancelled') throw new UserCancelledError('Signing out');
+          throw e;
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
     this.refresh(target);
     const cleared = await this.clearIfFrom(target);
     const local = result.removed ? 'its token was removed from the AWS CLI\'s cache' : 'no token was cached';
