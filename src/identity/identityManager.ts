@@ -19,7 +19,7 @@ import { Disposable, Emitter, Event } from '../shared/events';
 import { UserFacingError, toUserFacingError } from '../credentials/errors';
 import { isMfaPromptFailure } from '../credentials/mfa';
 import { ClockSkew } from '../credentials/sts';
-import { parseRoleInput, partitionOfRegion } from '../shared/roleInput';
+import { parseRoleInput, type Partition, partitionOfRegion } from '../shared/roleInput';
 import { AwsCredentials, Clock, Identity, Logger, systemClock } from '../shared/types';
 import { SsoSignInRequiredError } from '../credentials/sourceCredentials';
 import type { SignInUi, SsoSession } from '../sso';
@@ -154,6 +154,15 @@ export class IdentityManager implements Disposable {
     return this.active;
   }
 
+  /**
+   * The partition an `account:role` shorthand gets when assumed from `source`: the active
+   * identity's, else that of the region setting (the picker shows the same ARN before the switch).
+   */
+  shorthandPartition(source: AssumeRoleRequest['source']['type']): Partition {
+    const region = source === 'active' ? this.active?.identity.region : undefined;
+    return partitionOfRegion(region ?? this.resolveRegion(undefined).region);
+  }
+
   /** Region for an identity: profile → setting → AWS_REGION / AWS_DEFAULT_REGION → us-east-1. */
   resolveRegion(profileRegion: string | undefined): RegionChoice {
     return this.flows.resolveRegion(profileRegion);
@@ -233,8 +242,7 @@ export class IdentityManager implements Disposable {
    */
   async assumeRole(req: AssumeRoleRequest): Promise<Identity> {
     const active = req.source.type === 'active' ? this.active : undefined;
-    const partition = partitionOfRegion(active?.identity.region ?? this.resolveRegion(undefined).region);
-    const role = parseRoleInput(req.roleArn, partition);
+    const role = parseRoleInput(req.roleArn, this.shorthandPartition(req.source.type));
     // Refused before the switch begins: a typo changes no state.
     if (!role.ok) throw new UserFacingError('other', `"${req.roleArn}" is not a role reference: ${role.message}`);
     const target = roleTarget(role);

@@ -9,7 +9,6 @@ import {
   clampDuration,
   isMfaSerial,
   parseCallerArn,
-  partitionOfRegion,
   sanitizeSessionName,
 } from '../../shared/roleInput';
 import { ALWAYS_ALLOWED_DURATION_SECONDS, isDurationTooLongError } from '../../credentials/errors';
@@ -27,10 +26,7 @@ interface Flow {
 
 /** "Assume Role…": role ARN in, assumed identity active, two keystrokes when defaults suit. */
 async function runAssumeRole(ctx: CommandContext, flow: Flow): Promise<Identity | undefined> {
-  // The partition the manager gives the account:role shorthand (IdentityManager.assumeRole): the
-  // active identity's, else that of the region setting.
-  const fromActive = flow.sourceProfile ? undefined : ctx.manager.identity?.region;
-  const partition = partitionOfRegion(fromActive ?? ctx.manager.resolveRegion(undefined).region);
+  const partition = ctx.manager.shorthandPartition(flow.sourceProfile ? 'profile' : 'active');
   const roleArn = await reportFailure(ctx, 'Entering a role', () => pickRoleArn(ctx.memory.recentRoles(), 'Assume AWS role', partition));
   if (!roleArn) return undefined;
 
