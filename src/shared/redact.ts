@@ -17,24 +17,23 @@ const KEY_ID = /\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
 /** Expired credentials may still be quoted by a late error message or a client's log line. */
 const KEPT_AFTER_EXPIRY_MS = 60 * 60_000;
 
-function remember(value: string | undefined, expiresAt: Date | undefined, now: number): void {
-  if (!value || value.length < 8) return;
-  const until = expiresAt ? expiresAt.getTime() + KEPT_AFTER_EXPIRY_MS : Infinity;
-  known.set(value, Math.max(until, known.get(value) ?? -Infinity));
-  // Expired ones go as new ones arrive, so the list stays as long as what is alive.
+/** Adds `values` (those long enough to be secrets), dropping what has expired as they arrive. */
+function remember(values: ReadonlyArray<string | undefined>, expiresAt: Date | undefined, now: number): void {
   known.forEach((drop, v) => {
     if (drop < now) known.delete(v);
   });
+  const until = expiresAt ? expiresAt.getTime() + KEPT_AFTER_EXPIRY_MS : Infinity;
+  for (const v of values) if (v && v.length >= 8) known.set(v, Math.max(until, known.get(v) ?? -Infinity));
 }
 
 /** Remembers the secret parts of credentials so they are masked wherever they might surface. */
 export function rememberSecrets(creds: AwsCredentials, now = Date.now()): void {
-  for (const v of [creds.accessKeyId, creds.secretAccessKey, creds.sessionToken]) remember(v, creds.expiration, now);
+  remember([creds.accessKeyId, creds.secretAccessKey, creds.sessionToken], creds.expiration, now);
 }
 
 /** Remembers an opaque secret such as an endpoint token; `expiresAt`: when it stops working, if known. */
 export function rememberSecret(value: string, expiresAt?: Date, now = Date.now()): void {
-  remember(value, expiresAt, now);
+  remember([value], expiresAt, now);
 }
 
 /** Forgets a secret that grants nothing any more (a revoked endpoint token, a rotated API token). */
