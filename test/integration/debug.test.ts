@@ -150,27 +150,26 @@ describe('debug launches in the real VS Code (js-debug, type node)', function ()
     assert.match(r.arn, /^arn:aws:(sts|iam)::123456789012:user\//, `the launch used its own profile (dev's static keys): ${r.arn}`);
     await withProfile.ended;
 
+    /** A launch whose envFile (named `name`) holds `text`: what its program reported, once it ended. */
+    const withEnvFile = async (name: string, text: string): Promise<Report> => {
+      const envFile = path.join(dir, `${name}.env`);
+      fs.writeFileSync(envFile, text);
+      const out = path.join(dir, `${name}-envfile.jsonl`);
+      const run = await launch(out, { envFile });
+      await waitFor(() => readReports(out).length >= 1, `the launch with the ${name} envFile to report`, 60_000, 100);
+      await run.ended;
+      return readReports(out)[0]!;
+    };
+
     // An envFile that chooses a profile: the launch keeps it.
-    const profileFile = path.join(dir, 'profile.env');
-    fs.writeFileSync(profileFile, 'SOMETHING=1\nexport AWS_PROFILE=dev\n');
-    const viaProfileFile = path.join(dir, 'profile-envfile.jsonl');
-    const withProfileFile = await launch(viaProfileFile, { envFile: profileFile });
-    await waitFor(() => readReports(viaProfileFile).length >= 1, 'the launch whose envFile sets AWS_PROFILE to report', 60_000, 100);
-    const p = readReports(viaProfileFile)[0]!;
+    const p = await withEnvFile('profile', 'SOMETHING=1\nexport AWS_PROFILE=dev\n');
     assert.equal(p.uri, undefined, 'no endpoint was added to a launch whose envFile chooses a profile');
     assert.equal(p.profile, 'dev');
-    await withProfileFile.ended;
 
     // An envFile without AWS credential variables (as debugpy names for every launch): the identity is added.
-    const plainFile = path.join(dir, 'plain.env');
-    fs.writeFileSync(plainFile, 'SOMETHING=1\n');
-    const viaPlainFile = path.join(dir, 'plain-envfile.jsonl');
-    const withPlainFile = await launch(viaPlainFile, { envFile: plainFile });
-    await waitFor(() => readReports(viaPlainFile).length >= 1, 'the launch with a plain envFile to report', 60_000, 100);
-    const plain = readReports(viaPlainFile)[0]!;
+    const plain = await withEnvFile('plain', 'SOMETHING=1\n');
     assert.match(plain.uri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/aws-identity\/credentials$/, 'the endpoint was added to a launch whose envFile sets no AWS credentials');
     assert.equal(plain.arn, active.arn, 'the launch got the active identity');
-    await withPlainFile.ended;
     await waitFor(async () => (await debugGrants()) === 0, 'the plain envFile launch\'s grant to be revoked after its session ended', 15_000);
   });
 

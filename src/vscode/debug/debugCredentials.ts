@@ -10,7 +10,7 @@
  * last step before the debugger starts the program, so a switch changes the NEXT launch; a running
  * one keeps the identity it started with (its grant holds that identity's session). A session's end
  * revokes its grant a few seconds later, not at once, so that VS Code's restart of it (the same
- * resolved configuration, the same token file) still works: `GrantLifecycle` in debugRules.ts
+ * resolved configuration, the same token file) still works: `GrantLifecycle` (grantLifecycle.ts)
  * decides, told of adapters starting (a tracker) and of the DAP restart requests they receive.
  * Clearing the identity or turning terminal credentials off revokes every session's grant, as for
  * terminals.
