@@ -1,10 +1,9 @@
-// Bundles the extension into dist/. Three outputs on purpose:
+// Bundles the extension into dist/. Two outputs on purpose:
 //  - dist/extension.js: what VS Code loads at activation; kept small (no AWS SDK).
-//  - dist/sdk.js: the AWS SDK facade (src/credentials/sdk.ts), required on first use only.
-//  - dist/ssoSdk.js: the IAM Identity Center clients (src/sso/ssoSdk.ts), required on the first
-//    SSO call only: users without SSO profiles never load them.
-// `require('./sdk')` in src/credentials and `require('./ssoSdk')` in src/sso stay runtime
-// requires of the sibling bundles (scripts/lazy-sdk-plugin.mjs).
+//  - dist/sdk.js: the AWS SDK facades (src/credentials/sdk.ts for STS and the credential
+//    providers, src/sso/ssoSdk.ts for the IAM Identity Center clients), required on first use.
+// `require('./sdk')` in src/credentials and `require('./ssoSdk')` in src/sso both stay runtime
+// requires of dist/sdk.js (scripts/lazy-sdk-plugin.mjs).
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -34,10 +33,19 @@ const builds = [
   // The SDK's ES module builds tree-shake far better than its CommonJS ones (459 -> 301 KiB minified).
   // bowser parses a browser's user agent. @aws-sdk/core reaches it only through a dynamic import in
   // its browser user-agent provider, which Node clients never call, so it stays out of the bundle.
-  { ...common, entryPoints: ['src/credentials/sdk.ts'], outfile: 'dist/sdk.js', metafile: true, mainFields: ['module', 'main'], external: ['bowser'] },
-  // Separate from sdk.js, although both hold smithy's core: merging them would make every switch
-  // (STS only) parse the SSO clients too, and an SSO-only user still needs STS for GetCallerIdentity.
-  { ...common, entryPoints: ['src/sso/ssoSdk.ts'], outfile: 'dist/ssoSdk.js', metafile: true, mainFields: ['module', 'main'] },
+  //
+  // One bundle for both facades: the SSO clients share almost all of their code with STS and the
+  // credential providers (smithy's core, the signer, the nested clients), so two bundles shipped
+  // that code twice. One costs an STS-only user a slightly longer first load and spares every
+  // SSO user the second one (docs/performance.md has the figures).
+  {
+    ...common,
+    stdin: { contents: "export * from './src/credentials/sdk';\nexport * from './src/sso/ssoSdk';\n", resolveDir: root, loader: 'ts', sourcefile: 'sdk-bundle.ts' },
+    outfile: 'dist/sdk.js',
+    metafile: true,
+    mainFields: ['module', 'main'],
+    external: ['bowser'],
+  },
 ];
 
 if (watch) {

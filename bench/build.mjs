@@ -46,6 +46,5 @@ await esbuild.build({
   external: ['playwright-core', '@aws-sdk/*', 'mocha', 'fast-check', 'vscode'],
   plugins: [lazySdkPlugin(root)],
 });
+// It also holds the IAM Identity Center clients (src/sso/ssoSdkLoader.ts requires it too).
 fs.copyFileSync(productionSdk, path.join(out, 'sdk.js'));
-// The IAM Identity Center clients, loaded on first use the same way (src/sso/ssoSdkLoader.ts).
-fs.copyFileSync(path.join(root, 'dist', 'ssoSdk.js'), path.join(out, 'ssoSdk.js'));

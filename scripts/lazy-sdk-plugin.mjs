@@ -1,8 +1,9 @@
 // The esbuild rule shared by esbuild.mjs and bench/build.mjs: the AWS SDK facades are not bundled
-// into the code that imports them but stay runtime requires of sibling bundles, built separately
-// and loaded on first use only, so activation never parses the SDK:
-//  - `./sdk` imported from src/credentials -> sdk.js (STS and the credential providers);
-//  - `./ssoSdk` imported from src/sso -> ssoSdk.js (SSO-OIDC and the portal).
+// into the code that imports them but stay runtime requires of the sibling bundle sdk.js, built
+// separately and loaded on first use only, so activation never parses the SDK:
+//  - `./sdk` imported from src/credentials (STS and the credential providers);
+//  - `./ssoSdk` imported from src/sso (SSO-OIDC and the portal).
+// Both facades are in the one sdk.js (see esbuild.mjs for why).
 // Only those exact directories: the same specifier elsewhere is an ordinary import.
 import path from 'node:path';
 
@@ -16,7 +17,7 @@ export function lazySdkPlugin(root) {
     name: 'lazy-sdk',
     setup(build) {
       build.onResolve({ filter: /^\.\/(sdk|ssoSdk)$/ }, (args) =>
-        path.resolve(args.resolveDir) === lazy.get(args.path) ? { path: `${args.path}.js`, external: true } : undefined,
+        path.resolve(args.resolveDir) === lazy.get(args.path) ? { path: './sdk.js', external: true } : undefined,
       );
     },
   };

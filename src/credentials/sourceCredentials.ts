@@ -28,7 +28,7 @@ import { runCredentialProcess } from './processCredentials';
 import { loginConfig, PLAN_PROFILE, withPlanConfig } from './planConfig';
 import type { CredentialSource } from '../config/credentialPlan';
 import type { AwsCredentials } from '../shared/types';
-// The index and errors of src/sso load no SDK code: the SSO clients come from dist/ssoSdk.js on the first call.
+// The index and errors of src/sso load no SDK code: the SSO clients come from dist/sdk.js on the first call.
 import { getRoleCredentials, getSsoToken, SsoError, type SsoContext, type SsoSession } from '../sso';
 import { cliLoginHint, sessionLabel } from '../sso/errors';
 

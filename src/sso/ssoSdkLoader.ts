@@ -1,7 +1,7 @@
 /**
- * Loads the SSO SDK facade (ssoSdk.ts → dist/ssoSdk.js) on first use. A function and not an
- * import for the reason sdkLoader.ts gives: a top-level import would pull the SDK into the
- * activation bundle.
+ * Loads the SSO SDK facade (ssoSdk.ts, bundled with the STS one into dist/sdk.js) on first use.
+ * A function and not an import for the reason sdkLoader.ts gives: a top-level import would pull
+ * the SDK into the activation bundle.
  */
 import { SsoError } from './errors';
 
