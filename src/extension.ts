@@ -103,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       }),
     );
     log.info(`Activated in ${(performance.now() - started).toFixed(2)} ms (VS Code ${vscode.version}).`);
-    if (settings.restoreOnStartup()) void restoreLastProfile(ctx);
+    if (settings.restoreOnStartup()) void restoreLastProfile(commandContext);
     return api;
   } catch (error) {
     // VS Code shows nothing by itself when activation throws: say so, then rethrow.

@@ -12,8 +12,9 @@ import { mfaRenewalFlow } from './mfaRenewal';
 import { apiConsentFlow } from './apiConsent';
 import { ssoSignInFlow } from './ssoSignIn';
 import { ssoTwoWindowsFlow } from './ssoTwoWindows';
+import { ssoRestoreFlow } from './ssoRestore';
 import { regionFlow } from './region';
 import { consoleFlow } from './console';
 import { debugAndTasksFlow } from './debugAndTasks';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoSignInFlow, ssoTwoWindowsFlow, regionFlow, consoleFlow, debugAndTasksFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoSignInFlow, ssoTwoWindowsFlow, ssoRestoreFlow, regionFlow, consoleFlow, debugAndTasksFlow];

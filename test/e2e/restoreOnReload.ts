@@ -4,20 +4,14 @@
  * with no click and no prompt.
  */
 import { check, type E2eFlow } from './harness';
-import { statusPattern, useProfile } from './steps';
+import { reloadWindow, statusPattern, useProfile } from './steps';
 
 export const restoreOnReloadFlow: E2eFlow = {
   id: 'restore-on-reload',
   title: 'Restore: the profile in use comes back after the window reloads, without a click',
   async run({ wb, shot }) {
     await useProfile(wb, 'audit-readonly', 'AuditReadOnly', '210987654321');
-    // "Developer: Reload Window" restarts the workbench and the extension host as reopening the
-    // window does, after VS Code's orderly shutdown (which writes its state out; a raw browser
-    // reload right after a change can lose what VS Code had not flushed yet).
-    const firstLoad = await wb.page.evaluate(() => performance.timeOrigin);
-    await wb.runCommand('Developer: Reload Window');
-    await wb.page.waitForFunction((before) => performance.timeOrigin !== before, firstLoad, { timeout: 60_000 });
-    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await reloadWindow(wb);
     const status = await wb.waitForStatus(statusPattern('AuditReadOnly', '210987654321'));
     check(!(await wb.statusHasErrorBackground()), `After the reload the status bar "${status}" shows an error.`);
     check((await wb.page.locator('.quick-input-widget:visible').count()) === 0, 'Restoring opened a prompt; it must restore silently.');

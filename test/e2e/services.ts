@@ -134,7 +134,7 @@ export async function startServices(s: E2eServices, options: { root: string; tmp
     path.join(cs.userDataDir, 'Machine', 'settings.json'),
     JSON.stringify({ 'awsIdentity.sso.signInFlow': 'browser', 'awsIdentity.console.federationEndpoint': federation.endpoint }, null, 2),
   );
-  provideSso({ fake: sso, extensionId: id });
+  provideSso({ fake: sso, extensionId: id, cacheDir: path.join(home.home, '.aws', 'sso', 'cache') });
   provideConsole({ fake: federation });
 
   const proxy = stsProxy;

@@ -1,11 +1,14 @@
 /**
- * What the IAM Identity Center flows (ssoSignIn.ts, ssoTwoWindows.ts) need beyond E2eFixture:
- * the strict fake of SSO-OIDC and the portal that test/runE2e.ts starts next to moto (its
- * request counts are the flows' proof of how many sign-ins happened), the [sso-session] the
- * runner adds to the fixture HOME, and steps on the sign-in node, accounts and roles done the
- * way a person does them: clicks on rows and on their inline actions, reading rows as a screen
- * reader does.
+ * What the IAM Identity Center flows (ssoSignIn.ts, ssoTwoWindows.ts, ssoRestore.ts) need beyond
+ * E2eFixture: the strict fake of SSO-OIDC and the portal that test/runE2e.ts starts next to moto
+ * (its request counts are the flows' proof of how many sign-ins happened), the [sso-session] the
+ * runner adds to the fixture HOME and the AWS CLI's token cache there, and steps on the sign-in
+ * node, accounts and roles done the way a person does them: clicks on rows and on their inline
+ * actions, reading rows as a screen reader does.
  */
+import { createHash } from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
 import type { BrowserContext, Locator, Page, Request, Route } from 'playwright-core';
 import type { FakeAccount, SsoFake } from '../support/ssoFake';
 import { escapeRegExp, until, UI_TIMEOUT_MS, Workbench } from './workbench';
@@ -50,6 +53,8 @@ export interface SsoE2eSetup {
   readonly fake: SsoFake;
   /** `<publisher>.<name>`, for a Workbench on a second window. */
   readonly extensionId: string;
+  /** The AWS CLI's SSO token cache of the fixture HOME (`~/.aws/sso/cache`). */
+  readonly cacheDir: string;
 }
 
 let setup: SsoE2eSetup | undefined;
@@ -74,6 +79,33 @@ export function ssoCalls(fake: SsoFake): Record<string, number> {
 export function callsSince(before: Record<string, number>, fake: SsoFake): Record<string, number> {
   const now = ssoCalls(fake);
   return Object.fromEntries(Object.entries(now).filter(([op, n]) => n !== before[op]).map(([op, n]) => [op, n - (before[op] ?? 0)]));
+}
+
+/**
+ * The session's token file in the AWS CLI's cache: `<sha1(sso-session name)>.json`, computed here
+ * as botocore does rather than asked of the extension, so a flow also proves where it looks.
+ */
+export function tokenCacheFile(cacheDir: string, session = SSO_SESSION): string {
+  return path.join(cacheDir, `${createHash('sha1').update(session, 'utf8').digest('hex')}.json`);
+}
+
+/**
+ * Ends the sign-in as time does when nothing can renew it: the cached token is rewritten as
+ * expired an hour ago, without its refresh token (what the CLI writes for a token that cannot be
+ * refreshed). Written as the CLI writes (a temp file renamed over it, 0600), so the extension,
+ * which watches the folder, never reads half a file. Messages never show the file's content.
+ */
+export async function endSignInInCache(file: string): Promise<void> {
+  const text = await fsp.readFile(file, 'utf8').catch((e: unknown) => {
+    throw new Error(`The sign-in left no token in the AWS CLI's cache at ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  const entry = JSON.parse(text) as Record<string, unknown>;
+  if (typeof entry.accessToken !== 'string' || typeof entry.expiresAt !== 'string') throw new Error(`${file} is not an IAM Identity Center token in the CLI's format (fields: ${Object.keys(entry).join(', ')}).`);
+  delete entry.refreshToken;
+  entry.expiresAt = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const temp = `${file}.${process.pid}.tmp`;
+  await fsp.writeFile(temp, JSON.stringify(entry), { mode: 0o600 });
+  await fsp.rename(temp, file);
 }
 
 const plain = (s: string): string => s.replace(/\u00a0/g, ' ');

@@ -35,6 +35,20 @@ export async function useOpsAdmin(ctx: E2eContext): Promise<TooltipIdentity> {
   return identity;
 }
 
+/**
+ * F1 → "Developer: Reload Window": the workbench and the extension host restart as when the
+ * window is opened again, after VS Code's orderly shutdown (which writes its state out; a raw
+ * browser reload right after a change can lose what VS Code had not flushed yet). Returns once
+ * the new workbench shows the extension's status bar item (the extension is active again).
+ */
+export async function reloadWindow(wb: Workbench): Promise<void> {
+  const firstLoad = await wb.page.evaluate(() => performance.timeOrigin);
+  await wb.runCommand('Developer: Reload Window');
+  await wb.page.waitForFunction((before) => performance.timeOrigin !== before, firstLoad, { timeout: 60_000 });
+  await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  await wb.statusItem().waitFor({ state: 'visible', timeout: 60_000 });
+}
+
 /** F1 → "AWS Identity: Assume Role…" → the role picker, empty. */
 export async function openAssumeRolePicker(wb: Workbench): Promise<Locator> {
   await wb.runCommand(ASSUME_ROLE_COMMAND);
