@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   await fsp.rm(artifacts, { recursive: true, force: true });
   await fsp.mkdir(artifacts, { recursive: true });
 
-  // The 16 flows take 5 to 10 min on a 2-core machine, the longer when it is loaded: 15 min leaves room without hiding a hang for long.
+  // The 17 flows take 5 to 10 min on a 2-core machine, the longer when it is loaded: 15 min leaves room without hiding a hang for long.
   const totalTimeoutMs = Number(process.env.AIS_E2E_TOTAL_TIMEOUT_MS ?? 15 * 60_000);
   const results: FlowResult[] = [];
   const mediaShots: MediaShot[] = [];

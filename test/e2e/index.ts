@@ -10,6 +10,7 @@ import { mfaFlow } from './mfa';
 import { restoreOnReloadFlow } from './restoreOnReload';
 import { mfaRenewalFlow } from './mfaRenewal';
 import { apiConsentFlow } from './apiConsent';
+import { ssoCliSignInFlow } from './ssoCliSignIn';
 import { ssoSignInFlow } from './ssoSignIn';
 import { ssoTwoWindowsFlow } from './ssoTwoWindows';
 import { ssoRestoreFlow } from './ssoRestore';
@@ -17,4 +18,4 @@ import { regionFlow } from './region';
 import { consoleFlow } from './console';
 import { debugAndTasksFlow } from './debugAndTasks';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoSignInFlow, ssoTwoWindowsFlow, ssoRestoreFlow, regionFlow, consoleFlow, debugAndTasksFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoCliSignInFlow, ssoSignInFlow, ssoTwoWindowsFlow, ssoRestoreFlow, regionFlow, consoleFlow, debugAndTasksFlow];

@@ -1,5 +1,5 @@
 /**
- * Flow 7 (of 8): the profile in use is remembered for the workspace (its name only) and restored when
+ * Flow 7: the profile in use is remembered for the workspace (its name only) and restored when
  * the window is loaded again: reload the workbench and the status bar shows the same identity,
  * with no click and no prompt.
  */

@@ -1,5 +1,5 @@
 /**
- * Flow 13: the workspace's last profile takes its credentials from IAM Identity Center, and the
+ * Flow 14: the workspace's last profile takes its credentials from IAM Identity Center, and the
  * sign-in has ended by the time the window opens again. sso-readonly (a profile on
  * [sso-session e2e]) is made the active identity after a browser sign-in, so the workspace
  * remembers it; then its token in the AWS CLI's cache expires, with no refresh token to renew it,

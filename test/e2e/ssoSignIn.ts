@@ -1,5 +1,5 @@
 /**
- * Flow 11: IAM Identity Center from sign-in to sign-out, as a person does it. Click the signed-out
+ * Flow 12: IAM Identity Center from sign-in to sign-out, as a person does it. Click the signed-out
  * session node: the browser sign-in (authorization code with PKCE; the runner sets
  * awsIdentity.sso.signInFlow to "browser") opens the fake's page in a new tab; once it answers,
  * the tab lands on the extension's loopback callback ("Signed in") and the node says "signed in

@@ -1,5 +1,5 @@
 /**
- * Flow 12: two VS Code windows (two browser tabs on code-server, each with its own extension
+ * Flow 13: two VS Code windows (two browser tabs on code-server, each with its own extension
  * host) ask to sign in to the same [sso-session] at nearly the same time. While the one sign-in
  * page that opened is still unanswered, one window says "approve the request in your browser"
  * and the other "another VS Code window is signing in…"; IAM Identity Center sees ONE

@@ -4,6 +4,8 @@
  * window until refreshed), and sign-in / sign-out. One sign-in per target at a time in this
  * window (a second request joins the first); across windows src/sso's lock does the same.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigSnapshot } from '../../config/snapshot';
 import type { Identity, Logger } from '../../shared/types';
@@ -58,6 +60,7 @@ export class SsoService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private debounce: NodeJS.Timeout | undefined;
+  private cacheWatched = false;
 
   constructor(
     private readonly store: ProfileStore,
@@ -71,14 +74,35 @@ export class SsoService implements vscode.Disposable {
 
   /** Watches the CLI's token cache, so a sign-in or sign-out elsewhere (CLI, another window) shows. Started on first use. */
   private watchCache(): void {
-    if (this.subscriptions.length > 2) return;
+    if (this.cacheWatched) return;
+    this.cacheWatched = true;
     const dir = this.ctx.cacheDir ?? defaultCacheDir();
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*.json'));
     const fire = (): void => {
       if (this.debounce) clearTimeout(this.debounce);
       this.debounce = setTimeout(() => this.changed.fire(), 200);
     };
-    this.subscriptions.push(watcher, watcher.onDidChange(fire), watcher.onDidCreate(fire), watcher.onDidDelete(fire));
+    const watch = (base: string, pattern: string, onEvent: () => void): void => {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), pattern));
+      this.subscriptions.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent));
+    };
+    const parent = fs.existsSync(dir) ? undefined : [path.dirname(dir), path.dirname(path.dirname(dir))].find((p) => fs.existsSync(p));
+    if (parent === undefined) {
+      watch(dir, '*.json', fire);
+      return;
+    }
+    // The folder appears with the first sign-in (often `aws sso login`, which makes it and writes
+    // at once). A watcher on a folder that does not exist yet starts only seconds after it
+    // appears and misses what was written by then, so its appearance is watched from the nearest
+    // parent that exists (~/.aws/sso or ~/.aws; not higher, where a watcher sees far more than it
+    // needs), and the folder's own watcher starts then.
+    let folderWatched = false;
+    watch(parent, path.relative(parent, dir).split(path.sep)[0]!, () => {
+      if (!folderWatched && fs.existsSync(dir)) {
+        folderWatched = true;
+        watch(dir, '*.json', fire);
+      }
+      fire();
+    });
   }
 
   /** The sign-in targets of the current snapshot (the store's one reading of the files; a new one after they change). */
