@@ -4,7 +4,7 @@ import { planNeedsMfa } from '../credentials/resolvePlan';
 import { ssoSessionOf } from '../credentials/sourceCredentials';
 import { switchToProfile } from './commands/useProfile';
 import { type CommandContext, reportFailure } from './commands/context';
-import { ssoOf } from './sso';
+import { ssoOf, type SsoService } from './sso';
 import type { SignInTarget } from './sso/targets';
 
 /**
@@ -66,7 +66,7 @@ export async function restoreLastProfile(ctx: CommandContext): Promise<void> {
  * Read from the cache only, no network call; a token file that cannot be read is left to the
  * switch, which reports it.
  */
-async function endedSignIn(ctx: CommandContext, plan: CredentialPlan): Promise<{ service: NonNullable<ReturnType<typeof ssoOf>>; target: SignInTarget } | undefined> {
+async function endedSignIn(ctx: CommandContext, plan: CredentialPlan): Promise<{ service: SsoService; target: SignInTarget } | undefined> {
   const service = ssoOf(ctx);
   if (!service || plan.source.type !== 'sso') return undefined;
   const target = await service.targetOf(ssoSessionOf(plan.source));
