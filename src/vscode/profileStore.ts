@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger, ProfileInfo, ProfileListing, ProfileModel } from '../shared/types';
 import { resolveConfigPaths, type ConfigPaths } from '../config/configFiles';
+import { type FolderWatch, watchFolder } from './folderWatcher';
 import { type ConfigSnapshot, readConfigSnapshot } from '../config/snapshot';
 
 /**
@@ -16,8 +16,8 @@ export class ProfileStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ProfileListing>();
   readonly onDidChange = this.changed.event;
   private current: Promise<ConfigSnapshot> | undefined;
-  private watchers: vscode.Disposable[] = [];
-  /** What the watchers watch: the files' folders, and whether each existed when watching began. */
+  private watchers: FolderWatch[] = [];
+  /** The files the watchers watch. */
   private watched = '';
   private debounce: NodeJS.Timeout | undefined;
 
@@ -81,28 +81,25 @@ export class ProfileStore implements vscode.Disposable {
 
   /**
    * Watches the files each reading reads, whoever asked for it first (the view, a picker, "Reload
-   * Profiles"). A watcher on a folder that does not exist yet never reports anything, even once the
-   * folder is made (the first config file, by "Open AWS Config File"), so the files are watched
-   * again when a folder appears, or when the files are others (AWS_CONFIG_FILE changed).
+   * Profiles"), and again when the files are others (AWS_CONFIG_FILE changed). A folder that does
+   * not exist yet is watched for (folderWatcher.ts): the first config file often makes it.
    */
   private watchFiles(): void {
     const { configFile, credentialsFile } = this.paths;
     const files = [...new Set([configFile, credentialsFile])];
-    const watched = JSON.stringify(files.map((f) => [f, fs.existsSync(path.dirname(f))]));
-    if (watched === this.watched) return;
+    const watched = files.join('\n');
+    // A folder made since (by "Open AWS Config File", say) is watched at once, not on the parent's event.
+    if (watched === this.watched) return this.watchers.forEach((w) => w.recheck());
     this.watched = watched;
     for (const w of this.watchers) w.dispose();
-    this.watchers = [];
-    for (const file of files) {
+    this.watchers = files.map((file) =>
       // A pattern relative to the file's folder also reports the file's creation and deletion.
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
-      const onEvent = (): void => {
+      watchFolder(path.dirname(file), path.basename(file), () => {
         // Dropped at once: a switch right after an edit reads the edited file, not the old snapshot.
         this.current = undefined;
         this.scheduleReload();
-      };
-      this.watchers.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent));
-    }
+      }),
+    );
   }
 
   private scheduleReload(): void {

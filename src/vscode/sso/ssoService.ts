@@ -4,8 +4,6 @@
  * window until refreshed), and sign-in / sign-out. One sign-in per target at a time in this
  * window (a second request joins the first); across windows src/sso's lock does the same.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigSnapshot } from '../../config/snapshot';
 import type { Identity, Logger } from '../../shared/types';
@@ -26,6 +24,7 @@ import {
   type SsoSession,
 } from '../../sso';
 import type { ProfileStore } from '../profileStore';
+import { watchFolder } from '../folderWatcher';
 import { currentFlow, withSignInUi } from './signInUi';
 import { UserCancelledError } from '../views/mfaPrompt';
 import { sameSession, signInTargets, type SignInTarget, targetId } from './targets';
@@ -72,7 +71,10 @@ export class SsoService implements vscode.Disposable {
     this.subscriptions.push(store.onDidChange(() => this.changed.fire()), this.changed);
   }
 
-  /** Watches the CLI's token cache, so a sign-in or sign-out elsewhere (CLI, another window) shows. Started on first use. */
+  /**
+   * Watches the CLI's token cache, so a sign-in or sign-out elsewhere (CLI, another window) shows.
+   * Started on first use; the folder appears with the first sign-in (see folderWatcher.ts).
+   */
   private watchCache(): void {
     if (this.cacheWatched) return;
     this.cacheWatched = true;
@@ -81,28 +83,7 @@ export class SsoService implements vscode.Disposable {
       if (this.debounce) clearTimeout(this.debounce);
       this.debounce = setTimeout(() => this.changed.fire(), 200);
     };
-    const watch = (base: string, pattern: string, onEvent: () => void): void => {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), pattern));
-      this.subscriptions.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent));
-    };
-    const parent = fs.existsSync(dir) ? undefined : [path.dirname(dir), path.dirname(path.dirname(dir))].find((p) => fs.existsSync(p));
-    if (parent === undefined) {
-      watch(dir, '*.json', fire);
-      return;
-    }
-    // The folder appears with the first sign-in (often `aws sso login`, which makes it and writes
-    // at once). A watcher on a folder that does not exist yet starts only seconds after it
-    // appears and misses what was written by then, so its appearance is watched from the nearest
-    // parent that exists (~/.aws/sso or ~/.aws; not higher, where a watcher sees far more than it
-    // needs), and the folder's own watcher starts then.
-    let folderWatched = false;
-    watch(parent, path.relative(parent, dir).split(path.sep)[0]!, () => {
-      if (!folderWatched && fs.existsSync(dir)) {
-        folderWatched = true;
-        watch(dir, '*.json', fire);
-      }
-      fire();
-    });
+    this.subscriptions.push(watchFolder(dir, '*.json', fire));
   }
 
   /** The sign-in targets of the current snapshot (the store's one reading of the files; a new one after they change). */
