@@ -30,10 +30,9 @@ export interface ShadowInput {
 export function endpointShadows(input: ShadowInput): Shadow[] {
   const shadows: Shadow[] = [];
   const { env, origin } = terminalEnvironment(input.inherited, input.configured);
-  const from = (variable: string, value: string): string =>
-    origin(variable) === 'settings'
-      ? `The setting ${input.configuredName ?? 'terminal.integrated.env'} sets ${variable}=${value}`
-      : `VS Code was started with ${variable}=${value}`;
+  /** Who set `variable` for new terminals, as the start of a sentence. */
+  const setBy = (variable: string): string => (origin(variable) === 'settings' ? `The setting ${input.configuredName ?? 'terminal.integrated.env'} sets` : 'VS Code was started with');
+  const from = (variable: string, value: string): string => `${setBy(variable)} ${variable}=${value}`;
   const hasCredentials = (name: string): boolean | undefined => {
     const p = input.profiles?.find((q) => q.name === name);
     return p ? p.kind !== 'none' : undefined;
@@ -67,19 +66,17 @@ export function endpointShadows(input: ShadowInput): Shadow[] {
   // (an empty one is a URL of its own in some clients), and it beats the full URI everywhere.
   const relative = 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
   if (env[relative]) {
-    const where = origin(relative) === 'settings' ? `The setting ${input.configuredName ?? 'terminal.integrated.env'} sets` : 'VS Code was started with';
-    shadows.push({ cause: relative, origin: origin(relative), message: `${where} ${relative}; the AWS SDKs prefer it to the endpoint's URL.` });
+    shadows.push({ cause: relative, origin: origin(relative), message: `${setBy(relative)} ${relative}; the AWS SDKs prefer it to the endpoint's URL.` });
   }
   // A web identity in the environment (a pod's IAM role for service accounts, where code-server
   // and remote workspaces often run) is one of botocore's profile providers, all of which come
   // before the container endpoint; the JS SDK's chain puts it first too.
   const tokenFile = 'AWS_WEB_IDENTITY_TOKEN_FILE';
   if (env[tokenFile] && env.AWS_ROLE_ARN) {
-    const where = origin(tokenFile) === 'settings' ? `The setting ${input.configuredName ?? 'terminal.integrated.env'} sets` : 'VS Code was started with';
     shadows.push({
       cause: tokenFile,
       origin: origin(tokenFile),
-      message: `${where} ${tokenFile} and AWS_ROLE_ARN (a web identity, such as a pod's service account role); the AWS CLIs and SDKs assume that role before asking the credential endpoint.`,
+      message: `${setBy(tokenFile)} ${tokenFile} and AWS_ROLE_ARN (a web identity, such as a pod's service account role); the AWS CLIs and SDKs assume that role before asking the credential endpoint.`,
     });
   }
   return shadows;

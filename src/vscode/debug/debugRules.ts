@@ -1,9 +1,10 @@
 /**
  * Which debug launches get the active identity, decided without VS Code (no `vscode` import;
- * envFile.ts reads an envFile's names, grantLifecycle.ts says when a grant ends). A launch configuration that chooses AWS credentials itself keeps
- * them: any credential or profile variable in `env` (or cppdbg-style `environment`), or in the
- * `envFile` it reads. An `envFile` alone does not count: debugpy fills one in from `python.envFile`
- * (default `${workspaceFolder}/.env`) for every launch in a folder, whether or not the file exists.
+ * envFile.ts reads an envFile's names, grantLifecycle.ts says when a grant ends). A launch
+ * configuration that chooses AWS credentials itself keeps them: any credential or profile variable
+ * in `env` (or cppdbg-style `environment`), or in the `envFile` it reads. An `envFile` alone does
+ * not count: debugpy fills one in from `python.envFile` (default `${workspaceFolder}/.env`) for
+ * every launch in a folder, whether or not the file exists.
  */
 import { type EnvFileNames, envFilePaths } from './envFile';
 
@@ -68,7 +69,6 @@ export function ownAwsSettings(config: LaunchConfig, envFile?: EnvFileNames): st
   }
   return parts.length > 0 ? parts.join(' and ') : undefined;
 }
-
 
 /**
  * `config.env` with `vars` added (a plain object). The configuration's own entries win: a region
