@@ -49,6 +49,25 @@ describe('the Profiles view follows the config files and settings, in the real V
     }
   });
 
+  it('a first config file written outside VS Code (as `aws configure` makes ~/.aws and writes at once) is listed', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ais-first-configure-'));
+    const configFile = path.join(home, '.aws', 'config');
+    const previous = process.env.AWS_CONFIG_FILE;
+    process.env.AWS_CONFIG_FILE = configFile;
+    try {
+      // The files are read (and watched) while the folder does not exist.
+      await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+      assert.equal(fs.existsSync(path.dirname(configFile)), false);
+      fs.mkdirSync(path.dirname(configFile), { mode: 0o700 });
+      fs.writeFileSync(configFile, '[profile configured]\nregion = eu-west-3\n', { mode: 0o600 });
+      await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'configured'), 'the profile written into the new folder to be listed (no reload)', 20_000, 100);
+    } finally {
+      process.env.AWS_CONFIG_FILE = previous;
+      await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('changing awsIdentity.defaultRegion redraws the rows of profiles without a region', async () => {
     const config = vscode.workspace.getConfiguration('awsIdentity');
     const noRegion = async (): Promise<string> => (await testHook<Inspection>('inspect')).tree.find((r) => r.label === 'no-region')?.description ?? '';
