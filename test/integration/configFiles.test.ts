@@ -28,12 +28,23 @@ describe('the Profiles view follows the config files and settings, in the real V
     ext = await extension.activate();
   });
 
-  it('a first config file made by "Open AWS Config File" in a new folder: what the user saves in it is listed', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ais-first-run-'));
+  /** Runs `body` with AWS_CONFIG_FILE in a new home without a .aws folder, then reads the real files again. */
+  async function inNewHome(prefix: string, body: (configFile: string) => Promise<void>): Promise<void> {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     const configFile = path.join(home, '.aws', 'config');
     const previous = process.env.AWS_CONFIG_FILE;
     process.env.AWS_CONFIG_FILE = configFile;
     try {
+      await body(configFile);
+    } finally {
+      process.env.AWS_CONFIG_FILE = previous;
+      await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }
+
+  it('a first config file made by "Open AWS Config File" in a new folder: what the user saves in it is listed', () =>
+    inNewHome('ais-first-run-', async (configFile) => {
       // As "Reload Profiles" run before anything else reads the files: nothing there yet.
       await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
       assert.equal(fs.existsSync(path.dirname(configFile)), false);
@@ -42,31 +53,17 @@ describe('the Profiles view follows the config files and settings, in the real V
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       fs.writeFileSync(configFile, '[profile first-run]\nregion = eu-north-1\n');
       await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'first-run'), 'the profile saved into the new file to be listed (no reload)', 20_000, 100);
-    } finally {
-      process.env.AWS_CONFIG_FILE = previous;
-      await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
-      fs.rmSync(home, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('a first config file written outside VS Code (as `aws configure` makes ~/.aws and writes at once) is listed', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ais-first-configure-'));
-    const configFile = path.join(home, '.aws', 'config');
-    const previous = process.env.AWS_CONFIG_FILE;
-    process.env.AWS_CONFIG_FILE = configFile;
-    try {
+  it('a first config file written outside VS Code (as `aws configure` makes ~/.aws and writes at once) is listed', () =>
+    inNewHome('ais-first-configure-', async (configFile) => {
       // The files are read (and watched) while the folder does not exist.
       await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
       assert.equal(fs.existsSync(path.dirname(configFile)), false);
       fs.mkdirSync(path.dirname(configFile), { mode: 0o700 });
       fs.writeFileSync(configFile, '[profile configured]\nregion = eu-west-3\n', { mode: 0o600 });
       await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'configured'), 'the profile written into the new folder to be listed (no reload)', 20_000, 100);
-    } finally {
-      process.env.AWS_CONFIG_FILE = previous;
-      await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
-      fs.rmSync(home, { recursive: true, force: true });
-    }
-  });
+    }));
 
   it('changing awsIdentity.defaultRegion redraws the rows of profiles without a region', async () => {
     const config = vscode.workspace.getConfiguration('awsIdentity');
