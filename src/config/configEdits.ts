@@ -5,12 +5,12 @@
  * mark, comments, spacing and every existing section stay exactly as they were. A name already in
  * use is refused, never overwritten.
  *
- * Pure: bytes in, bytes out. No `vscode`, no I/O (src/vscode/sso/configWriter.ts writes).
+ * Pure: bytes in, bytes out. No `vscode`, no I/O (configWriter.ts writes).
  */
-import { decodeSharedFile } from './configFiles';
+import { decodeSharedFile, EMPTY_READING } from './configFiles';
 import { readIniAsCli } from './iniParser';
 import { isValidRegionName } from './problems';
-import { shlexSplit } from './pythonText';
+import { indexProfiles } from './profileIndex';
 
 export type SectionKind = 'sso-session' | 'profile';
 
@@ -64,20 +64,15 @@ export function regionProblem(value: string): string | undefined {
   return isValidRegionName(v) && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(v) ? undefined : `"${v}" is not a region name such as us-east-1 or eu-west-1.`;
 }
 
-/** The names already used by sections of `kind` in the file (as the AWS CLI reads headers). */
+/**
+ * The names the AWS CLI reads from the file's sections of `kind`, by profileIndex.ts's rules (a
+ * header that starts with the kind and splits into two words names its second word).
+ */
 export function existingNames(bytes: Uint8Array | undefined, kind: SectionKind): Set<string> {
-  const names = new Set<string>();
-  if (!bytes || bytes.length === 0) return names;
-  const { sections } = readIniAsCli(decodeSharedFile(bytes).text);
-  for (const { header } of sections) {
-    if (kind === 'profile' && header === 'default') names.add('default');
-    if (!header.startsWith(kind)) continue;
-    const parts = shlexSplit(header);
-    if (parts?.length === 2 && parts[0] === kind) names.add(parts[1]!);
-    // Also a header the CLI ignores ([profile a b]) keeps its text: no new section may look like it.
-    else names.add(header.slice(kind.length).trim());
-  }
-  return names;
+  if (!bytes || bytes.length === 0) return new Set();
+  const reading = readIniAsCli(decodeSharedFile(bytes).text);
+  const index = indexProfiles({ config: { path: '', reading }, credentials: { path: '', reading: EMPTY_READING }, fileProblems: [] });
+  return new Set(kind === 'sso-session' ? index.ssoSessions.keys() : index.profiles.keys());
 }
 
 /** A free name from `base`: `base`, else `base-2`, `base-3`, … (kept under the length limit). */
@@ -136,12 +131,13 @@ export function sectionAppendix(existing: Uint8Array | undefined, section: NewSe
   const problem = nameProblem(section.kind, section.name, existingNames(existing, section.kind));
   if (problem) throw new ConfigEditError(problem);
   const text = existing && existing.length > 0 ? decodeSharedFile(existing).text : '';
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // The file's own line ending; a lone CR is a line break for the CLI too.
+  const eol = text.includes('\r\n') ? '\r\n' : text.includes('\r') ? '\r' : '\n';
+  const lines = text.replace(/\r\n?/g, '\n');
   let prefix = '';
-  if (text !== '') {
-    const endsWithBreak = /[\r\n]$/.test(text);
-    if (!endsWithBreak) prefix = eol + eol;
-    else if (!/(\r\n|\n|\r)[ \t]*(\r\n|\n|\r)$/.test(text)) prefix = eol; // one blank line between sections
+  if (lines !== '') {
+    if (!lines.endsWith('\n')) prefix = eol + eol;
+    else if (!/\n[ \t]*\n$/.test(lines)) prefix = eol; // one blank line between sections
   }
   return new TextEncoder().encode(prefix + sectionText(section, eol));
 }

@@ -50,6 +50,14 @@ describe('configEdits: appending a section leaves every other byte as it was', (
     assert.ok(after.endsWith('sso:account:access\r\n'));
   });
 
+  it('puts one blank line before the section in CRLF and CR-only files too, in their own line ending', () => {
+    assert.ok(text(sectionAppendix(bytes('[default]\r\nregion = us-east-1\r\n'), session)).startsWith('\r\n[sso-session corp]\r\n'));
+    const cr = withSection(bytes('[default]\rregion = us-east-1\r'), session);
+    assert.equal(text(cr), '[default]\rregion = us-east-1\r\r[sso-session corp]\rsso_start_url = https://corp.awsapps.com/start\rsso_region = eu-west-1\rsso_registration_scopes = sso:account:access\r');
+    assert.equal(cliView(cr).sessions.get('corp')?.get('sso_region'), 'eu-west-1');
+    assert.equal(cliView(cr).profiles.get('default')?.settings.get('region'), 'us-east-1');
+  });
+
   it('ends an unterminated last line first (LF and CRLF)', () => {
     assert.equal(text(sectionAppendix(bytes('[profile a]\nregion = x'), session)).slice(0, 21), '\n\n[sso-session corp]\n');
     assert.ok(text(sectionAppendix(bytes('[profile a]\r\nregion = x'), session)).startsWith('\r\n\r\n[sso-session corp]\r\n'));
@@ -99,6 +107,15 @@ describe('configEdits: names and validation', () => {
     const names = existingNames(bytes('[profile "a"]\n[profile  b]\n[default]\n[sso-session s1]\n[sso-session "s 2"]\n'), 'profile');
     assert.deepEqual([...names].sort(), ['a', 'b', 'default']);
     assert.deepEqual([...existingNames(bytes('[sso-session s1]\n[sso-session "s 2"]\n'), 'sso-session')].sort(), ['s 2', 's1']);
+  });
+
+  it('takes a name from any header the CLI reads as that kind, whatever its first word', () => {
+    // botocore only checks that the header starts with the kind, then takes the second word.
+    const file = bytes('[sso-sessions corp]\nsso_start_url = https://old.awsapps.com/start\n[profiles newp]\nregion = x\n[profile-x other]\n');
+    assert.deepEqual([...existingNames(file, 'sso-session')], ['corp']);
+    assert.deepEqual([...existingNames(file, 'profile')].sort(), ['newp', 'other']);
+    assert.throws(() => sectionAppendix(file, session), (e: unknown) => e instanceof ConfigEditError && /already exists/.test(e.message));
+    assert.equal(cliView(file).sessions.get('corp')?.get('sso_start_url'), 'https://old.awsapps.com/start');
   });
 
   it('validates names, start URLs and regions with a sentence saying what to type', () => {

@@ -10,7 +10,7 @@ import { SSO_COMMAND_IDS } from '../commands/commandIds';
 import { confirmRequest, reportFailure, type CommandContext } from '../commands/context';
 import { isIssuedNode } from '../views/profilesTree';
 import { UserCancelledError } from '../views/mfaPrompt';
-import { appendSection, readConfigBytes } from './configWriter';
+import { appendSection, readConfigBytes } from '../../config/configWriter';
 import type { SsoService } from './ssoService';
 import { isSsoNode, isSsoNodeOf, type SsoNode } from './ssoTree';
 import { sameSession, type SignInTarget } from './targets';
