@@ -64,6 +64,17 @@ describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, mot
     assert.equal(Object.keys(fake.calls).length, 0, `no call to IAM Identity Center before signing in: ${JSON.stringify(fake.calls)}`);
   });
 
+  it('signs in to no session another extension makes up: no call to IAM Identity Center', async () => {
+    // Any extension can run the command with an object shaped like a sign-in node's target.
+    const madeUp = { id: 'sso-session:made-up', label: 'made-up', startUrl: 'https://made-up.awsapps.com/start', region: 'eu-west-1', sessionName: 'made-up', profiles: [] };
+    const made = { ...madeUp, session: { startUrl: madeUp.startUrl, region: madeUp.region, sessionName: madeUp.sessionName, registrationScopes: ['sso:account:access'] } };
+    await setFlow('auto');
+    await vscode.commands.executeCommand('awsIdentity.sso.signIn', made);
+    await vscode.commands.executeCommand('awsIdentity.sso.signOut', { type: 'ssoSession', target: made });
+    assert.equal(Object.keys(fake.calls).length, 0, `IAM Identity Center was called for a made-up session: ${JSON.stringify(fake.calls)}`);
+    assert.equal((await sessionRow())?.description, 'signed out');
+  });
+
   it('signs in with a device code (VS Code in a browser); two concurrent requests make one sign-in', async () => {
     // code-server is VS Code for the Web: "auto" picks the device code; the workbench's browser opens the fake's page, which approves.
     await setFlow('auto');

@@ -27,9 +27,20 @@ async function input(options: vscode.InputBoxOptions, what: string): Promise<str
   return value.trim();
 }
 
+/**
+ * The configured target a node or target handed to a command stands for, found by its id: its
+ * start URL and region are never taken as given, since any extension can run these commands with
+ * an object it made up.
+ */
+async function configuredTarget(service: SsoService, given: SignInTarget): Promise<SignInTarget> {
+  const target = await service.target(given.id);
+  if (!target) throw new Error(`"${given.label}" is not an IAM Identity Center session of your AWS config file, so nothing was done. Pick a session in the Profiles view, or add it with "AWS Identity: Add IAM Identity Center…".`);
+  return target;
+}
+
 /** The target a command acts on: the node it was invoked on, else one picked from those matching `filter`. */
 async function targetArg(service: SsoService, arg: unknown, title: string, filter: (t: SignInTarget) => Promise<boolean> | boolean): Promise<SignInTarget> {
-  if (isSsoNode(arg)) return arg.target;
+  if (isSsoNode(arg)) return configuredTarget(service, arg.target);
   const candidates: SignInTarget[] = [];
   for (const t of await service.targets()) if (await filter(t)) candidates.push(t);
   if (candidates.length === 0) {
@@ -80,7 +91,7 @@ function addSession(ctx: CommandContext, service: SsoService) {
 function signInCommand(ctx: CommandContext, service: SsoService) {
   return (arg?: unknown) =>
     reportFailure(ctx, 'Signing in to IAM Identity Center', async () => {
-      const target = isTarget(arg) ? arg : await targetArg(service, arg, 'Sign in to IAM Identity Center', (t) => !t.problem);
+      const target = isTarget(arg) ? await configuredTarget(service, arg) : await targetArg(service, arg, 'Sign in to IAM Identity Center', (t) => !t.problem);
       if (target.problem) throw new Error(target.problem);
       // An explicit Sign In on a node that shows a valid token signs in again (as `aws sso login`).
       const state = await service.state(target);
