@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AwsIdentityApi, Identity } from '../../src/api';
-import { askUser } from '../support/uiRequests';
+import { askUser, pickerTitled } from '../support/uiRequests';
 import { answerSwitchConfirmation, userSwitch } from './access';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
@@ -62,6 +62,25 @@ describe('MFA codes from a YubiKey (stand-in ykman) in the real VS Code', functi
       await vscode.workspace.getConfiguration('awsIdentity').update('mfa.ykmanAccount', undefined, vscode.ConfigurationTarget.Global);
       fs.rmSync(argvLog, { force: true });
     }
+  });
+
+  it('"Assume Role with Options…": the MFA device typed there gets its code from ykman, without a code box', async () => {
+    await userSwitch('dev');
+    const result = vscode.commands.executeCommand<Identity | undefined>('awsIdentity.assumeRoleWithOptions');
+    const answer = async (title: string, text: string): Promise<void> => {
+      await askUser({ action: 'type', text, press: 'Enter', whenVisible: pickerTitled(title) });
+    };
+    await answer('Assume AWS role', 'arn:aws:iam::123456789012:role/MfaAdmin');
+    await answer('Assume the role with which credentials?', '');
+    await answer('Role session name', '');
+    await answer('Session duration in seconds', '');
+    await answer('External ID (optional)', '');
+    // The last question: after it, an MFA code box would wait for ever and the test time out.
+    await answer('MFA device ARN (optional)', SERIAL);
+    const identity = await result;
+    assert.match(identity?.arn ?? '', /^arn:aws:sts::123456789012:assumed-role\/MfaAdmin\//);
+    assert.ok(fs.readFileSync(argvLog, 'utf8').split('\n').includes(SERIAL), 'ykman was asked for the MFA device typed in the options');
+    fs.rmSync(argvLog, { force: true });
   });
 
   it('the MFA profile switches with the code from ykman, without a prompt', async () => {

@@ -14,7 +14,7 @@ import {
 import { ALWAYS_ALLOWED_DURATION_SECONDS, isDurationTooLongError } from '../../credentials/errors';
 import type { AssumeRoleRequest } from '../../identity/identityManager';
 import { askText, pickProfile, pickRoleArn } from '../views/quickPicks';
-import { isValidMfaCode, UserCancelledError } from '../views/mfaPrompt';
+import { UserCancelledError } from '../views/mfaPrompt';
 
 type Source = AssumeRoleRequest['source'];
 
@@ -27,7 +27,7 @@ interface Flow {
 /** "Assume Role…": role ARN in, assumed identity active, two keystrokes when defaults suit. */
 async function runAssumeRole(ctx: CommandContext, flow: Flow): Promise<Identity | undefined> {
   const partition = ctx.manager.shorthandPartition(flow.sourceProfile ? 'profile' : 'active');
-  const roleArn = await reportFailure(ctx, 'Entering a role', () => pickRoleArn(ctx.memory.recentRoles(), 'Assume AWS role', partition));
+  const roleArn = await reportFailure(ctx, 'Entering a role', () => pickRoleArn(ctx.memory.recentRoles(), flow.sourceProfile ? `Assume AWS role with profile "${flow.sourceProfile.name}"` : 'Assume AWS role', partition));
   if (!roleArn) return undefined;
 
   // Source credentials: the tree's profile, else the active identity (role chaining), else a profile the user picks.
@@ -123,16 +123,14 @@ async function askOptions(ctx: CommandContext, base: AssumeRoleRequest, chained:
     { title: 'MFA device ARN (optional)', prompt: 'Only if the role requires MFA, e.g. arn:aws:iam::123456789012:mfa/alice. Leave empty otherwise.', validateInput: (v) => (v.trim() === '' || isMfaSerial(v.trim()) ? undefined : 'An MFA device ARN such as arn:aws:iam::123456789012:mfa/alice (letters, digits and + = , . @ _ - /), or a hardware serial number.') },
     'Entering the MFA device',
   );
-  let tokenCode: string | undefined;
-  if (mfaSerial) {
-    tokenCode = await askText({ title: 'MFA code', prompt: `6-digit code for ${mfaSerial}`, validateInput: (v) => (isValidMfaCode(v) ? undefined : 'Enter the 6 digits your MFA device shows now.') }, 'Entering the MFA code');
-  }
+  // No code asked here: the switch asks the MFA code source when it calls STS, so a YubiKey
+  // (awsIdentity.mfa.source) answers as it does for profiles and renewals.
   return {
     ...base,
     sessionName,
     durationSeconds: Number(durationText),
     ...(externalId ? { externalId } : {}),
-    ...(mfaSerial ? { mfaSerial, tokenCode } : {}),
+    ...(mfaSerial ? { mfaSerial } : {}),
   };
 }
 
