@@ -66,8 +66,10 @@ export class Settings {
     return this.config.get<boolean>('restoreOnStartup', true);
   }
 
+  /** 1 to 60, as package.json says: VS Code does not hold settings.json to a setting's minimum and maximum. */
   expiryWarningMinutes(): number {
-    return this.config.get<number>('expiryWarningMinutes', 10);
+    const v = this.config.get<number>('expiryWarningMinutes', 10);
+    return Number.isFinite(v) ? Math.min(60, Math.max(1, Math.round(v))) : 10;
   }
 
   /** `awsIdentity.mfa.source`: where MFA codes come from ("prompt", or a YubiKey through ykman). */
