@@ -3,8 +3,9 @@
 # profiles and a local STS - nothing touches your ~/.aws or real AWS.
 #   npm run sandbox                  prints the URL to open, runs until Ctrl-C
 #   npm run sandbox -- --port 9000   a fixed port (default 8420, or any free one if taken)
-#   npm run sandbox -- --check       starts everything, proves the extension activated and
-#                                    lists the demo profiles (headless Chromium), exits 0
+#   npm run sandbox -- --check       starts everything, proves the extension activated, lists
+#                                    the demo profiles and switches to one (headless Chromium),
+#                                    exits 0
 # On a fresh clone it first installs what is missing (npm ci, code-server, Chromium) and builds.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -28,7 +28,7 @@ export const switchIdentity: CommandFactory = (ctx) => async () => {
     items.push(
       { label: `$(terminal) New Terminal as ${identity.name}`, description: identity.account, run: () => ctx.terminals.openTerminalFor(identity) },
       { label: `$(globe) Open AWS Console as ${identity.name}`, description: 'signs in to the console in your browser', run: () => vscode.commands.executeCommand(COMMAND_IDS.openConsole) },
-      { label: '$(close) Clear Identity', description: 'terminals opened from now on get no AWS credentials', run: () => vscode.commands.executeCommand(COMMAND_IDS.clearIdentity) },
+      { label: '$(close) Clear Identity', description: 'open terminals and debug sessions lose their access; new ones get no AWS credentials', run: () => vscode.commands.executeCommand(COMMAND_IDS.clearIdentity) },
     );
   }
   items.push({ label: 'Profiles', kind: vscode.QuickPickItemKind.Separator });

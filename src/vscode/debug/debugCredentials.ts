@@ -158,7 +158,7 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
           // The same rule as for "+" terminals (src/terminal/persistence.ts): no keys where VS Code saves them.
           const endpoint = state.configuredMode === 'environment' ? 'set awsIdentity.terminal.credentials to "endpoint"' : 'remove what hides the credential endpoint (the log above says what)';
           this.options.logger.warn(
-            `Debug launch ${label} gets no AWS keys: it runs in a terminal, whose environment VS Code saves to disk (terminal.integrated.enablePersistentSessions). Set "console": "internalConsole" in the launch configuration, allow keys in terminals when AWS Identity asks, or ${endpoint}.`,
+            `Debug launch ${label} gets no AWS keys: it runs in a terminal, whose environment VS Code saves to disk (terminal.integrated.enablePersistentSessions). Set "console": "internalConsole" in the launch configuration, or ${endpoint}.`,
           );
           return config;
         }
