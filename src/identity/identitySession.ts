@@ -37,6 +37,7 @@ export class IdentitySession implements Disposable {
   private readonly owned: Disposable[];
   private exportCredentials: RefreshingCredentials | undefined;
   private ownsParent = false;
+  private sourceOnly = false;
   private disposed = false;
   private ownerReleased = false;
   private leases = 0;
@@ -102,6 +103,7 @@ export class IdentitySession implements Disposable {
 
   private createWrapper(factory: (base: RefreshingCredentials) => RefreshingCredentials): RefreshingCredentials {
     const wrapper = factory(this.credentials);
+    if (this.sourceOnly) wrapper.setProactive(false);
     this.subscriptions.push(wrapper.onDidRefresh(({ credentials }) => this.exportableChanged.fire({ credentials })));
     this.owned.push(wrapper);
     return wrapper;
@@ -109,13 +111,24 @@ export class IdentitySession implements Disposable {
 
   /**
    * Takes over the parent session's lifetime (the parent was the active identity and is now only
-   * this session's source): it is disposed with this session, and stops its own proactive timer:
-   * it is renewed on demand when this session renews.
+   * this session's source): it is disposed with this session, and its timers stop (see
+   * `renewOnDemandOnly`): it is renewed on demand when this session renews.
    */
   adoptParent(): void {
     if (!this.parent || this.ownsParent) return;
     this.ownsParent = true;
-    this.parent.credentials.setProactive(false);
+    this.parent.renewOnDemandOnly();
+  }
+
+  /**
+   * Used only as another session's source from now on: neither its own credentials nor the
+   * GetSessionToken wrapper made for terminals (now or later) renew by timer, which would call STS
+   * every hour for credentials nobody uses; whoever does use them renews them on demand.
+   */
+  private renewOnDemandOnly(): void {
+    this.sourceOnly = true;
+    this.credentials.setProactive(false);
+    this.exportCredentials?.setProactive(false);
   }
 
   /** True once the session stopped: released by its owner and by every lease. */

@@ -50,6 +50,25 @@ describe('IdentityManager (moto)', function () {
     assert.deepEqual(h.counter.byOperation(), { GetSessionToken: 2 });
   });
 
+  it('a role assumed from keys that gave a terminal credentials: the keys\' terminal credentials stop renewing by timer, and renew on demand', async () => {
+    await h.manager.useProfile('static');
+    await h.manager.getExportableCredentials(); // a terminal opened: GetSessionToken for it
+    await h.manager.assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/Hop', source: { type: 'active' } });
+    h.counter.reset();
+    for (let i = 0; i < 3; i++) {
+      const renewed = nextEvent(h.manager.session!.onDidRefresh, 'the role renewal');
+      await h.clock.advance(45 * MIN + 1000);
+      await renewed;
+    }
+    assert.deepEqual(h.counter.byOperation(), { AssumeRole: 3 }, 'in over two hours, only the active role renewed: no GetSessionToken for credentials nobody uses');
+    assert.equal(h.clock.pending.length, 1, 'one timer: the active role\'s');
+    // A terminal still holding the keys' session gets fresh credentials when it asks.
+    const parent = h.manager.session!.parent!;
+    const again = await parent.getExportableCredentials();
+    assert.ok(again.sessionToken && again.expiration!.getTime() > h.clock.now());
+    assert.deepEqual(h.counter.byOperation(), { AssumeRole: 3, GetSessionToken: 1 });
+  });
+
   it('MFA role renewal asks with trigger "renewal" at the advisory point (one background prompt)', async () => {
     await h.manager.useProfile('role-mfa');
     assert.equal(h.prompts.length, 1);
