@@ -11,6 +11,7 @@
 import { isMfaPromptFailure } from './mfa';
 import { CHAINED_ROLE_MAX_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS } from '../shared/roleInput';
 import { redact } from '../shared/redact';
+import { findRegion } from '../shared/regions';
 
 /**
  * Only the cases some code branches on; everything else is `other`, and the message says what to do.
@@ -56,7 +57,11 @@ export interface AwsCallContext {
   /** The STS endpoint the request went to. */
   readonly endpoint?: string;
   readonly region?: string;
+  /** Where `region` came from, e.g. `the region of profile "dev"` (named when it is unknown). */
+  readonly regionOrigin?: string;
   readonly durationSeconds?: number;
+  /** The profile whose duration_seconds `durationSeconds` is (a profile's role, resolvePlan.ts). */
+  readonly durationProfile?: string;
   readonly mfaSerial?: string;
   readonly configFile?: string;
   readonly credentialsFile?: string;
@@ -143,11 +148,19 @@ const isSso = (f: Failure): boolean =>
   !isNetwork(f);
 
 const profileName = (f: Failure): string => f.ctx.profile ?? '?';
+/** The STS host was made from the region (no endpoint override), and the region is not a listed one. */
+const regionLooksWrong = ({ ctx, env }: Failure): boolean =>
+  ctx.region !== undefined && findRegion(ctx.region) === undefined && !env.AWS_ENDPOINT_URL_STS && !env.AWS_ENDPOINT_URL;
 const role = (f: Failure): string => f.ctx.roleArn ?? 'the role';
 const ofProfile = (f: Failure): string => (f.ctx.profile ? ` of profile "${f.ctx.profile}"` : '');
 const who = ({ ctx }: Failure): string => ctx.callerArn ?? ctx.sourceLabel ?? (ctx.profile ? `profile "${ctx.profile}"` : 'the current credentials');
 const afterAttempts = (f: Failure): string => (f.attempts !== undefined && f.attempts > 1 ? ` after ${f.attempts} attempts` : '');
 const requested = (f: Failure): string => String(f.ctx.durationSeconds ?? 'the requested');
+/** A duration a profile sets (duration_seconds): retrying with another cannot help, the profile must change. */
+const forProfile = (f: Failure): boolean => f.ctx.durationProfile !== undefined;
+const fromProfile = (f: Failure): string => (forProfile(f) ? ` (duration_seconds of profile "${f.ctx.durationProfile}")` : '');
+const setDuration = (f: Failure): string =>
+  `Set duration_seconds in profile "${f.ctx.durationProfile}" (${f.ctx.configFile ?? '~/.aws/config'}) to ${ALWAYS_ALLOWED_DURATION_SECONDS} or less, or remove it`;
 
 /**
  * Quotes the SDK's own wording where it carries the detail we cannot know (STS validation text).
@@ -184,12 +197,13 @@ export const RULES: readonly ErrorRule[] = [
       'Wait for the next code from your device (each code works only once) and try again; if it keeps failing, check the mfa_serial is the device registered to this IAM user.' },
   { name: 'chainedDurationTooLong', kind: 'chainedDurationTooLong', matches: (f) => /DurationSeconds/i.test(f.message) && /role chaining/i.test(f.message),
     message: (f) =>
-      `STS refused ${requested(f)} seconds for ${role(f)}: a role assumed with another role's credentials (role chaining) is limited to 1 hour. ` +
-      `Retry with a duration of ${CHAINED_ROLE_MAX_DURATION_SECONDS} seconds or less.` },
+      `STS refused ${requested(f)} seconds${fromProfile(f)} for ${role(f)}: a role assumed with another role's credentials (role chaining) is limited to 1 hour. ` +
+      (forProfile(f) ? `${setDuration(f)}, then select the profile again.` : `Retry with a duration of ${CHAINED_ROLE_MAX_DURATION_SECONDS} seconds or less.`) },
   { name: 'durationTooLong', kind: 'durationTooLong', matches: (f) => /DurationSeconds/i.test(f.message) && /MaxSessionDuration|exceeds/i.test(f.message),
     message: (f) =>
-      `STS refused ${requested(f)} seconds for ${role(f)}: that exceeds the role's maximum session duration (MaxSessionDuration). ` +
-      `Retry with ${ALWAYS_ALLOWED_DURATION_SECONDS} seconds (every role allows 1 hour), or ask the role's owner to raise its maximum session duration.` },
+      `STS refused ${requested(f)} seconds${fromProfile(f)} for ${role(f)}: that exceeds the role's maximum session duration (MaxSessionDuration). ` +
+      (forProfile(f) ? `${setDuration(f)} (every role allows 1 hour)` : `Retry with ${ALWAYS_ALLOWED_DURATION_SECONDS} seconds (every role allows 1 hour)`) +
+      ', or ask the role\'s owner to raise its maximum session duration.' },
   { name: 'ssoConfigInvalid', matches: (f) => isSso(f) && /invalid SSO credentials|Required parameters|Conflicting SSO/i.test(f.message),
     message: (f) =>
       `Profile "${profileName(f)}" has an incomplete or conflicting IAM Identity Center (SSO) configuration: ${quoted(f)} ` +
@@ -254,6 +268,12 @@ export const RULES: readonly ErrorRule[] = [
     // Not STS: the SSO portal, instance metadata, a container endpoint... the SDK's message names the host.
     name: 'credentialSourceUnreachable', matches: (f) => isNetwork(f) && f.ctx.operation === 'ResolveProfile' && !f.ctx.endpoint,
     message: (f) => `Could not reach AWS while getting credentials for profile "${profileName(f)}": ${quoted(f)} Check your network connection and proxy settings, then try again.` },
+  {
+    // No such host, for a region this version does not know: a typo in the region is likelier than the network.
+    name: 'unknownRegion', matches: (f) => (f.code === 'ENOTFOUND' || f.networkInMessage === 'ENOTFOUND') && regionLooksWrong(f),
+    message: (f) =>
+      `Could not reach STS for region "${f.ctx.region}" (ENOTFOUND at ${f.ctx.endpoint ?? `https://sts.${f.ctx.region}.amazonaws.com`}): "${f.ctx.region}" is not a region AWS Identity knows, and no such STS host exists. ` +
+      `Correct ${f.ctx.regionOrigin ?? 'the region (the profile\'s region, the awsIdentity.defaultRegion setting, or AWS_REGION)'} to a region such as "us-east-1", then try again.` },
   { name: 'stsUnreachable', matches: isNetwork,
     message: (f) => `Could not reach STS (${f.code || f.networkInMessage || 'network error'}${afterAttempts(f)}) at ${endpointHint(f)}` },
   { name: 'serviceUnavailable', matches: (f) => (f.status !== undefined && f.status >= 500) || f.serverFault || codeIn('InternalFailure', 'ServiceUnavailable')(f),

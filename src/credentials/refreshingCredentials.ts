@@ -173,15 +173,18 @@ export class RefreshingCredentials implements Disposable {
   }
 
   /**
-   * The credentials to use now, refreshing per the windows.
+   * The credentials to use now, refreshing per the windows. `forUser`: for something the user just
+   * did, so interactive credentials that must be renewed first are renewed as the user's action
+   * (reason 'user': the MFA prompt is the action's, not a renewal notice), whatever the backoff.
    * @throws UserFacingError when there are no valid credentials and none could be obtained.
    */
-  async get(): Promise<AwsCredentials> {
+  async get(options: { readonly forUser?: boolean } = {}): Promise<AwsCredentials> {
     this.assertAlive();
     const now = this.clock.now();
     const phase = this.phase(now);
     const current = this.current;
     if (phase === 'fresh' && current) return current;
+    if (options.forUser && this.interactive && !this.inflight && (phase === 'none' || phase === 'expired')) return this.refreshShared('user');
     if (phase === 'none' || !current) return this.refreshShared('mandatory');
 
     if (this.interactive) return this.getInteractive(phase, current, now);

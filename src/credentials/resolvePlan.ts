@@ -23,6 +23,8 @@ export interface PlanRequest {
   readonly plan: CredentialPlan;
   /** Region for STS calls; undefined = us-east-1 on the global endpoint. A profile's own region wins for its role. */
   readonly region: string | undefined;
+  /** Where `region` came from (e.g. `the awsIdentity.defaultRegion setting`), named when STS cannot be found for it. */
+  readonly regionOrigin?: string;
   /** A profile's own `region` (for the roles and sources of other profiles in the chain). */
   readonly regionOf?: (profile: string) => string | undefined;
   /** The settings the SDK clients would read from the shared config (ConfigSnapshot.clientSettings). */
@@ -140,7 +142,9 @@ function askCode(req: PlanRequest, serial: string): Promise<string> {
 /** One role of the chain, assumed with the credentials of the step before (labelled `sourceLabel`). */
 async function assumeStep(req: PlanRequest, step: RoleStep, source: AwsCredentials, sourceLabel: string, skew: ClockSkew): Promise<AwsCredentials> {
   const tokenCode = step.mfaSerial ? await askCode(req, step.mfaSerial) : undefined;
-  const region = (step.profile === req.plan.profile ? req.plan.region : req.regionOf?.(step.profile)) ?? req.region;
+  const own = step.profile === req.plan.profile ? req.plan.region : req.regionOf?.(step.profile);
+  const region = own ?? req.region;
+  const regionOrigin = own !== undefined ? `the region of profile "${step.profile}"` : req.regionOrigin;
   const assumed = await assumeRole(
     source,
     {
@@ -151,7 +155,17 @@ async function assumeStep(req: PlanRequest, step: RoleStep, source: AwsCredentia
       ...(step.mfaSerial ? { mfaSerial: step.mfaSerial, tokenCode } : {}),
     },
     region,
-    { skew, ...(req.tuning ? { tuning: req.tuning } : {}), profile: step.profile, sourceLabel, clientSettings: req.clientSettings },
+    {
+      skew,
+      ...(req.tuning ? { tuning: req.tuning } : {}),
+      profile: step.profile,
+      // Named when STS refuses the profile's duration_seconds: the fix is in the profile.
+      ...(step.durationSeconds !== undefined ? { durationProfile: step.profile } : {}),
+      ...(req.paths ? { configFile: req.paths.configFile } : {}),
+      ...(regionOrigin ? { regionOrigin } : {}),
+      sourceLabel,
+      clientSettings: req.clientSettings,
+    },
   );
   return assumed.credentials;
 }
@@ -165,6 +179,7 @@ async function sessionToken(req: PlanRequest, serial: string, keys: AwsCredentia
     profile: req.plan.profile,
     sourceLabel: `profile "${req.plan.profile}"`,
     clientSettings: req.clientSettings,
+    ...(req.regionOrigin ? { regionOrigin: req.regionOrigin } : {}),
   });
 }
 

@@ -6,8 +6,8 @@
  *  - bounded retries (the SDK's standard strategy: exponential backoff with jitter on throttling,
  *    5xx and network errors) and connect/request timeouts, so an unreachable STS fails in seconds;
  *  - observation: every HTTP attempt is announced on `onStsCall` (benchmarks and tests count STS
- *    calls with it) and the response `Date` header feeds `ClockSkew`, so expirations are
- *    converted to the local clock even when it is off by minutes;
+ *    calls with it) and the response `Date` header feeds `ClockSkew` (clockSkew.ts), so
+ *    expirations are converted to the local clock even when it is off by minutes;
  *  - errors become `UserFacingError`s that name the endpoint, role and caller.
  *
  * The SDK is reached through `loadSdk()`: importing this module does not load it.
@@ -19,8 +19,11 @@ import { loadSdk } from './sdkLoader';
 import { Emitter, Event } from '../shared/events';
 import { AwsCallContext, UserFacingError, errorCode, toUserFacingError } from './errors';
 import { AwsCredentials, Clock, systemClock } from '../shared/types';
+import { ClockSkew } from './clockSkew';
 import { parseCallerArn } from '../shared/roleInput';
 import type { ClientSettings } from '../config/credentialPlan';
+
+export { ClockSkew };
 
 /** Retry and timeout settings for STS requests. */
 export interface StsTuning {
@@ -85,39 +88,6 @@ export class StsCallCounter {
   }
 }
 
-/**
- * Server time minus local time, learned from the `Date` header of STS responses. STS expirations
- * are in server time; the refresh logic and the terminals compare them with the local clock, so
- * they are shifted by this offset. Offsets under 5 s (the header has 1 s resolution, plus latency)
- * are treated as zero.
- */
-export class ClockSkew {
-  private offset = 0;
-  private known = false;
-  constructor(readonly clock: Clock = systemClock) {}
-
-  /** Records a server `Date` seen at local time `localNow`. */
-  observe(serverTime: Date, localNow: number = this.clock.now()): void {
-    if (Number.isNaN(serverTime.getTime())) return;
-    this.offset = serverTime.getTime() - localNow;
-    this.known = true;
-  }
-
-  /** Server minus local, in ms (0 until an STS response was seen). */
-  get offsetMs(): number {
-    return Math.abs(this.offset) < 5000 ? 0 : this.offset;
-  }
-
-  get isKnown(): boolean {
-    return this.known;
-  }
-
-  /** A server-clock instant expressed on the local clock. */
-  toLocal(serverTime: Date): Date {
-    return new Date(serverTime.getTime() - this.offsetMs);
-  }
-}
-
 /** Options shared by the STS functions. */
 export interface StsCallOptions {
   readonly tuning?: Partial<StsTuning>;
@@ -128,15 +98,29 @@ export interface StsCallOptions {
   /** Human label of the calling credentials ("profile dev"), named in ExpiredToken messages. */
   readonly sourceLabel?: string;
   readonly profile?: string;
+  /** Where the region came from (RegionChoice), named when STS cannot be found for it. */
+  readonly regionOrigin?: string;
+  /** The profile whose duration_seconds an AssumeRole asks for, and the config file it is in. */
+  readonly durationProfile?: string;
+  readonly configFile?: string;
   /** The shared-config settings for the client (ConfigSnapshot.clientSettings); else the client reads the files. */
   readonly clientSettings?: ClientSettings;
 }
 
-// One keep-alive agent per scheme, shared by every short-lived client: connections are reused
-// across calls, and `client.destroy()` leaves an agent it did not create alone. Idle sockets of
-// a Node agent are unref'd, so they never keep a process alive.
-const sharedHttpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-const sharedHttpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8 });
+// One keep-alive agent per scheme, shared by every short-lived client (ours and those the SDK's
+// providers make from stsClientConfig), so connections are reused across calls. The SDK's request
+// handler destroys the agents it was given when its client is destroyed, which would reset every
+// other client's request in flight (ECONNRESET: retried, an AssumeRole would present its one-time
+// MFA code twice). So these agents ignore destroy(). Their idle sockets are unref'd, so they
+// never keep a process alive.
+class SharedHttpAgent extends http.Agent {
+  override destroy(): void {}
+}
+class SharedHttpsAgent extends https.Agent {
+  override destroy(): void {}
+}
+const sharedHttpAgent = new SharedHttpAgent({ keepAlive: true, maxSockets: 8 });
+const sharedHttpsAgent = new SharedHttpsAgent({ keepAlive: true, maxSockets: 8 });
 
 function tuningOf(options: StsCallOptions | undefined): StsTuning {
   return { ...DEFAULT_STS_TUNING, ...options?.tuning };
@@ -268,10 +252,14 @@ export async function withClient<T>(
       callerArn: context.callerArn ?? options?.callerArn,
       sourceLabel: context.sourceLabel ?? options?.sourceLabel,
       profile: context.profile ?? options?.profile,
+      configFile: options?.configFile,
+      durationProfile: options?.durationProfile,
+      regionOrigin: options?.regionOrigin,
       endpoint: observation.endpoint,
       region: region ?? 'us-east-1',
     });
   } finally {
+    // Leaves the shared agents alone (they ignore destroy()), so other requests in flight go on.
     client.destroy();
   }
 }

@@ -15,7 +15,7 @@ import { RefreshContext, RefreshingCredentials } from '../credentials/refreshing
 import { AssumeRoleParams, AssumedRole, assumeRole as stsAssumeRole } from '../credentials/sts';
 import { CHAINED_ROLE_MAX_DURATION_SECONDS, RoleInputResult, clampDuration, parseCallerArn, sanitizeSessionName } from '../shared/roleInput';
 import type { AwsCredentials } from '../shared/types';
-import { FlowContext, ProfileReading, RegionChoice, SwitchResult, identityOf } from './flowContext';
+import { FlowContext, ProfileReading, RegionChoice, SwitchResult, identityOf, regionOrigin } from './flowContext';
 import { IdentitySession } from './identitySession';
 
 /** Where the credentials for a role come from. */
@@ -127,7 +127,7 @@ async function sourceOfProfile(ctx: FlowContext, profile: string): Promise<RoleS
   const reading = await ctx.readProfile(profile);
   const region = ctx.resolveRegion(reading.plan.region);
   const fetchProfile = async (context: RefreshContext | undefined, switchReading?: ProfileReading): Promise<AwsCredentials> =>
-    (await ctx.resolveProfile(profile, region.stsRegion, context, switchReading)).credentials;
+    (await ctx.resolveProfile(profile, region, context, switchReading)).credentials;
   const label = `profile "${profile}"`;
   const credentials = ctx.refreshing(label, fetchProfile, {
     initial: await fetchProfile(undefined, reading),
@@ -180,7 +180,7 @@ async function renewRole(
   context: RefreshContext,
 ): Promise<AwsCredentials> {
   const code = req.mfaSerial ? await askCode(ctx, req.mfaSerial, role, context) : undefined;
-  return (await assumeWith(ctx, source, withCode(params, code))).credentials;
+  return (await assumeWith(ctx, source, withCode(params, code), context)).credentials;
 }
 
 function withCode(params: AssumeRoleParams, code: string | undefined): AssumeRoleParams {
@@ -198,15 +198,19 @@ function askCode(ctx: FlowContext, mfaSerial: string, role: ParsedRole, context:
 
 /**
  * AssumeRole with the source's current credentials. If STS says they expired (ExpiredToken) while
- * we thought them valid (revoked, clock trouble), renew the source once and retry.
+ * we thought them valid (revoked, clock trouble), renew the source once and retry. `context`
+ * undefined: for the switch itself, so renewing the source is the user's action too (an MFA code
+ * is asked for as such, and a dismissed prompt stops the switch quietly); else the renewal's.
  */
-async function assumeWith(ctx: FlowContext, source: RoleSourceCredentials, params: AssumeRoleParams): Promise<AssumedRole> {
-  const options = ctx.stsOptions({ ...(source.callerArn ? { callerArn: source.callerArn } : {}), sourceLabel: source.label });
+async function assumeWith(ctx: FlowContext, source: RoleSourceCredentials, params: AssumeRoleParams, context?: RefreshContext): Promise<AssumedRole> {
+  const origin = regionOrigin(source.region, source.sourceProfile);
+  const options = ctx.stsOptions({ ...(source.callerArn ? { callerArn: source.callerArn } : {}), sourceLabel: source.label, ...(origin ? { regionOrigin: origin } : {}) });
+  const byUser = !context || context.reason === 'user';
   try {
-    return await stsAssumeRole(await source.credentials.get(), params, source.region.stsRegion, options);
+    return await stsAssumeRole(await source.credentials.get({ forUser: byUser }), params, source.region.stsRegion, options);
   } catch (error) {
     if (!(error instanceof UserFacingError) || error.kind !== 'expiredToken') throw error;
     ctx.logger.warn(`STS reports the credentials of ${source.label} expired; renewing them once and retrying AssumeRole for ${params.roleArn}.`);
-    return stsAssumeRole(await source.credentials.refresh('mandatory'), params, source.region.stsRegion, options);
+    return stsAssumeRole(await source.credentials.refresh(byUser ? 'user' : 'mandatory'), params, source.region.stsRegion, options);
   }
 }

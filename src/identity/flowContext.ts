@@ -141,14 +141,17 @@ export class FlowContext {
   }
 
   /**
-   * A profile's credentials: for a switch (`context` undefined, `reading` the switch's own) or a
-   * renewal (`reading` undefined: a new snapshot, so edits to the files count).
+   * A profile's credentials, with STS in `region` (resolveRegion for the profile): for a switch
+   * (`context` undefined, `reading` the switch's own) or a renewal (`reading` undefined: a new
+   * snapshot, so edits to the files count).
    */
-  async resolveProfile(profile: string, stsRegion: string | undefined, context: RefreshContext | undefined, reading?: ProfileReading): Promise<ResolvedProfileCredentials> {
+  async resolveProfile(profile: string, region: RegionChoice, context: RefreshContext | undefined, reading?: ProfileReading): Promise<ResolvedProfileCredentials> {
+    const origin = regionOrigin(region, profile);
     return resolveProfileCredentials({
       profile,
       ...(reading ?? { snapshot: await this.options.snapshot() }),
-      region: stsRegion,
+      region: region.stsRegion,
+      ...(origin ? { regionOrigin: origin } : {}),
       mfaCodeProvider: this.options.mfaCodeProvider,
       mfaTrigger: !context || context.reason === 'user' ? 'user' : 'renewal',
       ...(context?.expiration ? { currentExpiration: context.expiration } : {}),
@@ -187,6 +190,25 @@ export class FlowContext {
       ...(this.options.refreshBackoff ? { backoff: this.options.refreshBackoff } : {}),
       ...(this.options.interactiveWaitMs !== undefined ? { interactiveWaitMs: this.options.interactiveWaitMs } : {}),
     });
+  }
+}
+
+/**
+ * Where a region came from, as messages name it (`profile`: whose region `profile` means); none
+ * for the default, which is always a known region.
+ */
+export function regionOrigin(region: RegionChoice, profile?: string): string | undefined {
+  switch (region.regionSource) {
+    case 'profile':
+      return profile ? `the region of profile "${profile}"` : 'the profile\'s region';
+    case 'setting':
+      return 'the awsIdentity.defaultRegion setting';
+    case 'environment':
+      return 'AWS_REGION (or AWS_DEFAULT_REGION) in VS Code\'s environment';
+    case 'user':
+      return 'the region chosen with Change Region';
+    default:
+      return undefined;
   }
 }
 

@@ -12,8 +12,9 @@
  * nowhere): the identity keeps its credentials until they expire, the state says `signInNeeded`,
  * and `onDidNeedSignIn` fires once, so the UI can offer to sign in (`signInAndRenew`).
  *
- * Switches: the last one requested wins. An older switch that finishes later is discarded (its
- * promise rejects with kind `superseded`) and a failed switch leaves the previous identity active.
+ * Switches: the last one requested wins. An older switch that ends later, done or failed, is
+ * discarded (its promise rejects with kind `superseded`, as after clear()); a failed switch leaves
+ * the previous identity active.
  */
 import { Disposable, Emitter, Event } from '../shared/events';
 import { UserFacingError, toUserFacingError } from '../credentials/errors';
@@ -74,6 +75,8 @@ export class IdentityManager implements Disposable {
   private active: IdentitySession | undefined;
   private activeSubscriptions: Disposable[] = [];
   private switchSeq = 0;
+  /** The switchSeq of the last clear(): a switch overtaken by it is told so. */
+  private clearedAt = -1;
   private currentState: IdentityState = { status: 'none' };
   private disposed = false;
 
@@ -256,14 +259,14 @@ export class IdentityManager implements Disposable {
     try {
       result = await flow();
     } catch (error) {
-      throw this.failSwitch(ticket, error, failure);
+      throw this.failSwitch(ticket, target, error, failure);
     }
     return this.commit(ticket, result.session, result.description);
   }
 
   /** Forgets the active identity (terminals lose their credentials). */
   clear(): void {
-    this.switchSeq++;
+    this.clearedAt = ++this.switchSeq;
     const previous = this.active;
     this.setActive(undefined);
     previous?.dispose();
@@ -282,7 +285,7 @@ export class IdentityManager implements Disposable {
   private commit(ticket: number, session: IdentitySession, description: string): Identity {
     if (ticket !== this.switchSeq || this.disposed) {
       session.dispose();
-      throw new UserFacingError('superseded', `The switch to ${session.identity.name} was replaced by a newer one before it finished; the newer one applies.`);
+      throw this.superseded(session.identity.name);
     }
     const previous = this.active;
     this.setActive(session);
@@ -300,25 +303,33 @@ export class IdentityManager implements Disposable {
     return identity;
   }
 
-  private failSwitch(ticket: number, error: unknown, context: Parameters<typeof toUserFacingError>[1]): unknown {
-    const current = ticket === this.switchSeq && !this.disposed;
-    const restore = (): void => {
-      if (current) this.setState(this.active ? this.activeState(this.active) : { status: 'none' });
-    };
-    if (isMfaPromptFailure(error)) {
+  /** What a failed switch rejects with: after a newer switch, clear() or shutdown, `superseded` (logged only). */
+  private failSwitch(ticket: number, target: string, error: unknown, context: Parameters<typeof toUserFacingError>[1]): unknown {
+    // A prompt dismissed inside a renewal the switch waited for arrives wrapped (refreshingCredentials.ts).
+    const dismissed = isMfaPromptFailure(error) ? error : error instanceof UserFacingError && isMfaPromptFailure(error.cause) ? error.cause : undefined;
+    if (ticket !== this.switchSeq || this.disposed) {
+      const superseded = this.superseded(target, error);
+      this.logger.info(`${superseded.message} It ended with: ${dismissed ? 'the MFA prompt dismissed' : toUserFacingError(error, context).message}`);
+      return superseded;
+    }
+    if (dismissed) {
       // The user dismissed the prompt: not an error to report; the UI recognises its own cancellation.
       this.logger.info(`Switch cancelled at the MFA prompt; ${this.active ? `${this.active.identity.name} stays active` : 'no identity is active'}.`);
-      restore();
-      return error;
+      this.setState(this.active ? this.activeState(this.active) : { status: 'none' });
+      return dismissed;
     }
     const failure = toUserFacingError(error, context);
-    if (failure.kind === 'superseded') return failure;
     this.logger.error(`Switch failed: ${failure.message}`, failure.cause ?? failure);
-    if (current) {
-      const still = this.active ? ` ${this.active.identity.name} (${this.active.identity.account}) is still active.` : '';
-      this.setState({ status: 'error', message: `${failure.message}${still}`, error: failure, ...(this.active ? { identity: this.active.identity } : {}) });
-    }
+    const still = this.active ? ` ${this.active.identity.name} (${this.active.identity.account}) is still active.` : '';
+    this.setState({ status: 'error', message: `${failure.message}${still}`, error: failure, ...(this.active ? { identity: this.active.identity } : {}) });
     return failure;
+  }
+
+  /** The rejection of a switch to `target` that something later replaced (kind `superseded`: UIs stay quiet). */
+  private superseded(target: string, cause?: unknown): UserFacingError {
+    const after = this.disposed ? 'the extension shut down' : this.clearedAt === this.switchSeq ? 'the identity was cleared' : 'it was replaced by a newer one';
+    const applies = this.disposed ? 'nothing changed' : this.clearedAt === this.switchSeq ? 'no identity is active' : 'the newer one applies';
+    return new UserFacingError('superseded', `The switch to ${target} was not applied: ${after} before it finished; ${applies}.`, cause === undefined ? {} : { cause });
   }
 
   /** The `active` state of `session`: its identity, its last renewal failure, and a sign-in it needs. */

@@ -12,7 +12,7 @@ import { getCallerIdentity, getSessionToken } from '../credentials/sts';
 import { clampSessionTokenDuration } from '../shared/roleInput';
 import type { AwsCredentials } from '../shared/types';
 import type { ClientSettings } from '../config/credentialPlan';
-import { FlowContext, ProfileReading, SwitchResult, identityOf } from './flowContext';
+import { FlowContext, ProfileReading, RegionChoice, SwitchResult, identityOf, regionOrigin } from './flowContext';
 import { IdentitySession } from './identitySession';
 
 /**
@@ -27,7 +27,7 @@ export async function profileSession(ctx: FlowContext, profile: string): Promise
   const region = ctx.resolveRegion(reading.plan.region);
   let clientSettings: ClientSettings | undefined;
   const fetchProfile = async (context: RefreshContext | undefined, switchReading?: ProfileReading): Promise<AwsCredentials> => {
-    const resolved = await ctx.resolveProfile(profile, region.stsRegion, context, switchReading);
+    const resolved = await ctx.resolveProfile(profile, region, context, switchReading);
     clientSettings = resolved.clientSettings;
     return ctx.toLocal(resolved);
   };
@@ -35,7 +35,12 @@ export async function profileSession(ctx: FlowContext, profile: string): Promise
   let first = await fetchProfile(undefined, reading);
   const skewKnownBefore = ctx.skew.isKnown;
   // The settings the credentials were resolved with, so this client does not read the files.
-  const caller = await getCallerIdentity(first, region.stsRegion, ctx.stsOptions({ profile, sourceLabel: target, ...(clientSettings ? { clientSettings } : {}) }));
+  const origin = regionOrigin(region, profile);
+  const caller = await getCallerIdentity(
+    first,
+    region.stsRegion,
+    ctx.stsOptions({ profile, sourceLabel: target, ...(clientSettings ? { clientSettings } : {}), ...(origin ? { regionOrigin: origin } : {}) }),
+  );
   // SSO / credential_process credentials arrive without an STS Date header; the first
   // GetCallerIdentity teaches us the clock offset, so convert their expiration now.
   if (!skewKnownBefore && ctx.skew.isKnown && first.expiration) first = { ...first, expiration: ctx.skew.toLocal(first.expiration) };
@@ -45,21 +50,21 @@ export async function profileSession(ctx: FlowContext, profile: string): Promise
   const session = new IdentitySession({
     identity,
     credentials,
-    exportWrapper: (base) => sessionTokenWrapper(ctx, target, base, region.stsRegion),
+    exportWrapper: (base) => sessionTokenWrapper(ctx, target, base, region, origin),
   });
   return { session, description: `${target} as ${caller.arn} (region ${region.region} from ${region.regionSource})` };
 }
 
 /** Temporary credentials for terminals derived from long-lived keys: GetSessionToken, renewed like any session. */
-function sessionTokenWrapper(ctx: FlowContext, label: string, base: RefreshingCredentials, stsRegion: string | undefined): RefreshingCredentials {
+function sessionTokenWrapper(ctx: FlowContext, label: string, base: RefreshingCredentials, region: RegionChoice, origin: string | undefined): RefreshingCredentials {
   return ctx.refreshing(
     `${label} (temporary credentials for terminals)`,
     async () =>
       getSessionToken(
         await base.get(),
         { durationSeconds: clampSessionTokenDuration(ctx.options.defaultDurationSeconds()).seconds },
-        stsRegion,
-        ctx.stsOptions({ sourceLabel: label }),
+        region.stsRegion,
+        ctx.stsOptions({ sourceLabel: label, ...(origin ? { regionOrigin: origin } : {}) }),
       ),
     { interactive: false },
   );

@@ -9,7 +9,8 @@ import { STS_FAULTS } from '../support/faultProxy';
 import { EventLog } from '../support/events';
 import { createRole, createUserWithKeys, setIamAuthorization } from '../support/motoIam';
 import { testConfig, TEST_CREDENTIALS } from '../support/testProfiles';
-import { useIdentityHarness } from '../support/identityHarness';
+import { MIN, useIdentityHarness } from '../support/identityHarness';
+import { setEnv } from '../support/awsFiles';
 import type { IdentityState } from '../../src/identity/identityManager';
 import { isDurationTooLongError } from '../../src/credentials/errors';
 import { failure } from '../support/expectFailure';
@@ -81,6 +82,60 @@ describe('IdentityManager (moto)', function () {
     assert.match(e.message, /Retry with 3600 seconds/);
     const id = await h.manager.assumeRole({ ...req, durationSeconds: 3600 });
     assert.match(id.arn, /Deploy/);
+  });
+
+  it('a profile\'s duration_seconds above the role maximum: names the profile and says to change duration_seconds there', async () => {
+    const long = '\n[profile long]\nrole_arn = arn:aws:iam::111122223333:role/Deploy\nsource_profile = static\nduration_seconds = 43200\n';
+    await h.files.write(testConfig(h.files.dir) + long, TEST_CREDENTIALS);
+    try {
+      const before = await h.manager.useProfile('static');
+      h.proxy.inject({ action: 'AssumeRole', reply: STS_FAULTS.durationOverMax });
+      const e = await failure(h.manager.useProfile('long'), 'durationTooLong');
+      assert.equal(
+        e.message,
+        `STS refused 43200 seconds (duration_seconds of profile "long") for arn:aws:iam::111122223333:role/Deploy: that exceeds the role's maximum session duration (MaxSessionDuration). ` +
+          `Set duration_seconds in profile "long" (${h.files.configFile}) to 3600 or less, or remove it (every role allows 1 hour), or ask the role's owner to raise its maximum session duration.`,
+      );
+      assert.equal(h.manager.identity?.arn, before.arn, 'previous identity still active');
+    } finally {
+      await h.files.write(testConfig(h.files.dir), TEST_CREDENTIALS);
+    }
+  });
+
+  it('a mistyped region: names the region and where it came from, not the network', async () => {
+    await h.files.write(`${testConfig(h.files.dir)}\n[profile typo]\nrole_arn = arn:aws:iam::111122223333:role/Deploy\nsource_profile = static\nregion = us-east-11\n`, TEST_CREDENTIALS);
+    // The STS host comes from the region (no endpoint override): there is no sts.us-east-11.amazonaws.com.
+    const restore = setEnv({ AWS_ENDPOINT_URL_STS: undefined });
+    try {
+      const e = await failure(h.manager.useProfile('typo'), /^Could not reach STS for region "us-east-11" \(ENOTFOUND at https:\/\/sts\.us-east-11\.amazonaws\.com\/\): "us-east-11" is not a region AWS Identity knows/);
+      assert.match(e.message, /Correct the region of profile "typo" to a region such as "us-east-1", then try again\.$/);
+      assert.doesNotMatch(e.message, /Check your network connection/);
+      h.regionSetting = 'eu-wset-1';
+      const fromSetting = await failure(h.manager.useProfile('static'), /^Could not reach STS for region "eu-wset-1"/);
+      assert.match(fromSetting.message, /Correct the awsIdentity\.defaultRegion setting to a region such as "us-east-1"/);
+    } finally {
+      restore();
+      await h.files.write(testConfig(h.files.dir), TEST_CREDENTIALS);
+    }
+  });
+
+  it('Assume Role from an identity whose MFA session expired asks for the code as for the action; dismissed, it stops quietly', async () => {
+    const before = await h.manager.useProfile('role-mfa');
+    h.clock.jump(61 * MIN); // its credentials expired (a laptop asleep)
+    const cancelled = Object.assign(new Error('Entering the MFA code was cancelled.'), { name: 'UserCancelledError' });
+    h.answerMfa = () => Promise.reject(cancelled);
+    const states = new EventLog<IdentityState>(h.manager.onDidChangeState);
+    const target = { roleArn: '111122223333:Target', source: { type: 'active' } } as const;
+    await assert.rejects(h.manager.assumeRole(target), (e: unknown) => e === cancelled);
+    assert.equal(h.prompts.at(-1)?.context?.trigger, 'user', 'the input box, not a renewal notification');
+    assert.equal(h.manager.state.status, 'active');
+    assert.equal(h.manager.identity?.arn, before.arn, 'the previous identity stays');
+    assert.deepEqual(states.events.filter((s) => s.status === 'error'), []);
+    // Asked again at once (no backoff after the dismissal): the code renews the source, then the role is assumed.
+    h.answerMfa = async () => '123456';
+    const id = await h.manager.assumeRole(target);
+    assert.match(id.arn, /assumed-role\/Target\//);
+    assert.equal(h.prompts.at(-1)?.context?.trigger, 'user');
   });
 
   it('STS says "role chaining" for a source we could not classify (credential_process): retried at 1 hour, noted', async () => {

@@ -63,6 +63,12 @@ const CASES: Case[] = [
   { rule: 'invalidParameter', kind: 'unknown', error: serviceError('InvalidParameterValue', 'policy too long'), ctx: ASSUME, says: /STS rejected AssumeRole: policy too long\. Check the request values/ },
   { rule: 'throttled', error: serviceError('Throttling', 'Rate exceeded', { httpStatusCode: 400, attempts: 3 }), ctx: ASSUME, says: /STS is throttling requests \(Throttling\) after 3 attempts\. Wait a minute and try again/ },
   { rule: 'credentialSourceUnreachable', error: nodeError('ETIMEDOUT', 'connect ETIMEDOUT 169.254.169.254:80'), ctx: RESOLVE, says: /Could not reach AWS while getting credentials for profile "dev": connect ETIMEDOUT 169\.254\.169\.254:80\. Check your network connection/ },
+  {
+    rule: 'unknownRegion',
+    error: nodeError('ENOTFOUND', 'getaddrinfo ENOTFOUND sts.us-east-11.amazonaws.com'),
+    ctx: { ...CALLER, region: 'us-east-11', regionOrigin: 'the region of profile "dev"', endpoint: 'https://sts.us-east-11.amazonaws.com/' },
+    says: /^Could not reach STS for region "us-east-11" \(ENOTFOUND at https:\/\/sts\.us-east-11\.amazonaws\.com\/\): "us-east-11" is not a region AWS Identity knows.*Correct the region of profile "dev" to a region such as "us-east-1"/,
+  },
   { rule: 'stsUnreachable', error: nodeError('ECONNREFUSED'), ctx: { ...CALLER, endpoint: 'https://sts.eu-west-1.amazonaws.com/' }, says: /^Could not reach STS \(ECONNREFUSED\) at https:\/\/sts\.eu-west-1\.amazonaws\.com\/\. Check your network.*If you use a custom STS endpoint, set AWS_ENDPOINT_URL_STS/ },
   { rule: 'serviceUnavailable', error: serviceError('InternalFailure', 'oops', { httpStatusCode: 500, attempts: 2 }), ctx: CALLER, says: /server error \(InternalFailure\) after 2 attempts\. .*try again in a minute/ },
   { rule: 'notSts', kind: 'unknown', error: serviceError('Unknown', 'UnknownError', { httpStatusCode: 404 }), ctx: { ...CALLER, endpoint: 'http://proxy:1/' }, says: /http:\/\/proxy:1\/ answered GetCallerIdentity with HTTP 404 and no STS error.*Check your proxy settings and AWS_ENDPOINT_URL_STS/ },
@@ -87,6 +93,26 @@ describe('errors: the table of rules', () => {
       RULES.map((r) => r.name).filter((n) => !tested.has(n)),
       [],
     );
+  });
+
+  it('a duration a profile sets: names the profile and says to set its duration_seconds, not to retry', () => {
+    const ctx: AwsCallContext = { ...ASSUME, durationSeconds: 43200, durationProfile: 'long', configFile: '/home/u/.aws/config' };
+    const over = toUserFacingError(serviceError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'), ctx);
+    assert.equal(over.kind, 'durationTooLong');
+    assert.match(over.message, /refused 43200 seconds \(duration_seconds of profile "long"\) .*MaxSessionDuration.*Set duration_seconds in profile "long" \(\/home\/u\/\.aws\/config\) to 3600 or less/);
+    assert.doesNotMatch(over.message, /Retry with/);
+    const chained = toUserFacingError(serviceError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.'), ctx);
+    assert.equal(chained.kind, 'chainedDurationTooLong');
+    assert.match(chained.message, /role chaining.*Set duration_seconds in profile "long" \(\/home\/u\/\.aws\/config\) to 3600 or less/);
+    assert.doesNotMatch(chained.message, /Retry with/);
+  });
+
+  it('no such STS host: a listed region, or an endpoint override, is still the network', () => {
+    const notFound = nodeError('ENOTFOUND', 'getaddrinfo ENOTFOUND sts.eu-west-1.amazonaws.com');
+    assert.equal(ruleFor(describeFailure(notFound, CALLER, {})).name, 'stsUnreachable');
+    const typo = { ...CALLER, region: 'us-east-11' };
+    assert.equal(ruleFor(describeFailure(notFound, typo, { AWS_ENDPOINT_URL_STS: 'http://sts.corp:1' })).name, 'stsUnreachable');
+    assert.match(toUserFacingError(notFound, { ...typo, env: {} }).message, /Correct the region \(the profile's region, the awsIdentity\.defaultRegion setting, or AWS_REGION\)/);
   });
 
   it('a UserFacingError passes through unchanged', () => {
