@@ -105,11 +105,16 @@ export async function createConsoleLink(req: ConsoleSignInRequest, deps: Console
   try {
     token = await requestSigninToken(endpoint, creds, sessionDuration, deps);
   } catch (error) {
-    // A role chained from another role that we did not recognise as such: AWS refuses any
-    // SessionDuration for it. Asked once more without it (such a console session lasts 1 hour at most).
+    // A role chained from another role that could not be recognised as such (credential_process,
+    // environment keys): AWS refuses any SessionDuration for it. Asked once more without it (such a
+    // console session lasts only as long as the role credentials, at most 1 hour).
     if (!(error instanceof RefusedError) || sessionDuration === undefined) throw error;
     sessionDuration = undefined;
-    token = await requestSigninToken(endpoint, creds, undefined, deps);
+    try {
+      token = await requestSigninToken(endpoint, creds, undefined, deps);
+    } catch (again) {
+      throw again instanceof RefusedError ? new RefusedError(again.where, again.status, true) : again;
+    }
     how += ' (asked again without a session duration: AWS refused one, as it does for chained roles)';
   }
   return {
@@ -121,8 +126,23 @@ export async function createConsoleLink(req: ConsoleSignInRequest, deps: Console
   };
 }
 
-/** The endpoint refused the credentials (HTTP 400/401/403). */
-class RefusedError extends ConsoleSignInError {}
+/**
+ * The endpoint refused the credentials (HTTP 400/401/403). Only a refusal without SessionDuration
+ * reaches the user (one with it is asked again without), so the message is about the credentials.
+ */
+class RefusedError extends ConsoleSignInError {
+  constructor(
+    readonly where: string,
+    readonly status: number,
+    /** Refused with a console session duration first, then without one. */
+    withAndWithoutDuration = false,
+  ) {
+    super(
+      `The AWS sign-in endpoint ${where} refused the credentials (HTTP ${status})${withAndWithoutDuration ? ', with a console session duration and without one' : ''}: ` +
+        'they may have expired or been revoked, or be of a kind the console does not accept. Switch to the identity again (or assume a role), then retry.',
+    );
+  }
+}
 
 function endpointForMessages(endpoint: string): string {
   const url = new URL(endpoint);
@@ -140,12 +160,6 @@ async function requestSigninToken(endpoint: string, creds: AwsCredentials, sessi
     throw new ConsoleSignInError(`The AWS sign-in endpoint ${where} could not be reached (${code ?? 'network error'}). Check the network or proxy (and awsIdentity.console.federationEndpoint if set), then try again.`);
   }
   if (answer.status === 200) return parseSigninToken(answer.body, where);
-  if (answer.status === 400 || answer.status === 401 || answer.status === 403) {
-    const hint =
-      sessionDuration !== undefined
-        ? ` If this role was assumed from another role (role chaining), AWS refuses a console session duration: assume it from a profile with long-term keys, or lower awsIdentity.console.sessionDurationSeconds and retry.`
-        : ' The credentials may have expired or be of a kind the console does not accept: switch to the identity again (or assume a role), then retry.';
-    throw new RefusedError(`The AWS sign-in endpoint ${where} refused the credentials (HTTP ${answer.status}).${hint}`);
-  }
+  if (answer.status === 400 || answer.status === 401 || answer.status === 403) throw new RefusedError(where, answer.status);
   throw new ConsoleSignInError(`The AWS sign-in endpoint ${where} answered HTTP ${answer.status}. Try again in a minute; if it persists, check the network or proxy.`);
 }

@@ -9,8 +9,9 @@
  *   https://<signin host>/federation?Action=login&Issuer=...&Destination=<console URL>&SigninToken=...
  * The login URL is a bearer secret for 15 minutes: callers never log or store it.
  */
-import { partitionOfRegion, type Partition } from '../shared/roleInput';
-import type { AwsCredentials } from '../shared/types';
+import { parseCallerArn, partitionOfRegion, type Partition } from '../shared/roleInput';
+import type { CredentialPlan, CredentialSource } from '../config/credentialPlan';
+import type { AwsCredentials, Identity } from '../shared/types';
 
 export interface ConsoleHosts {
   /** The federation endpoint, e.g. https://signin.aws.amazon.com/federation */
@@ -133,6 +134,51 @@ export function consoleRoute(arn: string, creds: Pick<AwsCredentials, 'sessionTo
     };
   }
   return { route: 'unsupported', message: `The console cannot be opened for ${arn}: only roles, IAM users and federated users can sign in to it. Switch to a role or an IAM user profile, then try again.` };
+}
+
+/** What is known about how a role session was made, beyond the identity itself. */
+export interface ChainingFacts {
+  /**
+   * The caller ARN of the identity whose credentials assumed the role, when it was the active
+   * identity (Assume Role… from it: the session's parent).
+   */
+  readonly parentArn?: string;
+  /** A profile's credential plan in the current reading of the config; undefined when it has none. */
+  readonly plan: (profile: string) => CredentialPlan | undefined;
+}
+
+/**
+ * Whether the role session `identity` is KNOWN to be chained (made with another role session's
+ * credentials), the one case besides federated users where AWS refuses a console SessionDuration.
+ * Wrongly true costs the user their console session length silently; wrongly false costs one
+ * refused request, which createConsoleLink repeats without SessionDuration. So only what is
+ * certain counts: an unknown source (credential_process, environment variables, static keys with a
+ * session token) is not chained here.
+ */
+export function isKnownChainedRole(identity: Pick<Identity, 'arn' | 'source' | 'sourceProfile' | 'notes'>, facts: ChainingFacts): boolean {
+  if (parseCallerArn(identity.arn).kind !== 'assumed-role') return false;
+  const source = identity.source;
+  // IAM Identity Center's GetRoleCredentials makes the role session itself: no role before it.
+  if (source.type === 'ssoRole') return false;
+  if (source.type === 'profile') {
+    // Every role of the plan is assumed with the step before: the profile's own role is chained
+    // when there is a role before it, or when the plan's source is itself a role session.
+    const plan = facts.plan(source.profile);
+    if (!plan || plan.roles.length === 0) return false;
+    return plan.roles.length > 1 || sourceYieldsRoleSession(plan.source);
+  }
+  // Assume Role…: from the active identity (its ARN says what it was), or from a profile.
+  if (facts.parentArn !== undefined) return parseCallerArn(facts.parentArn).kind === 'assumed-role';
+  // Notes on an assumed role come only from role chaining: the duration capped for a source known
+  // to be a role session, or STS refusing more than 1 hour for one (assumeRole.ts).
+  if (identity.notes?.some((n) => /role chaining/i.test(n))) return true;
+  const plan = identity.sourceProfile === undefined ? undefined : facts.plan(identity.sourceProfile);
+  return plan !== undefined && (plan.roles.length > 0 || sourceYieldsRoleSession(plan.source));
+}
+
+/** Sources whose credentials are always a role session (never an IAM user's). */
+function sourceYieldsRoleSession(source: CredentialSource): boolean {
+  return source.type === 'sso' || source.type === 'webIdentity' || source.type === 'containerMetadata' || source.type === 'instanceMetadata';
 }
 
 /**

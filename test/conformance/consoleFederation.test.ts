@@ -1,7 +1,8 @@
 /**
  * The console sign-in against a real STS (moto) and the strict federation fake: GetFederationToken
  * (our SigV4 request) for IAM user keys, assumed-role keys used as they are, and the fake's own
- * strictness (it must refuse what AWS would refuse, or the other tests prove nothing).
+ * strictness (it must refuse what AWS would refuse, or the other tests prove nothing). STS goes
+ * through the fake's relay, so the fake knows which role sessions are chained.
  */
 import * as assert from 'node:assert/strict';
 import { startMoto, MotoServer } from '../support/moto';
@@ -12,6 +13,7 @@ import { createConsoleLink } from '../../src/console/consoleSignIn';
 import { ALLOW_ALL_POLICY } from '../../src/console/consoleUrl';
 import { assumeRole, getCallerIdentity } from '../../src/credentials/sts';
 import { nodeGet } from '../../src/console/consoleSignIn';
+import { signinTokenUrl } from '../../src/console/consoleUrl';
 
 const USER_KEYS = { accessKeyId: 'AKIAUSERKEYS0EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYUSERKEY' };
 
@@ -23,8 +25,8 @@ describe('console sign-in against moto and the federation fake', function () {
 
   before(async () => {
     moto = await startMoto();
-    restoreEnv = setEnv({ ...AMBIENT_AWS_ENV, AWS_ENDPOINT_URL_STS: moto.endpoint });
     fake = await FederationFake.start(moto.endpoint);
+    restoreEnv = setEnv({ ...AMBIENT_AWS_ENV, AWS_ENDPOINT_URL_STS: fake.stsEndpoint });
   });
   after(async () => {
     await fake?.stop();
@@ -95,5 +97,49 @@ describe('console sign-in against moto and the federation fake', function () {
       `${fake.endpoint}?Action=getFederationToken`,
     ];
     for (const url of cases) assert.equal((await nodeGet(url, 5000)).status, 400, `accepted: ${new URL(url).searchParams.get('Action')}`);
+  });
+
+  /** AWS's answer to credentials it does not take with these parameters: HTTP 400, "Invalid credentials parameter". */
+  const assertRefusedLikeAws = (answer: { status: number; body: string }, why: RegExp): void => {
+    assert.equal(answer.status, 400);
+    assert.match(answer.body, /Invalid credentials parameter/);
+    assert.match(fake.rejections.at(-1) ?? '', why);
+  };
+
+  it('the fake refuses a SessionDuration with GetFederationToken credentials, as AWS does, and takes them without one', async () => {
+    const federated = await getFederationToken(USER_KEYS, { name: 'alice', policy: ALLOW_ALL_POLICY, durationSeconds: 3600 }, 'eu-west-1', { tuning: { maxAttempts: 1 } });
+    assertRefusedLikeAws(await nodeGet(signinTokenUrl(fake.endpoint, federated, 3600), 5000), /federated-user/);
+    assert.equal((await nodeGet(signinTokenUrl(fake.endpoint, federated, undefined), 5000)).status, 200);
+  });
+
+  it('the fake refuses a SessionDuration with a chained role session (seen through its STS relay), and takes one for a role assumed with user keys', async () => {
+    const first = await assumeRole(USER_KEYS, { roleArn: 'arn:aws:iam::123456789012:role/Hop1', sessionName: 'hop1' }, 'eu-west-1');
+    const chained = await assumeRole(first.credentials, { roleArn: 'arn:aws:iam::123456789012:role/Hop2', sessionName: 'hop2', durationSeconds: 900 }, 'eu-west-1');
+    assertRefusedLikeAws(await nodeGet(signinTokenUrl(fake.endpoint, chained.credentials, 43200), 5000), /chained role session/);
+    assert.equal((await nodeGet(signinTokenUrl(fake.endpoint, chained.credentials, undefined), 5000)).status, 200);
+    assert.equal((await nodeGet(signinTokenUrl(fake.endpoint, first.credentials, 43200), 5000)).status, 200);
+  });
+
+  it('a chained role session not recognised as one: one refused request with SessionDuration, then signed in without it', async () => {
+    const first = await assumeRole(USER_KEYS, { roleArn: 'arn:aws:iam::123456789012:role/Hop1', sessionName: 'hop1' }, 'eu-west-1');
+    const chained = await assumeRole(first.credentials, { roleArn: 'arn:aws:iam::123456789012:role/Hop2', sessionName: 'hop2', durationSeconds: 900 }, 'eu-west-1');
+    const before = fake.signinTokenRequests.length;
+    const link = await createConsoleLink({
+      identity: { arn: chained.arn, name: 'Hop2', region: 'eu-west-1' },
+      credentials: chained.credentials,
+      chained: false,
+      sessionDurationSeconds: 7200,
+      federationEndpoint: fake.endpoint,
+    });
+    const requests = fake.signinTokenRequests.slice(before);
+    assert.deepEqual(
+      requests.map((r) => [r.status, r.params.SessionDuration]),
+      [
+        [400, '7200'],
+        [200, undefined],
+      ],
+    );
+    assert.equal(link.sessionDuration, undefined);
+    assert.equal((await nodeGet(link.url, 5000)).status, 200);
   });
 });

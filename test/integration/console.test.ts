@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { askUser, pickerTitled } from '../support/uiRequests';
 import { FederationFake } from '../support/federationFake';
 import { userSwitch } from './access';
+import { testHook } from './testHooks';
 
 type OpenExternal = typeof vscode.env.openExternal;
 
@@ -97,6 +98,30 @@ describe('console sign-in in the real VS Code', function () {
     const page = await fetch(copied);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /eu-west-1\.console\.aws\.amazon\.com/);
+    await vscode.env.clipboard.writeText('');
+  });
+
+  it('Copy: the identity changing while the question is open still copies a link for the identity the question named', async () => {
+    const named = await userSwitch('ops-admin');
+    await vscode.env.clipboard.writeText('');
+    const question = pickerTitled('Copy a console sign-in link');
+    const copying = vscode.commands.executeCommand<boolean>('awsIdentity.copyConsoleLink');
+    try {
+      // The question is on screen (nothing typed): the identity changes now, without a picker of its own.
+      await askUser({ action: 'type', text: '', whenVisible: question });
+      await vscode.commands.executeCommand('awsIdentity.clearIdentity');
+      const { status } = await testHook<{ status: { text: string } }>('inspect');
+      assert.ok(!status.text.includes(named.name), `the identity did not change meanwhile (status bar: ${status.text})`);
+    } finally {
+      await askUser({ action: 'type', text: '', press: 'Enter', whenVisible: question });
+    }
+    assert.equal(await copying, true);
+    const request = fake.signinTokenRequests.at(-1)!;
+    assert.equal(request.status, 200, request.reason);
+    assert.equal(request.callerArn, named.arn);
+    const page = await fetch(new URL(await vscode.env.clipboard.readText()));
+    assert.equal(page.status, 200);
+    assert.equal(/<dd id="arn">([^<]*)<\/dd>/.exec(await page.text())?.[1], named.arn, 'the copied link signs in as someone else');
     await vscode.env.clipboard.writeText('');
   });
 

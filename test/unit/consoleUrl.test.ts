@@ -11,6 +11,7 @@ import {
   federationEndpoint,
   federationName,
   federationTokenDuration,
+  isKnownChainedRole,
   isLoopbackHost,
   loginUrl,
   parseSigninToken,
@@ -18,6 +19,8 @@ import {
   signinTokenUrl,
 } from '../../src/console/consoleUrl';
 import { createConsoleLink, type HttpGet } from '../../src/console/consoleSignIn';
+import type { CredentialPlan, CredentialSource, RoleStep } from '../../src/config/credentialPlan';
+import type { Identity } from '../../src/shared/types';
 
 const TEMP = { accessKeyId: 'ASIAEXAMPLEEXAMPLE01', secretAccessKey: 'secret/with+chars=', sessionToken: 'tok+en/==' };
 const ROLE_ARN = 'arn:aws:sts::123456789012:assumed-role/Admin/me';
@@ -32,6 +35,8 @@ describe('console sign-in URLs', () => {
     assert.equal(consoleDestination('cn-northwest-1'), 'https://console.amazonaws.cn/console/home?region=cn-northwest-1');
     assert.equal(consoleDestination('us-gov-east-1'), 'https://console.amazonaws-us-gov.com/console/home?region=us-gov-east-1');
     assert.throws(() => consoleDestination('us-iso-east-1'), /aws-iso partition.*commercial, China or GovCloud/);
+    // The European Sovereign Cloud has no console federation this extension knows either.
+    assert.throws(() => consoleDestination('eusc-de-east-1'), /aws-eusc partition.*commercial, China or GovCloud/);
   });
 
   it('takes a federation endpoint override only over https, or http on loopback', () => {
@@ -125,6 +130,54 @@ describe('console sign-in URLs', () => {
   });
 });
 
+describe('isKnownChainedRole: chained only when known for certain', () => {
+  const step = (profile: string): RoleStep => ({ profile, roleArn: `arn:aws:iam::111122223333:role/${profile}` });
+  const plans: Record<string, CredentialPlan> = {};
+  const planOf = (profile: string, source: CredentialSource['type'], roles: number): string => {
+    const src = { type: source, profile: `${profile}-src`, accessKeyId: 'AKIA', secretAccessKey: 's', command: 'x', startUrl: 'u', ssoRegion: 'r', accountId: '1', roleName: 'n', tokenFile: 'f', roleArn: 'a', loginSession: 'l' } as unknown as CredentialSource;
+    plans[profile] = { profile, kind: 'static', source: src, roles: Array.from({ length: roles }, (_, i) => step(`${profile}${i}`)) };
+    return profile;
+  };
+  const facts = (parentArn?: string) => ({ plan: (p: string) => plans[p], ...(parentArn ? { parentArn } : {}) });
+  const fromProfile = (profile: string): Pick<Identity, 'arn' | 'source'> => ({ arn: ROLE_ARN, source: { type: 'profile', profile } });
+  const assumed = (sourceProfile?: string, notes?: string[]): Pick<Identity, 'arn' | 'source' | 'sourceProfile' | 'notes'> => ({
+    arn: ROLE_ARN,
+    source: { type: 'assumedRole', roleArn: 'arn:aws:iam::1:role/Admin', sourceLabel: 'x' },
+    ...(sourceProfile ? { sourceProfile } : {}),
+    ...(notes ? { notes } : {}),
+  });
+
+  it('a role profile: chained after another role, or after a source that is a role session; not after keys; unknown (process, environment) counts as not', () => {
+    assert.equal(isKnownChainedRole(fromProfile(planOf('keys', 'static', 1)), facts()), false);
+    assert.equal(isKnownChainedRole(fromProfile(planOf('two', 'static', 2)), facts()), true);
+    for (const roleSource of ['sso', 'webIdentity', 'containerMetadata', 'instanceMetadata'] as const) {
+      assert.equal(isKnownChainedRole(fromProfile(planOf(`r-${roleSource}`, roleSource, 1)), facts()), true, roleSource);
+      // The source itself (no role of the profile's own): a role session made by a service, not by a role.
+      assert.equal(isKnownChainedRole(fromProfile(planOf(`o-${roleSource}`, roleSource, 0)), facts()), false, roleSource);
+    }
+    for (const unknown of ['process', 'environment', 'login'] as const) assert.equal(isKnownChainedRole(fromProfile(planOf(`u-${unknown}`, unknown, 1)), facts()), false, unknown);
+    assert.equal(isKnownChainedRole(fromProfile('no-such-profile'), facts()), false);
+  });
+
+  it('Assume Role…: from the active identity by its ARN; from a profile by its plan; from STS\'s own word in the notes', () => {
+    assert.equal(isKnownChainedRole(assumed(), facts('arn:aws:iam::123456789012:user/alice')), false);
+    assert.equal(isKnownChainedRole(assumed(), facts('arn:aws:sts::123456789012:assumed-role/Ops/s')), true);
+    assert.equal(isKnownChainedRole(assumed(planOf('src-keys', 'static', 0)), facts()), false);
+    assert.equal(isKnownChainedRole(assumed(planOf('src-process', 'process', 0)), facts()), false);
+    assert.equal(isKnownChainedRole(assumed(planOf('src-role', 'static', 1)), facts()), true);
+    assert.equal(isKnownChainedRole(assumed(planOf('src-sso', 'sso', 0)), facts()), true);
+    const stsSaid = 'Duration capped at 3600 seconds (requested 7200): STS reports the source credentials are a role session, and role chaining is limited to 1 hour.';
+    assert.equal(isKnownChainedRole(assumed('src-process', [stsSaid]), facts()), true);
+  });
+
+  it('IAM Identity Center roles, IAM users and federated users are never chained', () => {
+    const sso: Identity['source'] = { type: 'ssoRole', startUrl: 'u', ssoRegion: 'eu-west-1', accountId: '1', roleName: 'Admin' };
+    assert.equal(isKnownChainedRole({ arn: ROLE_ARN, source: sso }, facts()), false);
+    assert.equal(isKnownChainedRole({ arn: 'arn:aws:iam::1:user/alice', source: { type: 'profile', profile: planOf('u', 'static', 2) } }, facts()), false);
+    assert.equal(isKnownChainedRole({ arn: 'arn:aws:sts::1:federated-user/bob', source: { type: 'profile', profile: 'u' } }, facts()), false);
+  });
+});
+
 describe('createConsoleLink', () => {
   const identity = { arn: ROLE_ARN, name: 'Admin', region: 'eu-central-1' };
   const answering = (status: number, body: string, seen: string[] = []): HttpGet => async (url) => {
@@ -156,6 +209,25 @@ describe('createConsoleLink', () => {
     const link = await createConsoleLink({ identity, credentials: TEMP, chained: false, sessionDurationSeconds: 3600 }, { get });
     assert.equal(seen.length, 2);
     assert.equal(link.sessionDuration, undefined);
+  });
+
+  it('a refusal reaches the user only without SessionDuration: the message is about the credentials, with what to do', async () => {
+    const refusedAlways: HttpGet = async () => ({ status: 400, body: 'Invalid credentials parameter' });
+    const messageFor = (chained: boolean): Promise<string> =>
+      createConsoleLink({ identity, credentials: TEMP, chained, sessionDurationSeconds: 7200 }, { get: refusedAlways }).then(
+        () => assert.fail('should fail'),
+        (e: Error) => e.message,
+      );
+    const credentialsThenStep = /refused the credentials \(HTTP 400\).*: they may have expired or been revoked, or be of a kind the console does not accept\. Switch to the identity again \(or assume a role\), then retry\.$/;
+    // Asked with the setting, then without: the duration is not the cause, and the message says both were refused.
+    const retried = await messageFor(false);
+    assert.match(retried, credentialsThenStep);
+    assert.match(retried, /\(HTTP 400\), with a console session duration and without one:/);
+    // A chained role is asked once, without a duration.
+    const once = await messageFor(true);
+    assert.match(once, credentialsThenStep);
+    assert.doesNotMatch(once, /with a console session duration/);
+    for (const m of [retried, once]) assert.doesNotMatch(m, /chaining|sessionDurationSeconds/, 'a hint about the duration, which was not the cause');
   });
 
   it('refuses GetSessionToken sessions before any request, and never puts a secret in a message', async () => {

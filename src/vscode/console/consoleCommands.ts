@@ -9,7 +9,9 @@
  */
 import * as vscode from 'vscode';
 import { createConsoleLink, type ConsoleLink } from '../../console/consoleSignIn';
-import { SIGNIN_LINK_LIFETIME_MINUTES, clampConsoleDuration } from '../../console/consoleUrl';
+import { SIGNIN_LINK_LIFETIME_MINUTES, clampConsoleDuration, isKnownChainedRole } from '../../console/consoleUrl';
+import type { CredentialPlan } from '../../config/credentialPlan';
+import type { IdentitySession } from '../../identity/identitySession';
 import { CONSOLE_COMMAND_IDS } from '../commands/commandIds';
 import { clickedProfile, confirmByPicker, reportFailure, type CommandContext } from '../commands/context';
 import { switchToProfile } from '../commands/useProfile';
@@ -17,23 +19,18 @@ import { isSsoNodeOf } from '../sso/ssoTree';
 import { requestedRole, useRole } from '../sso/ssoCommands';
 import type { Identity } from '../../shared/types';
 
-/** Whether the active role session was made with another role's credentials (AWS: no SessionDuration then). */
-export async function isChainedRole(ctx: CommandContext, identity: Identity): Promise<boolean> {
-  if (!/:assumed-role\//.test(identity.arn)) return false;
-  if (identity.notes?.some((n) => /chain/i.test(n))) return true;
-  const source = identity.source;
-  if (source.type === 'ssoRole') return false;
-  if (source.type === 'assumedRole') {
-    if (ctx.manager.session?.parent) return true;
-    // Assumed with a profile's credentials: chained unless that profile holds long-term keys.
-    const profile = (await ctx.profiles.model()).profiles.find((p) => p.name === source.sourceLabel || `profile "${p.name}"` === source.sourceLabel);
-    return profile !== undefined && profile.kind !== 'static';
-  }
-  const profiles = (await ctx.profiles.model()).profiles;
-  const profile = profiles.find((p) => p.name === source.profile);
-  if (!profile || profile.kind !== 'sourceProfile' || !profile.sourceProfile) return false;
-  const sourceProfile = profiles.find((p) => p.name === profile.sourceProfile);
-  return sourceProfile !== undefined && sourceProfile.kind !== 'static';
+/**
+ * Whether `session`'s role was made with another role session's credentials, as far as is known
+ * for certain (see isKnownChainedRole): AWS refuses a console SessionDuration only then.
+ */
+export async function isChainedRole(ctx: Pick<CommandContext, 'profiles'>, session: IdentitySession): Promise<boolean> {
+  const snapshot = await ctx.profiles.snapshot();
+  const plan = (profile: string): CredentialPlan | undefined => {
+    const p = snapshot.plan(profile);
+    return 'problem' in p ? undefined : p;
+  };
+  const parentArn = session.parent?.identity.arn;
+  return isKnownChainedRole(session.identity, { plan, ...(parentArn !== undefined ? { parentArn } : {}) });
 }
 
 function setting<T>(key: string, fallback: T): T {
@@ -52,15 +49,39 @@ async function targetIdentity(ctx: CommandContext, arg: unknown): Promise<Identi
   return identity;
 }
 
-/** Makes the login URL for the active identity, with progress. Undefined when it failed (reported). */
-async function makeLink(ctx: CommandContext, identity: Identity, what: string): Promise<ConsoleLink | undefined> {
+/**
+ * Runs `use` with the session of `identity` held (leased) until it ends. The identity is named in
+ * the pickers and messages before the link is made; if the active identity changes meanwhile
+ * (another switch), the link is still made with THIS session's credentials, so it signs in as the
+ * identity the user was told about, never as whichever is active later. Undefined when the
+ * identity changed before it could be held (reported).
+ */
+async function withSessionOf<T>(ctx: CommandContext, identity: Identity, use: (session: IdentitySession) => Promise<T | undefined>): Promise<T | undefined> {
+  const session = ctx.manager.session;
+  if (!session || session.isDisposed || session.identity.arn !== identity.arn) {
+    const now = ctx.manager.identity;
+    void vscode.window.showErrorMessage(
+      `The active AWS identity changed before the console link for ${identity.name} was made (${now ? `it is now ${now.name}` : 'none is selected now'}), so no link was made. Run the command again for the identity you want.`,
+    );
+    return undefined;
+  }
+  const lease = session.retain();
+  try {
+    return await use(session);
+  } finally {
+    lease.dispose();
+  }
+}
+
+/** Makes the login URL with `session`'s credentials, with progress. Undefined when it failed (reported). */
+async function makeLink(ctx: CommandContext, identity: Identity, session: IdentitySession, what: string): Promise<ConsoleLink | undefined> {
   return reportFailure(ctx, what, async () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AWS console: signing in as ${identity.name}…` }, async () => {
-      const credentials = await ctx.manager.getCredentials();
+      const credentials = await session.getCredentials();
       const link = await createConsoleLink({
         identity: { arn: identity.arn, name: identity.name, region: identity.region },
         credentials,
-        chained: await isChainedRole(ctx, identity),
+        chained: await isChainedRole(ctx, session),
         sessionDurationSeconds: clampConsoleDuration(setting<number>('console.sessionDurationSeconds', 3600)),
         federationEndpoint: setting<string>('console.federationEndpoint', ''),
       });
@@ -75,7 +96,7 @@ export function openConsoleCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<boolean> => {
     const identity = await targetIdentity(ctx, arg);
     if (!identity) return false;
-    const link = await makeLink(ctx, identity, `Opening the AWS console as ${identity.name}`);
+    const link = await withSessionOf(ctx, identity, (session) => makeLink(ctx, identity, session, `Opening the AWS console as ${identity.name}`));
     if (!link) return false;
     // The link as a string, not a Uri: turning it into a Uri and back re-encodes the `?` inside
     // the url-encoded Destination, which the sign-in endpoint then refuses. VS Code passes a string
@@ -118,8 +139,10 @@ export function copyConsoleLinkCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<boolean> => {
     const identity = await targetIdentity(ctx, arg);
     if (!identity) return false;
-    if (!(await confirmCopy(identity))) return false;
-    const link = await makeLink(ctx, identity, `Making a console sign-in link for ${identity.name}`);
+    // Held from before the question: the answer is about the identity the question names.
+    const link = await withSessionOf(ctx, identity, async (session) =>
+      (await confirmCopy(identity)) ? makeLink(ctx, identity, session, `Making a console sign-in link for ${identity.name}`) : undefined,
+    );
     if (!link) return false;
     await copyLink(link, identity);
     ctx.log.info(`Copied a console sign-in link for ${identity.arn} to the clipboard (the link is not logged).`);
