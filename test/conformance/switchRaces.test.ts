@@ -1,132 +1,32 @@
 /**
  * Switches racing each other and other STS calls, end to end against moto: an STS request in
  * flight while another STS client finishes (a terminal asking for credentials during a switch),
- * and a switch that fails after a newer switch or Clear replaced it. A gate in front of the fault
- * proxy holds chosen STS requests until the test lets them go, so the races are not left to timing.
+ * and a switch that fails after a newer switch or Clear replaced it. The fault proxy holds chosen
+ * STS requests until the test lets them go, so the races are not left to timing.
  */
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { STS_FAULTS } from '../support/faultProxy';
 import { EventLog } from '../support/events';
-import { setEnv } from '../support/awsFiles';
 import { waitFor } from '../support/moto';
 import { FAST, useIdentityHarness } from '../support/identityHarness';
 import { failure } from '../support/expectFailure';
 import { DEFAULT_STS_TUNING, assumeRole, getCallerIdentity } from '../../src/credentials/sts';
 import type { IdentityState } from '../../src/identity/identityManager';
 
-/** What reached the gate: the STS action and the MFA code it carried. */
-interface GateRequest {
-  readonly action: string;
-  readonly tokenCode: string | undefined;
-}
-
-/**
- * A loopback gate in front of `upstream`: requests for the held actions wait until `release()`,
- * everything else passes at once. Every request is recorded when it arrives, as STS would count
- * it (an MFA code is spent by the first request that carries it).
- */
-class StsGate {
-  readonly requests: GateRequest[] = [];
-  private readonly held = new Set<string>();
-  private waiting: Array<() => void> = [];
-  private readonly sockets = new Set<Socket>();
-
-  private constructor(
-    private readonly server: http.Server,
-    private readonly upstream: URL,
-  ) {
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    server.on('request', (req, res) => this.handle(req, res));
-  }
-
-  static async start(upstream: string): Promise<StsGate> {
-    const gate = new StsGate(http.createServer(), new URL(upstream));
-    await new Promise<void>((resolve) => gate.server.listen(0, '127.0.0.1', resolve));
-    return gate;
-  }
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  hold(action: string): void {
-    this.held.add(action);
-  }
-
-  /** Lets the held requests go, and every later one pass. */
-  release(): void {
-    this.held.clear();
-    for (const go of this.waiting.splice(0)) go();
-  }
-
-  /** Resolves once a request for `action` waits at the gate. */
-  whenHeld(action: string): Promise<void> {
-    return waitFor(() => this.waiting.length > 0 && this.count(action) > 0, `a held ${action} request`, 10_000);
-  }
-
-  count(action: string): number {
-    return this.requests.filter((r) => r.action === action).length;
-  }
-
-  async stop(): Promise<void> {
-    this.release();
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const params = new URLSearchParams(body.toString('utf8'));
-      const action = params.get('Action') ?? '?';
-      this.requests.push({ action, tokenCode: params.get('TokenCode') ?? undefined });
-      const forward = (): void => {
-        const upstream = http.request(
-          { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', (e) => res.destroy(e));
-        upstream.end(body);
-      };
-      if (this.held.has(action)) this.waiting.push(forward);
-      else forward();
-    });
-  }
-}
-
 const STATIC_KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
 describe('Switch races (moto)', function () {
   this.timeout(30_000);
   const h = useIdentityHarness();
-  let gate: StsGate;
-  let restoreEnv: () => void;
-
-  beforeEach(async () => {
-    gate = await StsGate.start(h.proxy.endpoint);
-    restoreEnv = setEnv({ AWS_ENDPOINT_URL_STS: gate.endpoint });
-  });
-  afterEach(async () => {
-    restoreEnv();
-    await gate.stop();
-  });
+  /** Resolves once a request for `action` waits at the proxy. */
+  const whenHeld = (action: string): Promise<void> => waitFor(() => h.proxy.holding && h.proxy.count(action) > 0, `a held ${action} request`, 10_000);
 
   it('an STS request in flight is not cut off when another STS call finishes meanwhile', async () => {
-    gate.hold('AssumeRole');
+    h.proxy.hold('AssumeRole');
     const slow = assumeRole(STATIC_KEYS, { roleArn: 'arn:aws:iam::111122223333:role/Deploy', sessionName: 'slow' }, 'us-east-1', { tuning: FAST });
-    await gate.whenHeld('AssumeRole');
+    await whenHeld('AssumeRole');
     await getCallerIdentity(STATIC_KEYS, 'us-east-1', { tuning: FAST });
-    gate.release();
+    h.proxy.release();
     const assumed = await slow;
     assert.equal(assumed.arn, 'arn:aws:sts::111122223333:assumed-role/Deploy/slow');
     assert.deepEqual(h.counter.calls.filter((c) => c.errorCode !== undefined), [], 'no attempt was reset');
@@ -137,18 +37,18 @@ describe('Switch races (moto)', function () {
     // The extension's own retries: a reset request would be sent again, with the same code.
     h.manager = h.newManager({ stsTuning: DEFAULT_STS_TUNING });
     await h.manager.useProfile('static');
-    gate.hold('AssumeRole');
+    h.proxy.hold('AssumeRole');
     const switching = h.manager.useProfile('role-mfa');
-    await gate.whenHeld('AssumeRole');
+    await whenHeld('AssumeRole');
     // A terminal opened meanwhile: the static keys' temporary credentials (GetSessionToken).
     const forTerminal = await h.manager.getExportableCredentials();
     assert.ok(forTerminal.sessionToken);
-    gate.release();
+    h.proxy.release();
     const id = await switching;
     assert.match(id.arn, /^arn:aws:sts::111122223333:assumed-role\/Secure\//);
     assert.equal(h.prompts.length, 1, 'the code was asked for once');
     assert.deepEqual(
-      gate.requests.filter((r) => r.action === 'AssumeRole').map((r) => r.tokenCode),
+      h.proxy.requests.filter((r) => r.action === 'AssumeRole').map((r) => r.tokenCode),
       ['123456'],
       'the code was presented once: STS refuses a code it has seen, so a second AssumeRole would fail as "did not accept the MFA code"',
     );

@@ -9,6 +9,9 @@
  * Strict: a fault names the action it is for and how many times it applies; `assertConsumed()`
  * fails a test whose configured faults were not all hit, so a test cannot pass without going
  * through the failure it claims to exercise.
+ *
+ * It can also hold the requests for an action until the test lets them go (`hold`, `release`),
+ * so a race between two STS calls is set up on purpose, not left to timing.
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -74,6 +77,8 @@ export interface ProxiedRequest {
   readonly faulted: boolean;
   /** The request's User-Agent header (it carries the SDK's `app/ID` when an app id is set). */
   readonly userAgent: string;
+  /** The MFA code it carried (STS spends a code on the first request that presents it). */
+  readonly tokenCode: string | undefined;
 }
 
 export class FaultProxy {
@@ -82,6 +87,8 @@ export class FaultProxy {
   readonly requests: ProxiedRequest[] = [];
   private readonly responseListeners: Array<(action: string, body: string) => void> = [];
   private readonly rewrites: Array<ResponseRewrite & { remaining: number }> = [];
+  private readonly held = new Set<string>();
+  private waiting: Array<() => void> = [];
 
   private constructor(
     private readonly server: http.Server,
@@ -129,6 +136,22 @@ export class FaultProxy {
     this.faults.push({ fault, remaining: times });
   }
 
+  /** Requests for `action` wait, recorded but unanswered, until `release()`. */
+  hold(action: string): void {
+    this.held.add(action);
+  }
+
+  /** Lets the held requests go on, and every later one pass. */
+  release(): void {
+    this.held.clear();
+    for (const go of this.waiting.splice(0)) go();
+  }
+
+  /** Whether a request is being held at the moment. */
+  get holding(): boolean {
+    return this.waiting.length > 0;
+  }
+
   /** Requests seen for `action` (faulted or forwarded). */
   count(action: string): number {
     return this.requests.filter((r) => r.action === action).length;
@@ -143,11 +166,13 @@ export class FaultProxy {
   }
 
   reset(): void {
+    this.release();
     this.faults = [];
     this.requests.length = 0;
   }
 
   async stop(): Promise<void> {
+    this.release();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -160,10 +185,16 @@ export class FaultProxy {
       const params = new URLSearchParams(body.toString('utf8'));
       const action = params.get('Action') ?? '?';
       const userAgent = req.headers['user-agent'] ?? '';
+      const tokenCode = params.get('TokenCode') ?? undefined;
+      if (this.held.has(action)) {
+        this.requests.push({ action, faulted: false, userAgent, tokenCode });
+        this.waiting.push(() => this.forward(req, res, body, params, action));
+        return;
+      }
       const active = this.faults.find((f) => f.fault.action === action && f.remaining > 0);
       if (active) {
         active.remaining--;
-        this.requests.push({ action, faulted: true, userAgent });
+        this.requests.push({ action, faulted: true, userAgent, tokenCode });
         if (active.fault.reply === 'stall') return; // never answered; stop() destroys the socket
         if ('raw' in active.fault.reply) {
           const { status, body: text } = active.fault.reply.raw;
@@ -176,41 +207,46 @@ export class FaultProxy {
         res.end(xml);
         return;
       }
-      this.requests.push({ action, faulted: false, userAgent });
-      const upstreamReq = http.request(
-        // Headers unchanged, Host included: it is part of the SigV4 signature moto checks with IAM authorization on.
-        { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (upstreamRes) => {
-          const rewrite = this.rewrites.find((r) => r.action === action && r.remaining > 0 && (r.when?.(params) ?? true));
-          const seen: Buffer[] = [];
-          if (rewrite) {
-            rewrite.remaining--;
-            // moto's real answer, changed as the rewrite says, then sent whole.
-            upstreamRes.on('data', (c: Buffer) => seen.push(c));
-            upstreamRes.on('end', () => {
-              const text = rewrite.rewrite(Buffer.concat(seen).toString('utf8'));
-              res.writeHead(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers, 'content-length': String(Buffer.byteLength(text)) });
-              res.end(text);
-              for (const listener of this.responseListeners) listener(action, text);
-            });
-            return;
-          }
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-          upstreamRes.on('data', (c: Buffer) => {
-            seen.push(c);
-            res.write(c);
-          });
-          upstreamRes.on('end', () => {
-            res.end();
-            for (const listener of this.responseListeners) listener(action, Buffer.concat(seen).toString('utf8'));
-          });
-        },
-      );
-      upstreamReq.on('error', (e) => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end(`fault proxy could not reach moto: ${e.message}`);
-      });
-      upstreamReq.end(body);
+      this.requests.push({ action, faulted: false, userAgent, tokenCode });
+      this.forward(req, res, body, params, action);
     });
+  }
+
+  /** Sends the request to moto and its answer back (rewritten if a rewrite applies). */
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, params: URLSearchParams, action: string): void {
+    const upstreamReq = http.request(
+      // Headers unchanged, Host included: it is part of the SigV4 signature moto checks with IAM authorization on.
+      { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (upstreamRes) => {
+        const rewrite = this.rewrites.find((r) => r.action === action && r.remaining > 0 && (r.when?.(params) ?? true));
+        const seen: Buffer[] = [];
+        if (rewrite) {
+          rewrite.remaining--;
+          // moto's real answer, changed as the rewrite says, then sent whole.
+          upstreamRes.on('data', (c: Buffer) => seen.push(c));
+          upstreamRes.on('end', () => {
+            const text = rewrite.rewrite(Buffer.concat(seen).toString('utf8'));
+            res.writeHead(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers, 'content-length': String(Buffer.byteLength(text)) });
+            res.end(text);
+            for (const listener of this.responseListeners) listener(action, text);
+          });
+          return;
+        }
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.on('data', (c: Buffer) => {
+          seen.push(c);
+          res.write(c);
+        });
+        upstreamRes.on('end', () => {
+          res.end();
+          for (const listener of this.responseListeners) listener(action, Buffer.concat(seen).toString('utf8'));
+        });
+      },
+    );
+    upstreamReq.on('error', (e) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`fault proxy could not reach moto: ${e.message}`);
+    });
+    upstreamReq.end(body);
   }
 }
