@@ -17,5 +17,6 @@ import { ssoRestoreFlow } from './ssoRestore';
 import { regionFlow } from './region';
 import { consoleFlow } from './console';
 import { debugAndTasksFlow } from './debugAndTasks';
+import { terminalKeysFlow } from './terminalKeys';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoCliSignInFlow, ssoSignInFlow, ssoTwoWindowsFlow, ssoRestoreFlow, regionFlow, consoleFlow, debugAndTasksFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoCliSignInFlow, ssoSignInFlow, ssoTwoWindowsFlow, ssoRestoreFlow, regionFlow, consoleFlow, debugAndTasksFlow, terminalKeysFlow];

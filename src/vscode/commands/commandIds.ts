@@ -43,6 +43,8 @@ export const COMMAND_IDS = {
   showLog: 'awsIdentity.showLog',
   /** The active identity's region: the region status bar item's command (src/vscode/commands/pickRegion.ts). */
   pickRegion: 'awsIdentity.pickRegion',
+  /** Asks again where terminal keys go (src/vscode/commands/terminalKeys.ts); the first question is asked on its own. */
+  chooseTerminalKeys: 'awsIdentity.terminal.chooseKeys',
   ...SSO_COMMAND_IDS,
   ...CONSOLE_COMMAND_IDS,
 } as const;

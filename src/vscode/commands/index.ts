@@ -7,6 +7,7 @@ import { clearIdentity, copyIdentityArn, newTerminal } from './identityActions';
 import { copyProfileName, openConfigFile, openProfileSource, refreshProfiles } from './profileActions';
 import { COMMAND_IDS, type CommandName } from './commandIds';
 import { pickRegion } from './pickRegion';
+import { chooseTerminalKeys } from './terminalKeys';
 
 /** Every command this module registers; `showAllProfiles` is the profiles tree's own. */
 const COMMANDS: Record<Exclude<CommandName, 'showAllProfiles'>, CommandFactory> = {
@@ -25,6 +26,7 @@ const COMMANDS: Record<Exclude<CommandName, 'showAllProfiles'>, CommandFactory> 
   copyProfileName,
   showLog: (ctx) => () => ctx.log.show(),
   pickRegion,
+  chooseTerminalKeys,
 };
 
 /** Registers every command; the returned disposables go into the extension's subscriptions. */

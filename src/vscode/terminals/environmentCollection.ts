@@ -14,10 +14,10 @@
 import * as vscode from 'vscode';
 import type { Identity, Logger, ProfileKind } from '../../shared/types';
 import type { CredentialEndpoint } from '../../terminal/credentialEndpoint';
-import { KeyConsent, TerminalPlan, terminalPlan } from '../../terminal/persistence';
+import { KeyChoice, KeyConsent, TerminalPlan, keyChoice, terminalPlan } from '../../terminal/persistence';
 import { TerminalEnvSetting, effectiveMode, endpointShadows, profileOverride, terminalEnvironment } from '../../terminal/shadows';
 import { ExportInput, ManagedVariable, Shadow, TerminalCredentialsMode, collectionDescription, terminalVariables } from '../../terminal/terminalRules';
-import { ConsentPrompt } from './keyConsent';
+import { ConsentPrompt, type KeyConsentStore } from './keyConsent';
 import { TerminalTokens } from './tokenRotation';
 import type { Disposable } from '../../shared/events';
 import type { TerminalSession } from '../../terminal/terminalSession';
@@ -37,11 +37,8 @@ export interface TerminalEnvironmentOptions {
   readonly persistentSessions?: () => boolean;
   /** Endpoint mode: also put the token in AWS_CONTAINER_AUTHORIZATION_TOKEN (old clients). */
   readonly legacyToken?: () => boolean;
-  /** The user's answer to "keys where VS Code saves them?", and how to ask it (once per workspace). */
-  readonly consent?: {
-    get(): KeyConsent;
-    ask(notice: string): Promise<KeyConsent>;
-  };
+  /** The user's answer to "keys where VS Code saves them?", and how to ask it (once per workspace, or on request). */
+  readonly consent?: KeyConsentStore;
   /** Profiles (name and kind) to tell whether a [default] or inherited profile hides the endpoint. */
   readonly profiles?: () => Promise<ReadonlyArray<{ readonly name: string; readonly kind: ProfileKind }> | undefined>;
   /** The environment "+" terminals inherit (default: this process's). */
@@ -121,6 +118,25 @@ export class TerminalEnvironment implements vscode.Disposable {
    */
   ownTerminalVariables(): Readonly<Record<string, string>> | undefined {
     return this.ownVariables ? Object.fromEntries(this.ownVariables) : undefined;
+  }
+
+  /**
+   * "Change Where Terminal Keys Go…": asks the question now, whatever was answered before. An
+   * answer replaces the stored one and is applied before this resolves (terminals opened after it
+   * follow it); dismissing keeps the old answer. Where the answer would change nothing, nothing
+   * is asked and the reason comes back instead.
+   */
+  async chooseKeys(): Promise<Exclude<KeyChoice, { question: string }> | { readonly answer: KeyConsent }> {
+    const choice = keyChoice({
+      configured: this.options.mode(),
+      // The mode in use (after the fallback) belongs to an identity; without one the setting decides.
+      inUse: this.current.identity ? this.current.mode : undefined,
+      persistentSessions: this.options.persistentSessions?.() ?? true,
+    });
+    if (!('question' in choice)) return choice;
+    const answer = await this.consent.choose(choice.question);
+    if (answer !== undefined) await this.refresh();
+    return { answer };
   }
 
   get state(): TerminalEnvironmentState {

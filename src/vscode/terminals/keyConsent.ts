@@ -1,11 +1,12 @@
 /**
  * The question "may the AWS keys go where VS Code saves terminals?" (environment mode with
  * persistent sessions on; src/terminal/persistence.ts decides when it is asked): a modal asked once
- * per workspace, its answer kept in a workspace Memento.
+ * per workspace, its answer kept in a workspace Memento until the user asks for the modal again
+ * ("Change Where Terminal Keys Go…", ConsentPrompt.choose).
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../shared/types';
-import type { KeyConsent } from '../../terminal/persistence';
+import { consentDetail, type KeyConsent } from '../../terminal/persistence';
 
 /** Where the answer is kept: a workspace Memento fits. */
 export interface ConsentMemory {
@@ -16,7 +17,8 @@ export interface ConsentMemory {
 /** The answer, and how to ask for it. */
 export interface KeyConsentStore {
   get(): KeyConsent;
-  ask(notice: string): Promise<KeyConsent>;
+  /** Asks; an answer replaces the stored one, dismissing keeps it. `current` is named in the modal. */
+  ask(notice: string, current?: KeyConsent): Promise<KeyConsent>;
 }
 
 const CONSENT_KEY = 'awsIdentity.terminal.persistedKeysConsent';
@@ -37,12 +39,12 @@ export class SessionMemory implements ConsentMemory {
 export function keyConsentModal(memory: ConsentMemory): KeyConsentStore {
   return {
     get: () => memory.get<KeyConsent>(CONSENT_KEY),
-    ask: async (notice) => {
+    ask: async (notice, current) => {
       const all = 'Put Keys in All Terminals';
       const own = 'Only in AWS Identity Terminals';
       const answer = await vscode.window.showWarningMessage(
         'AWS Identity: terminals need the AWS keys in their environment.',
-        { modal: true, detail: `${notice}\n\nYour choice is kept for this workspace.` },
+        { modal: true, detail: consentDetail(notice, current) },
         all,
         own,
       );
@@ -78,5 +80,16 @@ export class ConsentPrompt {
       },
       (e: unknown) => this.logger.error('Asking about terminal keys failed', e),
     );
+  }
+
+  /**
+   * Asks now, whatever was answered before (the command "Change Where Terminal Keys Go…"): an
+   * answer replaces the stored one, dismissing keeps it. Resolves with the answer, if any; the
+   * caller makes the terminals follow it.
+   */
+  async choose(question: string): Promise<KeyConsent> {
+    const store = this.store;
+    if (!store) return undefined;
+    return store.ask(question, store.get());
   }
 }
