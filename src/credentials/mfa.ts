@@ -39,5 +39,12 @@ export async function askForMfaCode(provider: MfaCodeProvider, mfaSerial: string
     promptFailures.add(thrown);
     throw thrown;
   }
+  // A renewal prompt answered after another identity replaced this one: the code (it works once)
+  // is not spent on credentials nobody will use. Quiet, like a dismissed prompt.
+  if (context.discarded?.()) {
+    const dropped = new Error(`The MFA code for ${context.label} was not used: another identity was selected while it was asked for.`);
+    promptFailures.add(dropped);
+    throw dropped;
+  }
   return String(code).trim();
 }

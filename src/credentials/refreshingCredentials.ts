@@ -41,6 +41,8 @@ export interface RefreshContext {
   readonly reason: RefreshReason;
   /** Expiration of the credentials being replaced (local clock), if any. */
   readonly expiration?: Date;
+  /** True once these credentials were discarded: a fetcher checks it after waiting on the user. */
+  readonly discarded?: () => boolean;
 }
 
 /** Obtains fresh credentials. Throwing `UserFacingError`s gives the best messages. */
@@ -270,7 +272,7 @@ export class RefreshingCredentials implements Disposable {
     await Promise.resolve();
     let fresh: AwsCredentials;
     try {
-      fresh = await this.options.fetch({ reason, ...(this.current?.expiration ? { expiration: this.current.expiration } : {}) });
+      fresh = await this.options.fetch({ reason, discarded: () => this.disposed, ...(this.current?.expiration ? { expiration: this.current.expiration } : {}) });
       if (this.disposed) throw new UserFacingError('other', `The credentials for ${this.label} were discarded while renewing (another identity was selected).`);
       const now = this.clock.now();
       if (fresh.expiration && fresh.expiration.getTime() <= now) {
@@ -281,7 +283,8 @@ export class RefreshingCredentials implements Disposable {
       }
     } catch (error) {
       const failure = this.toFailure(error);
-      if (!this.disposed) this.recordFailure(failure, reason);
+      if (this.disposed) this.logger.info(`Renewing credentials for ${this.label} stopped: they were discarded (${failure.message})`);
+      else this.recordFailure(failure, reason);
       throw failure;
     }
     this.accept(fresh, reason);

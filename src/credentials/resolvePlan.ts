@@ -34,6 +34,8 @@ export interface PlanRequest {
   readonly mfaTrigger: MfaPromptContext['trigger'];
   /** For `renewal`: when the credentials in use expire. */
   readonly currentExpiration?: Date;
+  /** For `renewal`: true once the credentials being renewed were discarded (no code is then spent). */
+  readonly discarded?: () => boolean;
   /** GetSessionToken duration for a static-key profile with `mfa_serial`. */
   readonly sessionDurationSeconds?: number;
   readonly skew?: ClockSkew;
@@ -136,6 +138,7 @@ function askCode(req: PlanRequest, serial: string): Promise<string> {
     trigger: req.mfaTrigger,
     label: `profile "${req.plan.profile}"`,
     ...(req.currentExpiration ? { expiration: req.currentExpiration } : {}),
+    ...(req.discarded ? { discarded: req.discarded } : {}),
   });
 }
 

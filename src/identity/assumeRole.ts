@@ -193,6 +193,7 @@ function askCode(ctx: FlowContext, mfaSerial: string, role: ParsedRole, context:
     trigger: !context || context.reason === 'user' ? 'user' : 'renewal',
     label: roleLabel(role),
     ...(context?.expiration ? { expiration: context.expiration } : {}),
+    ...(context?.discarded ? { discarded: context.discarded } : {}),
   });
 }
 

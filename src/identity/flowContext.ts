@@ -155,6 +155,7 @@ export class FlowContext {
       mfaCodeProvider: this.options.mfaCodeProvider,
       mfaTrigger: !context || context.reason === 'user' ? 'user' : 'renewal',
       ...(context?.expiration ? { currentExpiration: context.expiration } : {}),
+      ...(context?.discarded ? { discarded: context.discarded } : {}),
       sessionDurationSeconds: clampSessionTokenDuration(this.options.defaultDurationSeconds()).seconds,
       skew: this.skew,
       ssoContext: this.ssoContext,

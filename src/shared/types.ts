@@ -176,6 +176,8 @@ export interface MfaPromptContext {
   readonly label: string;
   /** For `renewal`: when the credentials in use expire (local clock). */
   readonly expiration?: Date;
+  /** For `renewal`: true once another identity replaced the one being renewed (the code is then not needed). */
+  readonly discarded?: () => boolean;
 }
 
 /**

@@ -9,6 +9,7 @@ import { STS_FAULTS } from '../support/faultProxy';
 import { FakeClock } from '../support/fakeClock';
 import { EventLog, nextEvent } from '../support/events';
 import { MIN, useIdentityHarness } from '../support/identityHarness';
+import { waitFor } from '../support/moto';
 import type { Identity } from '../../src/shared/types';
 
 describe('IdentityManager (moto)', function () {
@@ -80,6 +81,24 @@ describe('IdentityManager (moto)', function () {
     assert.match(h.prompts[1]?.reason ?? '', /renew.*MFA|expire/);
     assert.equal(h.manager.state.status, 'active');
     assert.ok(Math.abs(h.manager.identity!.expiration!.getTime() - h.clock.now() - 3600_000) < 5000, 'the status bar sees the new expiry');
+  });
+
+  it('a renewal prompt answered after switching away spends no MFA code on STS, and shows no error', async () => {
+    await h.manager.useProfile('role-mfa');
+    let answer: ((code: string) => void) | undefined;
+    h.answerMfa = () => new Promise<string>((resolve) => (answer = resolve));
+    await h.clock.advance(45 * MIN + 1000);
+    await waitFor(() => answer !== undefined, 'the renewal prompt');
+    // The notification stays open while the user picks another profile...
+    h.answerMfa = async () => '123456';
+    const now = await h.manager.useProfile('static');
+    // ...then answers it anyway.
+    answer?.('654321');
+    await waitFor(() => h.logger.lines.some((l) => /stopped: they were discarded/.test(l)), 'the renewal to end');
+    assert.deepEqual(h.proxy.requests.filter((r) => r.tokenCode === '654321'), [], 'the code typed into the old prompt reached STS');
+    assert.equal(h.manager.identity?.arn, now.arn);
+    assert.equal(h.manager.state.status, 'active');
+    assert.ok(!h.logger.lines.some((l) => l.includes('654321')), 'the code is not logged');
   });
 
   it('a renewal moves the expiry in place and does not fire onDidChangeIdentity (the API documents this)', async () => {

@@ -24,6 +24,8 @@ export function createMfaPrompt(): MfaCodeProvider {
     if (context ? context.trigger === 'renewal' : /renew|refresh|expir/i.test(reason)) {
       const choice = await vscode.window.showWarningMessage(`${reason} MFA device: ${mfaSerial}.`, 'Enter MFA Code');
       if (choice !== 'Enter MFA Code') throw new UserCancelledError('Entering the MFA code');
+      // Clicked after another identity replaced the one this asked for: no code is needed any more.
+      if (context?.discarded?.()) throw new UserCancelledError('Entering the MFA code');
     }
     const code = await vscode.window.showInputBox({
       title: 'AWS MFA code',
