@@ -38,21 +38,6 @@ export async function appendSection(file: string, section: NewSection): Promise<
   }
 }
 
-/** The bytes of `file` now, or undefined when it does not exist (for the names already in use). */
-export async function readConfigBytes(file: string): Promise<Buffer | undefined> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(file, constants.O_RDONLY | NON_BLOCKING);
-    return await readRegular(handle, file);
-  } catch (e) {
-    if (e instanceof ConfigEditError) throw e;
-    if (errorCode(e) === 'ENOENT') return undefined;
-    throw new ConfigEditError(`${file} could not be read (${cause(e)}), so nothing was added to it. Next step: ${nextStep(e)}.`);
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
-
 async function createWith(file: string, section: NewSection, what: string): Promise<void> {
   const appendix = sectionAppendix(undefined, section);
   let handle: fs.FileHandle;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigEditError, ssoSessionSection } from '../../src/config/configEdits';
-import { appendSection, readConfigBytes } from '../../src/config/configWriter';
+import { appendSection } from '../../src/config/configWriter';
 
 const session = ssoSessionSection('corp', 'https://corp.awsapps.com/start', 'eu-west-1');
 
@@ -61,7 +61,6 @@ describe('configWriter: writing a section into the config file on disk', () => {
     const file = path.join(dir, 'config');
     execFileSync('mkfifo', [file]);
     await assert.rejects(appendSection(file, session), /not an ordinary file .*Next step: replace it with an ordinary file\./);
-    await assert.rejects(readConfigBytes(file), /not an ordinary file/);
   });
 
   it('names the cause and the next step when the path cannot hold the file', async () => {

@@ -23,7 +23,7 @@ import type { Identity } from '../../shared/types';
  * Whether `session`'s role was made with another role session's credentials, as far as is known
  * for certain (see isKnownChainedRole): AWS refuses a console SessionDuration only then.
  */
-export async function isChainedRole(ctx: Pick<CommandContext, 'profiles'>, session: IdentitySession): Promise<boolean> {
+async function isChainedRole(ctx: Pick<CommandContext, 'profiles'>, session: IdentitySession): Promise<boolean> {
   const snapshot = await ctx.profiles.snapshot();
   const plan = (profile: string): CredentialPlan | undefined => {
     const p = snapshot.plan(profile);

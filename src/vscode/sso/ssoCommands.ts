@@ -4,13 +4,13 @@
  * and the next step (reportFailure).
  */
 import * as vscode from 'vscode';
-import { existingNames, nameProblem, regionProblem, ssoRoleProfileSection, ssoSessionSection, startUrlProblem, suggestProfileName, suggestSessionName, type NewSection } from '../../config/configEdits';
+import { nameProblem, regionProblem, ssoRoleProfileSection, ssoSessionSection, startUrlProblem, suggestProfileName, suggestSessionName, type NewSection } from '../../config/configEdits';
 import type { Identity } from '../../shared/types';
 import { SSO_COMMAND_IDS } from '../commands/commandIds';
 import { confirmRequest, reportFailure, type CommandContext } from '../commands/context';
 import { isIssuedNode } from '../views/profilesTree';
 import { UserCancelledError } from '../views/mfaPrompt';
-import { appendSection, readConfigBytes } from '../../config/configWriter';
+import { appendSection } from '../../config/configWriter';
 import type { SsoService } from './ssoService';
 import { isSsoNode, isSsoNodeOf, type SsoNode } from './ssoTree';
 import { sameSession, type SignInTarget } from './targets';
@@ -74,7 +74,8 @@ function addSession(ctx: CommandContext, service: SsoService) {
         { title: 'Add IAM Identity Center (2/3): region', prompt: 'The region of your IAM Identity Center instance (shown in its settings)', value: ctx.settings.defaultRegion() ?? 'us-east-1', validateInput: (v) => regionProblem(v) },
         'Entering the region',
       );
-      const taken = existingNames(await readConfigBytes(file), 'sso-session');
+      // The names the store's reading has (the CLI's rules); appendSection checks the file again as it writes.
+      const taken = new Set((await ctx.profiles.snapshot()).ssoSessions.flatMap((s) => (s.name === undefined ? [] : [s.name])));
       const name = await input(
         { title: 'Add IAM Identity Center (3/3): session name', prompt: `Written as [sso-session NAME] to ${file}`, value: suggestSessionName(startUrl, taken), validateInput: (v) => nameProblem('sso-session', v.trim(), taken) },
         'Entering the session name',
@@ -175,8 +176,7 @@ function saveAsProfileCommand(ctx: CommandContext, service: SsoService) {
         if (again !== 'Save Another') return;
       }
       const file = ctx.profiles.paths.configFile;
-      const taken = existingNames(await readConfigBytes(file), 'profile');
-      for (const p of (await ctx.profiles.model()).profiles) taken.add(p.name);
+      const taken = new Set((await ctx.profiles.model()).profiles.map((p) => p.name));
       const name = await input(
         {
           title: `Save ${roleName} (${account.accountName ?? account.accountId}) as a profile`,
