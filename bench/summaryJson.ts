@@ -33,6 +33,7 @@ export function headline(r: Results): Record<string, unknown> {
   const oneClient = r.endpoint?.levels.find((l) => l.clients === 1);
   return {
     activateMs: r.activation?.activateMs.median ?? null,
+    activateCpuMs: r.activation?.activateCpuMs.median ?? null,
     vsixBytes: r.activation?.vsixBytes ?? null,
     extensionJsBytes: r.activation?.extensionJsBytes ?? null,
     sdkJsBytes: r.activation?.sdkJsBytes ?? null,
