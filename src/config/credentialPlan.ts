@@ -82,3 +82,30 @@ export interface CredentialPlan {
    */
   readonly sessionTokenMfaSerial?: string;
 }
+
+/**
+ * Whom a plan's credentials belong to, as far as the files tell: the last role assumed, else the
+ * source's own principal. A renewal compares it with the switch's, so that an edit to the active
+ * profile (another role_arn, account or key) never changes who the credentials act as behind the
+ * identity the user sees. `text` names it for messages; `key` also covers what `text` leaves out
+ * (an access key ID, a command), and holds no secret beyond what the plan does.
+ */
+export function planPrincipal(plan: CredentialPlan): { readonly key: string; readonly text: string } {
+  const role = plan.roles[plan.roles.length - 1];
+  if (role) return { key: `role ${role.roleArn}`, text: `role ${role.roleArn}` };
+  const s = plan.source;
+  switch (s.type) {
+    case 'static':
+      return { key: `keys ${s.profile} ${s.accessKeyId}`, text: `the access keys of profile "${s.profile}"` };
+    case 'sso':
+      return { key: `sso ${s.startUrl} ${s.accountId} ${s.roleName}`, text: `IAM Identity Center role ${s.roleName} in account ${s.accountId}` };
+    case 'process':
+      return { key: `process ${s.command}`, text: `the credential_process of profile "${s.profile}"` };
+    case 'webIdentity':
+      return { key: `role ${s.roleArn}`, text: `role ${s.roleArn}` };
+    case 'login':
+      return { key: `login ${s.loginSession}`, text: `the aws login session of profile "${s.profile}"` };
+    default:
+      return { key: s.type, text: `credential_source of profile "${s.profile}"` };
+  }
+}

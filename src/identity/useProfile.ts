@@ -11,9 +11,12 @@ import { RefreshContext, RefreshingCredentials } from '../credentials/refreshing
 import { getCallerIdentity, getSessionToken } from '../credentials/sts';
 import { clampSessionTokenDuration } from '../shared/roleInput';
 import type { AwsCredentials } from '../shared/types';
-import type { ClientSettings } from '../config/credentialPlan';
+import { planPrincipal, type ClientSettings } from '../config/credentialPlan';
+import { UserFacingError } from '../credentials/errors';
 import { FlowContext, ProfileReading, RegionChoice, SwitchResult, identityOf, regionOrigin } from './flowContext';
 import { IdentitySession } from './identitySession';
+
+type PlanPrincipal = ReturnType<typeof planPrincipal>;
 
 /**
  * The session for `profile`, not yet active.
@@ -26,8 +29,14 @@ export async function profileSession(ctx: FlowContext, profile: string): Promise
   const reading = await ctx.readProfile(profile);
   const region = ctx.resolveRegion(reading.plan.region);
   let clientSettings: ClientSettings | undefined;
+  const principal = planPrincipal(reading.plan);
+  let arn = '';
   const fetchProfile = async (context: RefreshContext | undefined, switchReading?: ProfileReading): Promise<AwsCredentials> => {
-    const resolved = await ctx.resolveProfile(profile, region, context, switchReading);
+    // A renewal reads the files again, so rotated keys and a new sign-in count; an edit that
+    // points the profile at someone else does not, since the identity shown would then be wrong.
+    const current = switchReading ?? (await ctx.readProfile(profile));
+    if (!switchReading) checkSamePrincipal(profile, principal, planPrincipal(current.plan), arn);
+    const resolved = await ctx.resolveProfile(profile, region, context, current);
     clientSettings = resolved.clientSettings;
     return ctx.toLocal(resolved);
   };
@@ -46,6 +55,7 @@ export async function profileSession(ctx: FlowContext, profile: string): Promise
   if (!skewKnownBefore && ctx.skew.isKnown && first.expiration) first = { ...first, expiration: ctx.skew.toLocal(first.expiration) };
 
   const identity = identityOf(caller, { type: 'profile', profile }, region, first.expiration);
+  arn = identity.arn;
   const credentials = ctx.refreshing(target, fetchProfile, { initial: first, interactive: planNeedsMfa(reading.plan) });
   const session = new IdentitySession({
     identity,
@@ -53,6 +63,16 @@ export async function profileSession(ctx: FlowContext, profile: string): Promise
     exportWrapper: (base) => sessionTokenWrapper(ctx, target, base, region, origin),
   });
   return { session, description: `${target} as ${caller.arn} (region ${region.region} from ${region.regionSource})` };
+}
+
+/** @throws UserFacingError when the profile's edited plan names another principal than the switch's. */
+function checkSamePrincipal(profile: string, was: PlanPrincipal, now: PlanPrincipal, arn: string): void {
+  if (now.key === was.key) return;
+  const what = now.text === was.text ? `${now.text} changed` : `it now uses ${now.text}, not ${was.text}`;
+  throw new UserFacingError(
+    'other',
+    `Profile "${profile}" was edited since you selected it: ${what}. Its credentials were not renewed from the edited profile, so the identity stays ${arn} until they expire. Select profile "${profile}" again to use it as edited.`,
+  );
 }
 
 /** Temporary credentials for terminals derived from long-lived keys: GetSessionToken, renewed like any session. */

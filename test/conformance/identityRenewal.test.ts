@@ -5,6 +5,7 @@
  * test/support/identityHarness.ts; faults moto cannot produce come from the strict fault proxy.
  */
 import * as assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
 import { STS_FAULTS } from '../support/faultProxy';
 import { FakeClock } from '../support/fakeClock';
 import { EventLog, nextEvent } from '../support/events';
@@ -124,6 +125,36 @@ describe('IdentityManager (moto)', function () {
     const s = await state;
     assert.equal(s.status, 'active');
     assert.match(s.refreshError?.message ?? '', /STS is throttling requests/);
+  });
+
+  it('an edit pointing the active profile at another role is not renewed into: the identity stays who it says', async () => {
+    const id = await h.manager.useProfile('role');
+    const text = await fsp.readFile(h.files.configFile, 'utf8');
+    await fsp.writeFile(h.files.configFile, text.replace('role_arn = arn:aws:iam::111122223333:role/Deploy\n', 'role_arn = arn:aws:iam::111122223333:role/Other\n'));
+    h.counter.reset();
+    const state = nextEvent(h.manager.onDidChangeState, 'the refresh error state');
+    await h.clock.advance(45 * MIN + 1000);
+    const s = await state;
+    assert.equal(s.status, 'active');
+    assert.match(
+      s.refreshError?.message ?? '',
+      /^Profile "role" was edited since you selected it: it now uses role arn:aws:iam::111122223333:role\/Other, not role arn:aws:iam::111122223333:role\/Deploy\. .*Select profile "role" again/,
+    );
+    assert.deepEqual(h.counter.calls.map((c) => c.operation), [], 'no AssumeRole into the edited role');
+    assert.equal(h.manager.identity?.arn, id.arn);
+    // Selecting it again is the way to the edited profile.
+    const again = await h.manager.useProfile('role');
+    assert.match(again.arn, /assumed-role\/Other\//);
+  });
+
+  it('an edit that keeps the profile\'s role (its region) still renews', async () => {
+    await h.manager.useProfile('role');
+    const text = await fsp.readFile(h.files.configFile, 'utf8');
+    await fsp.writeFile(h.files.configFile, text.replace('role/Deploy\nsource_profile = static\nregion = eu-central-1\n', 'role/Deploy\nsource_profile = static\nregion = eu-west-1\n'));
+    const refreshed = nextEvent(h.manager.session!.onDidRefresh, 'the renewal');
+    await h.clock.advance(45 * MIN + 1000);
+    await refreshed;
+    assert.equal(h.manager.state.refreshError, undefined);
   });
 
   it('clock skew (local clock 20 min slow): expiration is on the local clock', async () => {
