@@ -91,6 +91,13 @@ export class IdentitySession implements Disposable {
    * @throws UserFacingError
    */
   async getExportableCredentials(): Promise<AwsCredentials> {
+    // A copy: other extensions get this value through the API, and a change made to it must not
+    // reach the credentials held here, which renewals and terminals go by.
+    const c = await this.exportable();
+    return { ...c, ...(c.expiration ? { expiration: new Date(c.expiration.getTime()) } : {}) };
+  }
+
+  private async exportable(): Promise<AwsCredentials> {
     if (this.exportCredentials) return this.exportCredentials.get();
     const own = await this.credentials.get();
     if (own.sessionToken) return own;

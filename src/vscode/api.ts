@@ -84,7 +84,9 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter, acc
     return subscription;
   };
 
-  return {
+  // Frozen: every extension gets this same object, so none may replace a method to see what
+  // another extension it was handed (credentials, the consent session).
+  return Object.freeze({
     apiVersion: 2,
     authenticationProviderId: AUTH_PROVIDER_ID,
     listProfiles: async () => copy([...(await ctx.profiles.model()).profiles]),
@@ -147,5 +149,5 @@ export function createApi(ctx: CommandContext, presenter: IdentityPresenter, acc
         return Promise.reject(error);
       }
     },
-  };
+  });
 }

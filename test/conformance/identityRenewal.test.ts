@@ -157,6 +157,18 @@ describe('IdentityManager (moto)', function () {
     assert.equal(h.manager.state.refreshError, undefined);
   });
 
+  it('exported credentials are handed out as copies: changing one changes nothing held (the API passes them on)', async () => {
+    await h.manager.useProfile('role');
+    const first = await h.manager.getExportableCredentials();
+    const { accessKeyId } = first;
+    const expires = first.expiration!.getTime();
+    (first as { accessKeyId: string }).accessKeyId = 'ASIAMUTATEDEXAMPLE';
+    first.expiration!.setFullYear(2100);
+    const again = await h.manager.getExportableCredentials();
+    assert.equal(again.accessKeyId, accessKeyId);
+    assert.equal(again.expiration!.getTime(), expires);
+  });
+
   it('clock skew (local clock 20 min slow): expiration is on the local clock', async () => {
     h.manager.dispose();
     h.clock = new FakeClock(Date.now() - 20 * MIN);

@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { AwsIdentityApi, ProfileInfo } from '../../src/api';
-import { AUTH_PROVIDER, userSwitch } from './access';
+import { AUTH_PROVIDER, requestSwitch, userSwitch } from './access';
 
 const extensionId = 'aws-identity-switcher.aws-identity-switcher';
 const REFUSAL = /only to extensions the user has allowed.*vscode\.authentication\.getSession\('awsIdentity', \[\], \{ createIfNone: true \}\)/s;
@@ -52,6 +52,20 @@ describe('api consent: other extensions get credentials and switch only with the
     await assert.rejects(v1UseProfile('ops-admin'), REFUSAL);
     await assert.rejects(api.assumeRole({ accessToken: 'nope' }, 'arn:aws:iam::123456789012:role/Deployer'), REFUSAL);
     assert.equal(api.getActiveIdentity()?.arn, before.arn);
+  });
+
+  it('the API object is frozen, and an identity a command returns is a copy: changing either changes nothing', async () => {
+    assert.ok(Object.isFrozen(api), 'every extension gets this one object: none may replace its methods');
+    assert.throws(() => {
+      (api as { getActiveIdentity: unknown }).getActiveIdentity = () => undefined;
+    }, TypeError);
+    const returned = await requestSwitch('dev');
+    assert.ok(returned);
+    const region = api.getActiveIdentity()?.region;
+    (returned as { region: string }).region = 'eu-west-9';
+    (returned as { arn: string }).arn = 'arn:aws:iam::000000000000:user/someone-else';
+    assert.equal(api.getActiveIdentity()?.region, region);
+    assert.match(api.getActiveIdentity()?.arn ?? '', /^arn:aws:(?!iam::000000000000)/);
   });
 
   it('the non-secret reads stay open: profiles, the active identity', async () => {

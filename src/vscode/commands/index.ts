@@ -29,7 +29,19 @@ const COMMANDS: Record<Exclude<CommandName, 'showAllProfiles'>, CommandFactory> 
   chooseTerminalKeys,
 };
 
+/**
+ * What a command hands to whoever ran it, maybe another extension: a plain object (an identity) as
+ * a copy, so that changing it (say, its region) changes nothing the extension holds. Other values
+ * (a terminal, undefined) as they are.
+ */
+export function handedOut(result: unknown): unknown {
+  return typeof result === 'object' && result !== null && Object.getPrototypeOf(result) === Object.prototype ? structuredClone(result) : result;
+}
+
 /** Registers every command; the returned disposables go into the extension's subscriptions. */
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([name, factory]) => vscode.commands.registerCommand(COMMAND_IDS[name as keyof typeof COMMANDS], factory(ctx)));
+  return Object.entries(COMMANDS).map(([name, factory]) => {
+    const run = factory(ctx);
+    return vscode.commands.registerCommand(COMMAND_IDS[name as keyof typeof COMMANDS], async (...args: unknown[]) => handedOut(await run(...args)));
+  });
 }
