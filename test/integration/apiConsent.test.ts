@@ -9,6 +9,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AwsIdentityApi, ProfileInfo } from '../../src/api';
 import { AUTH_PROVIDER, requestSwitch, userSwitch } from './access';
@@ -107,6 +109,27 @@ describe('api consent: "Open in Config File" never puts a secret into an open do
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'file' && d.uri.fsPath === credentialsFile), 'the real credentials file was opened');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
+  it('a node another extension made up opens no file of its choosing: only where the profile is defined', async () => {
+    const other = path.join(os.tmpdir(), `ais-not-a-profile-${process.pid}.txt`);
+    fs.writeFileSync(other, 'private notes\n');
+    const isOther = (d: vscode.TextDocument): boolean => d.uri.path === vscode.Uri.file(other).path;
+    try {
+      const dev = (await (await vscode.extensions.getExtension<AwsIdentityApi>(extensionId)!.activate()).listProfiles()).find((p) => p.name === 'dev');
+      assert.ok(dev);
+      await vscode.commands.executeCommand('awsIdentity.openProfileSource', { type: 'profile', profile: { ...dev, definedIn: [{ file: other, line: 0 }] } });
+      assert.ok(!vscode.workspace.textDocuments.some(isOther), 'the made-up file was opened');
+      assert.match(vscode.window.activeTextEditor?.document.uri.path ?? '', /\/(config|credentials)$/, "dev's own definition opens instead");
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      // Not a profile of the config, and not even a profile: refused with a message, no exception.
+      await vscode.commands.executeCommand('awsIdentity.openProfileSource', { type: 'profile', profile: { name: 'not-in-config', definedIn: [{ file: other, line: 0 }] } });
+      await vscode.commands.executeCommand('awsIdentity.openProfileSource', { type: 'profile', profile: {} });
+      assert.ok(!vscode.workspace.textDocuments.some(isOther), 'the made-up file was opened');
+    } finally {
+      fs.rmSync(other, { force: true });
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
   });
 
   it('the masked scheme shows only the two shared files', async () => {

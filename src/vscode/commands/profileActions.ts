@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { profileArgument, reportFailure, type CommandContext, type CommandFactory } from './context';
 import { hasSecrets } from '../secretMasking';
 import { maskedUri } from '../maskedDocuments';
+import type { ProfileInfo } from '../../shared/types';
 
 export const refreshProfiles: CommandFactory = (ctx) => async () => {
   await ctx.profiles.reload();
@@ -16,10 +17,11 @@ export const refreshProfiles: CommandFactory = (ctx) => async () => {
  * The real file opens only after the user confirms that risk in a modal.
  */
 export const openProfileSource: CommandFactory = (ctx) => async (arg?: unknown) => {
-  const profile = profileArgument(arg);
-  const location = profile?.definedIn[0];
-  if (!location) return;
-  await reportFailure(ctx, `Opening the definition of "${profile.name}"`, async () => {
+  const given = profileArgument(arg);
+  if (!given) return;
+  const name = String(given.name);
+  await reportFailure(ctx, `Opening the definition of "${name}"`, async () => {
+    const location = await definition(ctx, name, given.definedIn);
     const line = location.line ?? 0;
     let text: string | undefined;
     try {
@@ -29,13 +31,25 @@ export const openProfileSource: CommandFactory = (ctx) => async (arg?: unknown) 
     }
     if (text !== undefined && hasSecrets(text)) {
       await showAt(await vscode.workspace.openTextDocument(maskedUri(location.file)), line);
-      ctx.log.info(`Showed ${location.file} with its secret values masked (profile "${profile.name}").`);
+      ctx.log.info(`Showed ${location.file} with its secret values masked (profile "${name}").`);
       void offerRealFile(ctx, location.file, line);
       return;
     }
     await showAt(await vscode.workspace.openTextDocument(vscode.Uri.file(location.file)), line);
   });
 };
+
+/**
+ * Where profile `name` is defined, by the store's reading: any extension can run the command with
+ * a node it made up, so the node's own file is used only if the profile really is defined there.
+ */
+async function definition(ctx: CommandContext, name: string, given: unknown): Promise<ProfileInfo['definedIn'][number]> {
+  const profile = (await ctx.profiles.model()).profiles.find((p) => p.name === name);
+  const wanted = Array.isArray(given) ? (given[0] as { file?: unknown; line?: unknown } | undefined) : undefined;
+  const location = profile?.definedIn.find((l) => l.file === wanted?.file && l.line === wanted?.line) ?? profile?.definedIn[0];
+  if (!location) throw new Error(`Profile "${name}" is not in your AWS config files, so there is nothing to open. If you just added it, run "AWS Identity: Reload Profiles" and try again.`);
+  return location;
+}
 
 async function showAt(doc: vscode.TextDocument, line: number): Promise<void> {
   const target = Math.min(line, Math.max(0, doc.lineCount - 1));
