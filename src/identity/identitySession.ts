@@ -128,9 +128,10 @@ export class IdentitySession implements Disposable {
   }
 
   /**
-   * Used only as another session's source from now on: neither its own credentials nor the
-   * GetSessionToken wrapper made for terminals (now or later) renew by timer, which would call STS
-   * every hour for credentials nobody uses; whoever does use them renews them on demand.
+   * Used only as another session's source, or only by terminals opened before a switch, from now
+   * on: neither its own credentials nor the GetSessionToken wrapper made for terminals (now or
+   * later) renew by timer, which would call STS (and ask for MFA codes) for credentials nobody may
+   * use; whoever does use them renews them on demand.
    */
   private renewOnDemandOnly(): void {
     this.sourceOnly = true;
@@ -145,8 +146,8 @@ export class IdentitySession implements Disposable {
 
   /**
    * Keeps the session (and its renewals) alive after its owner disposes it, until the returned
-   * lease is disposed. Terminals opened while it was active hold one, so their credentials keep
-   * being renewed after the user switches identity. A lease on a stopped session does nothing.
+   * lease is disposed. Terminals opened while it was active hold one, so their credentials are
+   * still renewed (on demand) after the user switches identity. A lease on a stopped session does nothing.
    */
   retain(): Disposable {
     if (this.disposed) return { dispose: () => undefined };
@@ -162,9 +163,14 @@ export class IdentitySession implements Disposable {
     };
   }
 
-  /** The owner (the identity manager) is done with it; it stops now unless leases keep it alive. */
+  /**
+   * The owner (the identity manager) is done with it; it stops now unless leases keep it alive.
+   * Kept alive, it is no longer the active identity: it renews only when a terminal asks, so an
+   * MFA identity left behind prompts for codes only when it is used, not on its own schedule.
+   */
   dispose(): void {
     this.ownerReleased = true;
+    if (!this.disposed && this.leases > 0) this.renewOnDemandOnly();
     this.stopIfUnused();
   }
 

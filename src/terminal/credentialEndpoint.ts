@@ -29,6 +29,7 @@ import { forgetSecret, rememberSecret } from '../shared/redact';
 import { AwsCredentials, Clock, Logger, silentLogger, systemClock } from '../shared/types';
 import { ConnectionGuard } from './connectionGuard';
 import { toContainerResponse, unusable } from './containerCredentials';
+import { PENDING, SOURCE_DEADLINE_MS, SourceWaits } from './sourceDeadline';
 
 /** Something that can hand out the current credentials of one identity. */
 export interface CredentialSource {
@@ -123,6 +124,8 @@ export class CredentialEndpoint {
 
   private readonly grants = new Set<GrantRecord>();
   private readonly guard = new ConnectionGuard(this.stats);
+  /** A source that does not answer in time gets the client a 500 saying why (sourceDeadline.ts). */
+  private readonly waits = new SourceWaits();
   private readonly lastRefusalLog = new Map<Refusal, { at: number; suppressed: number }>();
   private disposed = false;
 
@@ -265,8 +268,18 @@ export class CredentialEndpoint {
     const source = refusal.source;
     let creds: AwsCredentials;
     try {
-      creds = await source.getCredentials();
+      creds = await this.waits.get(source, () => source.getCredentials());
     } catch (e) {
+      if (e === PENDING) {
+        this.logger.warn(`Credentials for ${source.label} (grant ${refusal.id}) were not ready within ${SOURCE_DEADLINE_MS} ms: answered 500`);
+        this.stats.failed++;
+        return this.send(res, 500, {
+          Code: 'CredentialsPending',
+          Message:
+            `AWS Identity Switcher is still getting credentials for ${source.label}: they are being renewed, which may wait for an MFA code or a sign-in in VS Code. ` +
+            "Enter the code or sign in where VS Code's notification asks, then run the command again.",
+        });
+      }
       this.stats.failed++;
       this.logger.error(`Could not get credentials for ${source.label} (grant ${refusal.id})`, e);
       return this.send(res, 500, {

@@ -114,6 +114,39 @@ describe('CredentialEndpoint with real clients', function () {
     g.revoke();
   });
 
+  it('a source that does not answer (a renewal awaiting an MFA code) gets a 500 naming why before the CLI times out', async () => {
+    const waiting = (): CredentialSource => ({ label: 'MfaRole (123456789012)', getCredentials: () => new Promise<AwsCredentials>(() => undefined) });
+    // botocore reads for 2 s per attempt, 3 attempts a second apart: without the endpoint's own
+    // deadline it prints only "Read timeout", after 9 s and the CLI's start (about 1 s).
+    const g = endpoint.grant(waiting());
+    secrets.push(g.token);
+    const r = await callerIdentity('cli-v1', terminalEnv(g), moto.endpoint);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /500.*still getting credentials for MfaRole.*MFA code.*Enter the code/);
+    assert.ok(r.ms < 9_000, `the CLI gave up after ${r.ms.toFixed(0)} ms`);
+    console.log(`      [figure] cli-v1 with a source that never answers: exits after ${r.ms.toFixed(0)} ms`);
+    g.revoke();
+  });
+
+  it('a source past its deadline: requests meanwhile get the 500 at once, and the credentials once it answers', async () => {
+    // A renewal in flight (an MFA code awaited): every request waits for the same one.
+    let answer: (() => void) | undefined;
+    const renewal = new Promise<void>((resolve) => (answer = resolve));
+    const slow: CredentialSource = { label: 'SlowRole (123456789012)', getCredentials: () => renewal.then(() => source.getCredentials()) };
+    const g = endpoint.grant(slow);
+    secrets.push(g.token);
+    const first = await probe(g.url, { headers: { Authorization: g.token } });
+    assert.equal(first.status, 500);
+    assert.equal((JSON.parse(first.body) as { Code: string }).Code, 'CredentialsPending');
+    const started = Date.now();
+    const again = await probe(g.url, { headers: { Authorization: g.token } });
+    assert.equal(again.status, 500);
+    assert.ok(Date.now() - started < 1_000, 'answered without waiting for the deadline again');
+    answer!();
+    await waitFor(async () => (await probe(g.url, { headers: { Authorization: g.token } })).status === 200, 'the credentials once the source answered', 5_000, 50);
+    g.revoke();
+  });
+
   it('refuses long-lived keys (no session token) with 500 and says why', async () => {
     const longLived: CredentialSource = {
       label: 'iam-user (123456789012)',

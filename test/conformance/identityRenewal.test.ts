@@ -179,19 +179,47 @@ describe('IdentityManager (moto)', function () {
     assert.ok(Math.abs(h.manager.clockOffsetMs - 20 * MIN) < 5000);
   });
 
-  it('a lease (a terminal opened earlier) keeps a replaced session renewing until it is released', async () => {
+  it('a lease (a terminal opened earlier) keeps a replaced session alive, renewed on demand, until it is released', async () => {
     await h.manager.useProfile('role');
     const old = h.manager.session!;
+    const before = (await old.getExportableCredentials()).accessKeyId;
     const lease = old.retain();
     await h.manager.useProfile('static');
     assert.equal(old.isDisposed, false);
-    const renewed = nextEvent(old.onDidRefresh, 'the replaced session renewing');
-    await h.clock.advance(45 * MIN + 1000);
-    await renewed;
-    assert.ok((await old.getExportableCredentials()).sessionToken);
+    assert.equal(h.clock.pending.length, 0, 'no renewal timer: the active identity (static keys) has none, the replaced one no longer');
+    h.counter.reset();
+    await h.clock.advance(61 * MIN);
+    assert.deepEqual(h.counter.byOperation(), {}, 'no renewal by timer for a session that is no longer active');
+    // The terminal asks after the expiry: renewed then.
+    const renewed = await old.getExportableCredentials();
+    assert.ok(renewed.sessionToken);
+    assert.notEqual(renewed.accessKeyId, before, 'renewed on demand');
+    assert.deepEqual(h.counter.byOperation(), { AssumeRole: 1 });
     lease.dispose();
     lease.dispose();
     assert.equal(old.isDisposed, true);
     assert.equal(h.clock.pending.length, 0);
+  });
+
+  it('leaving an MFA identity a terminal still holds: no MFA prompt on the old session\'s schedule, one when the terminal asks after expiry', async () => {
+    await h.manager.useProfile('role-mfa');
+    const old = h.manager.session!;
+    const lease = old.retain();
+    await h.manager.useProfile('static');
+    const prompts = h.prompts.length;
+    // Nothing left to fire: the MFA role's renewal timer stopped when it stopped being active.
+    assert.equal(h.clock.pending.length, 0, 'the identity left behind still has a renewal timer, which asks for an MFA code when it fires');
+    h.counter.reset();
+    // Past the advisory (45 min) and mandatory renewal points and the expiry: nobody asked.
+    await h.clock.advance(61 * MIN);
+    assert.equal(h.prompts.length, prompts, `the identity left behind asked for an MFA code by itself: ${JSON.stringify(h.prompts.slice(prompts))}`);
+    assert.deepEqual(h.counter.byOperation(), {}, 'no STS call for the identity left behind');
+    // The terminal asks: the code is asked for then, and the terminal gets renewed credentials.
+    const renewed = await old.getExportableCredentials();
+    assert.ok(renewed.expiration!.getTime() > h.clock.now(), 'renewed credentials');
+    assert.equal(h.prompts.length, prompts + 1, 'one prompt, when the credentials were asked for');
+    assert.deepEqual(h.counter.byOperation(), { AssumeRole: 1 });
+    lease.dispose();
+    assert.equal(old.isDisposed, true);
   });
 });

@@ -8,6 +8,7 @@
  * them in place the extension uses environment variables (keys), which the last test covers.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -191,5 +192,107 @@ describe('debug launches in the real VS Code (js-debug, type node)', function ()
     await waitFor(() => readReports(inTerminal).length >= 1, 'the launch in a terminal to report', 60_000, 100);
     assert.equal(readReports(inTerminal)[0]!.keys, false, 'no keys for a launch in a terminal VS Code may save');
     await run2.ended;
+  });
+  it('environment mode: a launch that runs in a terminal gets the endpoint, and no key or token reaches the terminal\'s command line', async () => {
+    // Environment mode chosen, nothing hiding the endpoint, keys allowed in all terminals (nothing
+    // saved): the case where keys used to go into env, which runInTerminal puts on a command line.
+    fs.writeFileSync(credentialsFile, originalCredentials.replace(/\[default\][^[]*/, ''));
+    await vscode.workspace.getConfiguration('terminal.integrated').update('enablePersistentSessions', false, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('awsIdentity').update('terminal.credentials', 'environment', vscode.ConfigurationTarget.Global);
+    // What the debuggers ask VS Code to run in a terminal: VS Code makes the command line from it.
+    const requests: Array<{ arguments?: { env?: Record<string, string | null>; args?: string[] } }> = [];
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (m: { type?: string; command?: string }) => {
+          if (m.type === 'request' && m.command === 'runInTerminal') requests.push(m as (typeof requests)[number]);
+        },
+      }),
+    });
+    try {
+      const identity = await userSwitch('ops-admin');
+      await waitFor(
+        async () => {
+          const state = await testHook<{ mode: string; plan?: { sharedVariables: boolean } }>('terminalState');
+          return state.mode === 'environment' && state.plan?.sharedVariables === true;
+        },
+        'environment mode with keys in all terminals',
+        10_000,
+      );
+      const out = path.join(dir, 'terminal-endpoint.jsonl');
+      const run = await launch(out, { console: 'integratedTerminal' });
+      await waitFor(() => readReports(out).length >= 1, 'the launch in a terminal to report', 60_000, 100);
+      const r = readReports(out)[0]!;
+      assert.ok(requests.length >= 1, 'js-debug asked VS Code to run the program in a terminal (runInTerminal)');
+      for (const request of requests) {
+        const env = request.arguments?.env ?? {};
+        for (const secret of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN']) {
+          assert.ok(!env[secret], `runInTerminal carried ${secret} with a value: VS Code puts it on the terminal's command line`);
+        }
+        assert.doesNotMatch((request.arguments?.args ?? []).join(' '), /AWS_(SECRET_ACCESS_KEY|SESSION_TOKEN)=\S/);
+      }
+      assert.equal(r.keys, false, 'no keys for a launch in a terminal');
+      assert.match(r.uri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/aws-identity\/credentials$/, 'the launch got the endpoint instead');
+      assert.equal(r.arn, identity.arn, 'and with it the active identity');
+      await run.ended;
+    } finally {
+      tracker.dispose();
+      await vscode.workspace.getConfiguration('terminal.integrated').update('enablePersistentSessions', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('awsIdentity').update('terminal.credentials', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('a C/C++ launch (cppdbg) gets the variables in its environment array, beside the entries it set', async () => {
+    fs.writeFileSync(credentialsFile, originalCredentials.replace(/\[default\][^[]*/, ''));
+    const active = await userSwitch('ops-admin');
+    await waitFor(async () => (await terminalMode()) === 'endpoint', 'endpoint mode', 10_000);
+    const name = 'ais-debug-cppdbg';
+    // Registered after the extension's own provider for '*', so it sees what that one resolved;
+    // it then cancels the launch (no C/C++ debugger is installed here).
+    let resolved: vscode.DebugConfiguration | undefined;
+    const recorder = vscode.debug.registerDebugConfigurationProvider('*', {
+      resolveDebugConfigurationWithSubstitutedVariables: (_folder, config) => {
+        if (config.name !== name) return config;
+        resolved = JSON.parse(JSON.stringify(config)) as vscode.DebugConfiguration;
+        return undefined;
+      },
+    });
+    try {
+      await vscode.debug.startDebugging(workspace(), {
+        type: 'cppdbg',
+        request: 'launch',
+        name,
+        program: process.execPath,
+        cwd: workspace().uri.fsPath,
+        environment: [
+          { name: 'AWS_REGION', value: 'eu-west-3' },
+          { name: 'AIS_OWN', value: '1' },
+        ],
+      });
+    } finally {
+      recorder.dispose();
+    }
+    assert.ok(resolved, 'the launch was resolved');
+    assert.equal(resolved.env, undefined, 'cppdbg reads no env: nothing goes there');
+    const entries = resolved.environment as Array<{ name: string; value: string }>;
+    const vars = new Map(entries.map((e) => [e.name, e.value]));
+    assert.equal(vars.get('AIS_OWN'), '1', 'the entries the launch set are kept');
+    assert.equal(vars.get('AWS_REGION'), 'eu-west-3', 'the region the launch set wins');
+    assert.equal(entries.filter((e) => e.name === 'AWS_REGION').length, 1);
+    assert.match(vars.get('AWS_CONTAINER_CREDENTIALS_FULL_URI') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/aws-identity\/credentials$/);
+    // The program would get working credentials: run callerArn.js with exactly those variables.
+    const out = path.join(dir, 'cppdbg.jsonl');
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_') ) env[k] = v;
+    env.AWS_ENDPOINT_URL_STS = process.env.AWS_ENDPOINT_URL_STS ?? '';
+    env.AWS_SHARED_CREDENTIALS_FILE = credentialsFile;
+    if (process.env.AWS_CONFIG_FILE) env.AWS_CONFIG_FILE = process.env.AWS_CONFIG_FILE;
+    for (const e of entries) env[e.name] = e.value;
+    const child = spawn(process.execPath, [path.join(workspace().uri.fsPath, 'callerArn.js'), out], { env, stdio: 'ignore' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(readReports(out)[0]?.arn, active.arn, 'the variables in environment give the active identity');
+    // The launch never started: turning terminal credentials off revokes its grant now, not in 15 minutes.
+    await vscode.workspace.getConfiguration('awsIdentity').update('terminal.credentials', 'off', vscode.ConfigurationTarget.Global);
+    await waitFor(async () => (await debugGrants()) === 0, 'the unstarted cppdbg grant to be revoked', 10_000);
+    await vscode.workspace.getConfiguration('awsIdentity').update('terminal.credentials', undefined, vscode.ConfigurationTarget.Global);
   });
 });

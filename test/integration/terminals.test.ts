@@ -236,7 +236,7 @@ describe('terminals in the real VS Code', function () {
     let live = 0;
     await waitFor(async () => (live = (await terminalState()).activeGrants) === 4 || live === 5, 'four or five live tokens', 10_000).catch(() => undefined);
     assert.ok(live === 4 || live === 5, `four live tokens (five within the grace period), not ${live}`);
-    // Its grant holds a lease on the previous session (IdentitySession.retain), which keeps renewing.
+    // Its grant holds a lease on the previous session (IdentitySession.retain), renewed when asked.
     assert.equal(await runIn(older, callerArn, 'aws sts get-caller-identity (after the switch)'), before.arn);
     older.dispose();
     // A terminal that starts within a moment of a token rotation also holds the token rotated out

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ownAwsSettings } from '../../src/vscode/debug/debugRules';
+import { addVariables, ownAwsSettings, removeVariables } from '../../src/vscode/debug/debugRules';
 import { ENV_FILE_MAX_BYTES, envFilePaths, envFileVariableNames, notInEnvFile, readEnvFileNames } from '../../src/vscode/debug/envFile';
 import { GrantLifecycle, RESTART_GRACE_MS, UNSTARTED_GRANT_MS, isRestartRequest } from '../../src/vscode/debug/grantLifecycle';
 import { FakeClock } from '../support/fakeClock';
@@ -45,6 +45,31 @@ describe('ownAwsSettings and envFile', () => {
   it('notInEnvFile drops the variables the envFile sets (most debuggers let env beat the envFile)', () => {
     const vars = new Map([['AWS_REGION', 'us-east-1'], ['AWS_DEFAULT_REGION', 'us-east-1'], ['AWS_CONTAINER_CREDENTIALS_FULL_URI', 'http://127.0.0.1:1/x']]);
     assert.deepEqual([...notInEnvFile(vars, { names: ['aws_region'], unchecked: false }).keys()], ['AWS_DEFAULT_REGION', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']);
+  });
+});
+
+describe('addVariables and removeVariables', () => {
+  const vars = new Map([
+    ['AWS_CONTAINER_CREDENTIALS_FULL_URI', 'http://127.0.0.1:1/aws-identity/credentials'],
+    ['AWS_REGION', 'eu-west-1'],
+  ]);
+  it('cppdbg and cppvsdbg get an environment array, their own entries kept and winning; other debuggers get env', () => {
+    for (const type of ['cppdbg', 'cppvsdbg']) {
+      const config: Record<string, unknown> = { type, environment: [{ name: 'AWS_REGION', value: 'eu-west-3' }, { name: 'OWN', value: '1' }] };
+      addVariables(config, vars);
+      assert.deepEqual(config.environment, [
+        { name: 'AWS_REGION', value: 'eu-west-3' },
+        { name: 'OWN', value: '1' },
+        { name: 'AWS_CONTAINER_CREDENTIALS_FULL_URI', value: 'http://127.0.0.1:1/aws-identity/credentials' },
+      ]);
+      assert.equal(config.env, undefined);
+      removeVariables(config, ['AWS_CONTAINER_CREDENTIALS_FULL_URI']);
+      assert.deepEqual(config.environment, [{ name: 'AWS_REGION', value: 'eu-west-3' }, { name: 'OWN', value: '1' }]);
+    }
+    const node: Record<string, unknown> = { type: 'node', env: { AWS_REGION: 'eu-west-3' } };
+    addVariables(node, vars);
+    assert.deepEqual(node.env, { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:1/aws-identity/credentials', AWS_REGION: 'eu-west-3' });
+    assert.equal(node.environment, undefined);
   });
 });
 

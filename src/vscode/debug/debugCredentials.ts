@@ -3,11 +3,16 @@
  * (src/terminal/terminalRules.ts terminalVariables, in the mode the terminals use now):
  *  - endpoint mode: the endpoint's URL and a token file of the debug session's own (a grant on the
  *    terminals' endpoint, src/vscode/debug/sharedEndpoint.ts), revoked when the session ends;
- *  - environment mode: the temporary keys (a launch configuration is not saved by VS Code);
+ *  - environment mode: the temporary keys (a launch configuration is not saved by VS Code), except
+ *    for a launch whose program runs in a terminal: VS Code's runInTerminal puts the environment on
+ *    a shell command line (`/usr/bin/env 'AWS_SECRET_ACCESS_KEY=…' …`), which the terminal's command
+ *    history saves to disk. Such a launch gets the endpoint's variables (a URL and a file name)
+ *    when nothing hides the endpoint, and nothing otherwise;
  *  - off, no identity, or a configuration choosing AWS credentials itself (debugRules.ts; its
  *    envFile is read here for variable names only): nothing.
- * The variables go into `config.env` in `resolveDebugConfigurationWithSubstitutedVariables`, the
- * last step before the debugger starts the program, so a switch changes the NEXT launch; a running
+ * The variables go into `config.env` (cppdbg's `environment`: debugRules.ts addVariables) in
+ * `resolveDebugConfigurationWithSubstitutedVariables`, the last step before the debugger starts
+ * the program, so a switch changes the NEXT launch; a running
  * one keeps the identity it started with (its grant holds that identity's session). A session's end
  * revokes its grant a few seconds later, not at once, so that VS Code's restart of it (the same
  * resolved configuration, the same token file) still works: `GrantLifecycle` (grantLifecycle.ts)
@@ -25,7 +30,7 @@ import { MANAGED_VARIABLES, ManagedVariable, terminalVariables } from '../../ter
 import type { Disposable } from '../../shared/events';
 import type { TerminalSession } from '../../terminal/terminalSession';
 import type { TerminalEnvironmentState } from '../terminals/environmentCollection';
-import { isChildSession, launchLabel, mayRunInTerminal, ownAwsSettings, withVariables } from './debugRules';
+import { addVariables, isChildSession, launchLabel, mayRunInTerminal, ownAwsSettings, removeVariables } from './debugRules';
 import { envFilePaths, notInEnvFile, readEnvFileNames } from './envFile';
 import { GrantLifecycle, isRestartRequest } from './grantLifecycle';
 import { DebugTokenFiles } from './tokenFiles';
@@ -114,7 +119,7 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
       if (typeof marker === 'string' && this.grants.has(marker)) return config; // resolved already
       // A restart of a launch we resolved before: what we added then is stale.
       delete config[GRANT_MARKER];
-      if (config.env && typeof config.env === 'object') for (const name of MANAGED_VARIABLES) delete (config.env as Record<string, unknown>)[name];
+      removeVariables(config, MANAGED_VARIABLES);
     }
     const label = launchLabel(config);
     const files = config.request === 'attach' ? [] : envFilePaths(config);
@@ -145,23 +150,33 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
       }
       let vars: Map<ManagedVariable, string>;
       let how: string;
-      if (state.mode === 'endpoint') {
+      const inTerminal = mayRunInTerminal(config);
+      if (state.mode === 'endpoint' || inTerminal) {
+        if (state.mode !== 'endpoint' && state.shadows.length > 0) {
+          // Keys would reach the terminal's command line, and the endpoint would lose to what hides it.
+          this.options.logger.warn(
+            `Debug launch ${label} gets no AWS credentials: it runs in a terminal, where VS Code would put keys on the command line it starts the program with (saved in the terminal's command history), and the credential endpoint would lose to what the log above names. Set "console": "internalConsole" in the launch configuration, or remove what hides the credential endpoint.`,
+          );
+          return config;
+        }
         const id = `g${++this.seq}`;
-        const granted = await this.grant(session);
+        let granted: Awaited<ReturnType<DebugCredentials['grant']>>;
+        try {
+          granted = await this.grant(session, inTerminal);
+        } catch (e) {
+          if (state.mode === 'endpoint') throw e;
+          const why = e instanceof Error ? e.message : String(e);
+          this.options.logger.warn(
+            `Debug launch ${label} gets no AWS credentials: it runs in a terminal, where VS Code would put keys on the command line it starts the program with (saved in the terminal's command history), and the credential endpoint could not start: ${why}. Set "console": "internalConsole" in the launch configuration to give it the keys.`,
+          );
+          return config;
+        }
         vars = granted.vars;
         config[GRANT_MARKER] = id;
         granted.entry.label = label;
         this.grants.add(id, granted.entry);
-        how = `the credential endpoint (grant ${granted.entry.grant.id}, revoked when the session ends)`;
+        how = `the credential endpoint (grant ${granted.entry.grant.id}, revoked when the session ends${state.mode === 'endpoint' ? '' : '; not keys, since it runs in a terminal whose command line would show them'})`;
       } else {
-        if (state.plan && !state.plan.sharedVariables && mayRunInTerminal(config)) {
-          // The same rule as for "+" terminals (src/terminal/persistence.ts): no keys where VS Code saves them.
-          const endpoint = state.configuredMode === 'environment' ? 'set awsIdentity.terminal.credentials to "endpoint"' : 'remove what hides the credential endpoint (the log above says what)';
-          this.options.logger.warn(
-            `Debug launch ${label} gets no AWS keys: it runs in a terminal, whose environment VS Code saves to disk (terminal.integrated.enablePersistentSessions). Set "console": "internalConsole" in the launch configuration, or ${endpoint}.`,
-          );
-          return config;
-        }
         const credentials = await session.getExportableCredentials();
         const override = profileOverride(identity, process.env);
         vars = terminalVariables('environment', { region: identity.region, credentials, ...(override.profile ? { profileOverride: override.profile } : {}) });
@@ -169,7 +184,7 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
         how = 'environment variables (temporary keys)';
       }
       vars = notInEnvFile(vars, envFile);
-      config.env = withVariables(config.env, vars);
+      addVariables(config, vars);
       this.options.logger.info(`Debug launch ${label} gets ${identity.name} (${identity.account}) through ${how}: ${[...vars.keys()].join(', ')}.`);
       return config;
     } catch (e) {
@@ -180,7 +195,8 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
     }
   }
 
-  private async grant(session: TerminalSession): Promise<{ vars: Map<ManagedVariable, string>; entry: DebugGrant }> {
+  /** `inTerminal`: the launch's environment goes on a terminal's command line, so never the legacy token variable. */
+  private async grant(session: TerminalSession, inTerminal: boolean): Promise<{ vars: Map<ManagedVariable, string>; entry: DebugGrant }> {
     const endpoint = await this.options.endpoint();
     const source = sourceFor(session);
     const grant = endpoint.grant(source);
@@ -192,7 +208,7 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
       source.release();
       throw e;
     }
-    const legacy = this.options.legacyToken?.() ?? false;
+    const legacy = !inTerminal && (this.options.legacyToken?.() ?? false);
     const vars = terminalVariables('endpoint', {
       region: session.identity.region,
       grant: { url: grant.url, tokenFile, ...(legacy ? { token: grant.token } : {}) },

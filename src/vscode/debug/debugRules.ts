@@ -80,6 +80,41 @@ export function withVariables(env: unknown, vars: ReadonlyMap<string, string>): 
   return { ...Object.fromEntries(vars), ...base };
 }
 
+/**
+ * Debuggers that read the program's environment only from an `environment` array of
+ * `{ name, value }` (Microsoft C/C++: cppdbg, cppvsdbg) and ignore `env`.
+ */
+const ENVIRONMENT_ARRAY_TYPES: ReadonlySet<string> = new Set(['cppdbg', 'cppvsdbg']);
+
+/** One entry of cppdbg's `environment` array. */
+export interface EnvironmentEntry {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * Adds `vars` to `config` where its debugger reads them: `environment` for the C/C++ debuggers,
+ * `env` for every other. The configuration's own entries win, as in {@link withVariables}.
+ */
+export function addVariables(config: Record<string, unknown>, vars: ReadonlyMap<string, string>): void {
+  if (typeof config.type === 'string' && ENVIRONMENT_ARRAY_TYPES.has(config.type)) {
+    const own = Array.isArray(config.environment) ? (config.environment as unknown[]) : [];
+    const taken = new Set(own.map((e) => (e && typeof e === 'object' ? (e as { name?: unknown }).name : undefined)));
+    const added: EnvironmentEntry[] = [...vars].filter(([name]) => !taken.has(name)).map(([name, value]) => ({ name, value }));
+    config.environment = [...own, ...added];
+  } else {
+    config.env = withVariables(config.env, vars);
+  }
+}
+
+/** Removes the variables named in `names` from `env` and `environment` (what an earlier resolution added). */
+export function removeVariables(config: Record<string, unknown>, names: readonly string[]): void {
+  if (config.env && typeof config.env === 'object' && !Array.isArray(config.env)) for (const name of names) delete (config.env as Record<string, unknown>)[name];
+  if (Array.isArray(config.environment)) {
+    config.environment = (config.environment as unknown[]).filter((e) => !(e && typeof e === 'object' && names.includes((e as { name?: unknown }).name as string)));
+  }
+}
+
 /** A short, printable label for a launch in log lines. */
 export function launchLabel(config: LaunchConfig): string {
   const name = typeof config.name === 'string' && config.name ? config.name : '(unnamed)';
