@@ -94,7 +94,8 @@ export type Read<T> = { readonly status: 'missing' } | { readonly status: 'ok'; 
 function unusable(file: string, why: string): SsoError {
   return new SsoError(
     'cacheUnusable',
-    `The SSO cache file ${file} ${why}, so it is left alone. Delete it (or run \`aws sso logout\`), then sign in again.`,
+    // Not `aws sso logout`: it skips a file it cannot parse, and it signs out of every session.
+    `The SSO cache file ${file} ${why}, so it is left alone. Delete ${file}, then sign in again: the sign-in then writes a new one.`,
   );
 }
 

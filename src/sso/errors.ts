@@ -68,6 +68,17 @@ function serviceSays(e: unknown): string {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'TimeoutError']);
 
+/**
+ * A failure that says nothing about the request itself: no connection, a timeout, throttling or
+ * the service's own fault (5xx). Retrying later may work; a new sign-in would not help.
+ */
+export function isTransient(e: unknown): boolean {
+  if (!(e instanceof SsoError)) return false;
+  if (e.kind === 'network' || e.kind === 'throttled') return true;
+  const status = shape(e.cause).$metadata?.httpStatusCode;
+  return e.kind === 'other' && typeof status === 'number' && status >= 500;
+}
+
 export function isAbort(e: unknown): boolean {
   const n = shape(e).name;
   return n === 'AbortError' || (e instanceof SsoError && e.kind === 'cancelled');

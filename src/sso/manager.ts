@@ -7,7 +7,7 @@
 import { rememberSecret } from '../shared/redact';
 import { systemClock } from '../shared/types';
 import { cachePaths, defaultCacheDir, readTokenEntry, removeTokenEntry, type TokenEntry, writeTokenEntry } from './cache';
-import { cliLoginHint, sessionLabel, SsoError } from './errors';
+import { cliLoginHint, isTransient, sessionLabel, SsoError } from './errors';
 import { type LockOptions, withFileLock } from './lock';
 import { authorizationCodeSignIn, deviceCodeSignIn, refreshTokenEntry } from './oidc';
 import { logout } from './portal';
@@ -73,28 +73,11 @@ export async function getSsoToken(session: SsoSession, ctx: SsoContext = {}, ui?
   const first = await readUsable(session, ctx);
   if (first && first.expiresAt.getTime() - now(ctx) > REFRESH_WINDOW_MS) return toAccess(session, first);
   if (first && refreshable(first, now(ctx))) {
-    const refreshed = await withFileLock(
-      paths(session, ctx).lock,
-      async () => {
-        // Another process may have refreshed (or signed in) while we waited for the lock.
-        const current = await readUsable(session, ctx);
-        if (current && current.expiresAt.getTime() - now(ctx) > REFRESH_WINDOW_MS) return current;
-        if (!current || !refreshable(current, now(ctx))) return current;
-        try {
-          const fresh = await refreshTokenEntry(session, current, ctx, ui?.signal);
-          await writeTokenEntry(paths(session, ctx).token, fresh);
-          return fresh;
-        } catch (e) {
-          if (e instanceof SsoError && (e.kind === 'cancelled' || e.kind === 'cacheUnusable')) throw e;
-          ctx.logger?.warn(`Refreshing the sign-in of ${sessionLabel(session)} failed: ${e instanceof Error ? e.message : String(e)}`);
-          return current;
-        }
-      },
-      lockOptions(ctx, ui),
-    );
-    if (refreshed && refreshed.expiresAt.getTime() - now(ctx) > REFRESH_WINDOW_MS) return toAccess(session, refreshed);
-    // Refresh failed but the old token still works for a while: use it, as the SDK does.
-    if (refreshed && refreshed.expiresAt.getTime() > now(ctx) && !ui) return toAccess(session, refreshed);
+    const refreshed = await withFileLock(paths(session, ctx).lock, () => refreshUnderLock(session, ctx, ui), lockOptions(ctx, ui));
+    if (refreshed && refreshed.entry.expiresAt.getTime() - now(ctx) > REFRESH_WINDOW_MS) return toAccess(session, refreshed.entry);
+    // Refresh failed but the old token still works for a while: use it, as the SDK does. After a
+    // network failure even when a sign-in is allowed: it would meet the same network.
+    if (refreshed && refreshed.entry.expiresAt.getTime() > now(ctx) && (!ui || refreshed.unreachable)) return toAccess(session, refreshed.entry);
   } else if (first && first.expiresAt.getTime() > now(ctx) && !ui) {
     return toAccess(session, first);
   }
@@ -102,6 +85,38 @@ export async function getSsoToken(session: SsoSession, ctx: SsoContext = {}, ui?
     throw new SsoError('signInRequired', `You are not signed in to ${sessionLabel(session)} (no valid token in the AWS CLI's SSO cache). Sign in, or run \`${cliLoginHint(session)}\` in a terminal.`);
   }
   return signIn(session, ctx, ui, { force: false });
+}
+
+/**
+ * The refresh itself, under the session's lock: the token another process wrote meanwhile, else a
+ * refreshed one, else the current one (`unreachable` when IAM Identity Center could not be asked).
+ * @throws SsoError 'network' when the token expired and the refresh failed for a reason that says
+ * nothing about the sign-in (network, timeout, throttling, 5xx): as botocore, only the service's
+ * refusal means a new sign-in is needed.
+ */
+async function refreshUnderLock(session: SsoSession, ctx: SsoContext, ui?: SignInUi): Promise<{ entry: TokenEntry; unreachable?: boolean } | undefined> {
+  // Another process may have refreshed (or signed in) while we waited for the lock.
+  const current = await readUsable(session, ctx);
+  if (!current) return undefined;
+  if (current.expiresAt.getTime() - now(ctx) > REFRESH_WINDOW_MS || !refreshable(current, now(ctx))) return { entry: current };
+  let fresh: TokenEntry;
+  try {
+    fresh = await refreshTokenEntry(session, current, ctx, ui?.signal);
+  } catch (e) {
+    if (e instanceof SsoError && (e.kind === 'cancelled' || e.kind === 'cacheUnusable')) throw e;
+    ctx.logger?.warn(`Refreshing the sign-in of ${sessionLabel(session)} failed: ${e instanceof Error ? e.message : String(e)}`);
+    if (!isTransient(e)) return { entry: current };
+    if (current.expiresAt.getTime() > now(ctx)) return { entry: current, unreachable: true };
+    throw new SsoError('network', `The sign-in of ${sessionLabel(session)} expired and could not be refreshed: ${e instanceof Error ? e.message : String(e)} This says nothing about the sign-in itself, so no new sign-in is needed: check your network and proxy, then try again.`, { cause: e });
+  }
+  const file = paths(session, ctx).token;
+  try {
+    await writeTokenEntry(file, fresh);
+  } catch (e) {
+    // The refresh token may be spent (rotated): the new token is the only good one there is.
+    ctx.logger?.warn(`The refreshed sign-in of ${sessionLabel(session)} could not be written to ${file} (${e instanceof Error ? e.message : String(e)}): it is used in this window until it expires; the AWS CLI and other windows still see the old one. Check the file and its folder, or sign in again.`);
+  }
+  return { entry: fresh };
 }
 
 /**

@@ -6,14 +6,49 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { getRoleCredentials, getSsoToken, listAccountRoles, listAccounts, signIn, signOut, SsoError, type SignInUi, type SsoContext, type SsoSession } from '../../src/sso';
+import { systemClock } from '../../src/shared/types';
+import { SsoSignInRequiredError, ssoRoleCredentials } from '../../src/credentials/sourceCredentials';
 import { readRegistrationEntry, registrationCacheKey, tokenCacheKey } from '../../src/sso/cache';
 import { startMoto, type MotoServer } from '../support/moto';
 import { MOTO_ACCOUNT } from '../support/motoIam';
 import { approveInBrowser, SsoFake } from '../support/ssoFake';
+
+/** A loopback port nothing listens on (taken, then given back). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** A loopback proxy to `target` that calls `before(route)` before it forwards each request. */
+async function forwardingProxy(target: string, before: (route: string) => void): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      before(`${req.method} ${req.url}`);
+      const headers = req.headers['content-type'] ? { 'content-type': req.headers['content-type'] } : undefined;
+      void fetch(`${target}${req.url}`, { method: req.method, ...(headers ? { headers } : {}), ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) }).then(async (r) => {
+        const out: Record<string, string> = {};
+        for (const k of ['content-type', 'x-amzn-errortype']) if (r.headers.get(k)) out[k] = r.headers.get(k)!;
+        res.writeHead(r.status, out).end(Buffer.from(await r.arrayBuffer()));
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
 
 const ROLES = Array.from({ length: 7 }, (_, i) => `Role${i}`);
 
@@ -131,6 +166,60 @@ describe('sso flows (fake IAM Identity Center, moto STS)', function () {
     assert.notEqual(second.accessToken, first.accessToken);
     assert.equal(fake.calls['CreateToken:refresh_token'], 1);
     assert.equal(opened.length, 1);
+  });
+
+  it('refresh: an expired token whose refresh cannot reach IAM Identity Center is a network error, not "sign in", and the token file stays', async () => {
+    await getSsoToken(session, ctx, browserUi());
+    const file = path.join(ctx.cacheDir!, `${tokenCacheKey(session)}.json`);
+    const cached = fs.readFileSync(file, 'utf8');
+    // Two hours on: the access token expired, the refresh token and registration are still good.
+    const later: SsoContext = { ...ctx, clock: { ...systemClock, now: () => Date.now() + 2 * 3600_000 }, oidcEndpoint: `http://127.0.0.1:${await closedPort()}` };
+    for (const ui of [undefined, browserUi()]) {
+      await assert.rejects(getSsoToken(session, later, ui), (e: unknown) => {
+        assert.ok(e instanceof SsoError, String(e));
+        assert.equal(e.kind, 'network', e.message);
+        assert.match(e.message, /ECONNREFUSED/);
+        assert.match(e.message, /check your network and proxy, then try again/);
+        assert.doesNotMatch(e.message, /not signed in/i);
+        return true;
+      });
+    }
+    // What a switch or a renewal gets: no "sign in" (which would offer a sign-in), the network message.
+    await assert.rejects(ssoRoleCredentials({ session, accountId: MOTO_ACCOUNT, roleName: 'Role0' }, later), (e: unknown) => {
+      assert.ok(!(e instanceof SsoSignInRequiredError), 'a sign-in would be offered');
+      assert.match(String((e as Error).message), /check your network and proxy, then try again/);
+      return true;
+    });
+    assert.equal(opened.length, 1, 'no browser page for a network failure');
+    assert.equal(fs.readFileSync(file, 'utf8'), cached);
+    // The service itself refusing the refresh token does mean a new sign-in.
+    fake.revokeRefreshTokens();
+    await assert.rejects(getSsoToken(session, { ...later, oidcEndpoint: fake.endpoint }), (e: unknown) => e instanceof SsoError && e.kind === 'signInRequired');
+  });
+
+  it('refresh: a refreshed token whose cache write fails is used, with a warning naming the file', async () => {
+    await fake.stop();
+    fake = await SsoFake.start({ motoEndpoint: moto.endpoint, accessTokenTtlSeconds: 200 });
+    const warnings: string[] = [];
+    ctx = { ...ctx, oidcEndpoint: fake.endpoint, portalEndpoint: fake.endpoint, logger: { info: () => undefined, warn: (m) => warnings.push(m), error: () => undefined } };
+    session = { ...session, startUrl: fake.startUrl };
+    const first = await getSsoToken(session, ctx, browserUi());
+    const file = path.join(ctx.cacheDir!, `${tokenCacheKey(session)}.json`);
+    // While the refresh is under way another tool puts a file there that is not ours to replace
+    // (root ignores file modes, so a read-only folder would not stop the write here).
+    const proxy = await forwardingProxy(fake.endpoint, (route) => {
+      if (route === 'POST /token') fs.writeFileSync(file, 'written by another tool');
+    });
+    try {
+      const second = await getSsoToken(session, { ...ctx, oidcEndpoint: proxy.endpoint });
+      assert.notEqual(second.accessToken, first.accessToken);
+      assert.ok(fake.isValidAccessToken(second.accessToken), 'the refreshed token is returned');
+    } finally {
+      await proxy.close();
+    }
+    assert.equal(fs.readFileSync(file, 'utf8'), 'written by another tool', 'the foreign file is left alone');
+    assert.equal(fake.calls['CreateToken:refresh_token'], 1);
+    assert.ok(warnings.some((w) => w.includes(file) && /could not be written/.test(w)), JSON.stringify(warnings));
   });
 
   it('without a token and without UI: signInRequired naming the CLI command; wrong errors never hold secrets', async () => {

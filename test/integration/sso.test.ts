@@ -16,6 +16,7 @@ import type { SsoFake } from '../support/ssoFake';
 import { openSsoWindow, type SsoWindow } from './ssoWindow';
 import type { SsoRowInspection } from '../../src/vscode/testHooks';
 import { answerSwitchConfirmation } from './access';
+import { askUser } from '../support/uiRequests';
 import { testHook } from './testHooks';
 
 const SESSION = 'itest';
@@ -33,6 +34,25 @@ async function rowUntil(ready: (r: SsoRowInspection | undefined) => boolean, wha
 
 async function setFlow(flow: 'auto' | 'browser' | 'deviceCode'): Promise<void> {
   await vscode.workspace.getConfiguration('awsIdentity').update('sso.signInFlow', flow, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * Runs a command as another extension would and answers whatever it asks as a careless user:
+ * Enter on any picker or input box, and away with any notification. Resolves with its result.
+ */
+async function runAnsweringAll<T>(command: string, ...args: unknown[]): Promise<T | undefined> {
+  let settled = false;
+  let result: T | undefined;
+  const run = Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)).then((r) => ((result = r), (settled = true)));
+  await waitFor(async () => {
+    if (!settled) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+    return settled;
+  }, `${command} to end`, 20_000, 300);
+  await run;
+  return result;
 }
 
 describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, moto STS)', function () {
@@ -102,6 +122,28 @@ describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, mot
     assert.equal(fake.calls.ListAccountRoles, calls, 'roles are cached for the window');
   });
 
+  it('Switch Identity lists the roles of a session whose token expired but can be refreshed, refreshing it', async () => {
+    const cacheDir = path.join(process.env.AIS_TEST_FIXTURE_HOME!, '.aws', 'sso', 'cache');
+    const file = path.join(cacheDir, `${crypto.createHash('sha1').update(SESSION).digest('hex')}.json`);
+    const token = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(file, JSON.stringify({ ...token, expiresAt: '2020-01-01T00:00:00Z' }), { mode: 0o600 });
+    await vscode.commands.executeCommand('awsIdentity.sso.refresh');
+    const refreshes = fake.calls['CreateToken:refresh_token'] ?? 0;
+    // Once the picker lists the session's roles, the user types a role and takes it.
+    const roleRow = `.quick-input-widget:has(.quick-input-title:has-text("AWS identity")) .monaco-list-row:has-text("IAM Identity Center ${SESSION}")`;
+    const typed = askUser({ action: 'type', text: 'SsoAdmin', press: 'Enter', whenVisible: roleRow });
+    const switched = vscode.commands.executeCommand('awsIdentity.switchProfile');
+    try {
+      await typed;
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    await switched;
+    await waitFor(async () => /SsoAdmin \(123456789012\)/.test(await statusText()), `the status bar to show SsoAdmin (shows "${await statusText()}")`, 30_000, 100);
+    assert.equal(fake.calls['CreateToken:refresh_token'], refreshes + 1, 'the token was refreshed once');
+    assert.match((await sessionRow())?.description ?? '', /^signed in until/);
+  });
+
   it("another session's unusable token file flags that session's row only, with the file and what to do", async () => {
     const original = fs.readFileSync(configFile);
     const cacheDir = path.join(process.env.AIS_TEST_FIXTURE_HOME!, '.aws', 'sso', 'cache');
@@ -134,6 +176,34 @@ describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, mot
     await confirmed;
     await waitFor(async () => /SsoAdmin \(123456789012\)/.test(await statusText()), `the status bar to show SsoAdmin (shows "${await statusText()}")`, 30_000, 100);
     assert.ok((fake.calls.GetRoleCredentials ?? 0) >= 1);
+  });
+
+  it('role commands on a node another extension makes up use only configured sessions: nothing written, no made-up portal', async () => {
+    const before = fs.readFileSync(configFile);
+    const promptsBefore = (await testHook<unknown[]>('ssoPrompts')).length;
+    const callsBefore = JSON.stringify(fake.calls);
+    const account = { accountId: MOTO_ACCOUNT, accountName: 'Sandbox Dev' };
+    // A legacy target (Save as Profile would write its sso_start_url into the config file).
+    const url = 'https://made-up.awsapps.com/start';
+    const madeUp = { id: `sso-url:${url}`, label: 'made-up.awsapps.com', startUrl: url, region: 'eu-west-1', profiles: [], session: { startUrl: url, region: 'eu-west-1' } };
+    const node = { type: 'ssoRole', target: madeUp, account, roleName: 'SsoAdmin' };
+    for (const command of ['awsIdentity.sso.useRole', 'awsIdentity.sso.openRoleTerminal', 'awsIdentity.sso.saveRoleAsProfile', 'awsIdentity.openConsole', 'awsIdentity.copyConsoleLink']) {
+      const result = await runAnsweringAll<unknown>(command, node);
+      assert.ok(result === undefined || result === false, `${command} did something for a made-up session: ${JSON.stringify(result)}`);
+    }
+    assert.equal(fs.readFileSync(configFile, 'utf8'), before.toString('utf8'), 'the config file changed');
+    assert.equal(JSON.stringify(fake.calls), callsBefore, 'IAM Identity Center was called for a made-up session');
+    const prompts = (await testHook<{ session: string }[]>('ssoPrompts')).slice(promptsBefore);
+    assert.deepEqual(prompts, [], 'a sign-in to a made-up session was offered');
+
+    // The id of a configured session with a made-up start URL: the configured session is used.
+    const forged = { ...node, roleName: 'SsoReadOnly', target: { ...madeUp, id: `sso-session:${SESSION}`, label: SESSION, sessionName: SESSION, session: { sessionName: SESSION, startUrl: url, region: 'eu-west-1' } } };
+    const roleCalls = fake.calls.GetRoleCredentials ?? 0;
+    const identity = await runAnsweringAll<{ arn: string }>('awsIdentity.sso.useRole', forged);
+    assert.match(identity?.arn ?? '', /:assumed-role\/SsoReadOnly\//, 'the role of the configured session');
+    assert.equal(fake.calls.GetRoleCredentials, roleCalls + 1);
+    assert.deepEqual((await testHook<unknown[]>('ssoPrompts')).slice(promptsBefore), [], 'a sign-in was offered');
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 
   it('Save as Profile appends [profile …] and changes no other byte; the role is then marked', async () => {
@@ -173,5 +243,37 @@ describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, mot
     await rowUntil((r) => /^signed in until/.test(r?.description ?? ''), 'the node to say "signed in until"', 60_000);
     assert.equal(fake.calls.Authorize, 1, `one authorize page: ${JSON.stringify(fake.calls)}`);
     assert.equal(fake.calls['CreateToken:authorization_code'], 1);
+  });
+
+  it('Cancel on the sign-in\'s progress notification ends it quietly: no error notification, the old sign-in stays', async () => {
+    await setFlow('browser');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    // The sign-in page opens and waits for a choice that never comes.
+    fake.authorizeDecision = 'wait';
+    const pages = fake.calls.Authorize ?? 0;
+    const tokens = fake.calls['CreateToken:authorization_code'] ?? 0;
+    let settled = false;
+    const signIn = Promise.resolve(vscode.commands.executeCommand('awsIdentity.sso.signIn', (await sessionRow())!.node)).finally(() => (settled = true));
+    try {
+      await waitFor(async () => (fake.calls.Authorize ?? 0) > pages, 'the sign-in page to open', 30_000, 100);
+      // Cancel is the only button of the progress notification, the newest one: its primary action.
+      await waitFor(async () => {
+        if (!settled) await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+        return settled;
+      }, 'the sign-in to end on Cancel', 20_000, 300);
+    } finally {
+      fake.authorizeDecision = 'allow';
+    }
+    await signIn;
+    // Shown after anything the cancelled sign-in could have shown: once it is on screen, so is that.
+    const marker = `Marker ${Date.now()}`;
+    void vscode.window.showInformationMessage(marker);
+    await vscode.commands.executeCommand('notifications.showList');
+    const shown = JSON.parse((await askUser({ action: 'notifications', contains: marker })).detail) as string[];
+    await vscode.commands.executeCommand('notifications.hideList');
+    assert.deepEqual(shown.filter((t) => !t.includes(marker)), [], 'a notification besides the marker');
+    assert.equal(fake.calls['CreateToken:authorization_code'] ?? 0, tokens, 'no token was made');
+    assert.match((await sessionRow())?.description ?? '', /^signed in until/);
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 });

@@ -61,8 +61,8 @@ export class SsoFake {
   readonly rejections: string[] = [];
   /** Answer the next N device-code polls with slow_down. */
   slowDownNext = 0;
-  /** What the /authorize page does. */
-  authorizeDecision: 'allow' | 'deny' = 'allow';
+  /** What the /authorize page does; `wait`: shows a page and never sends the browser back, as a user who has not yet chosen. */
+  authorizeDecision: 'allow' | 'deny' | 'wait' = 'allow';
   private readonly clients = new Map<string, Client>();
   private readonly devices = new Map<string, DeviceAuth>();
   private readonly codes = new Map<string, AuthCode>();
@@ -263,6 +263,8 @@ export class SsoFake {
     if (!c.redirectUris?.some((u) => u.replace(/^(http:\/\/127\.0\.0\.1)(:\d+)?/, '$1') === portless)) throw new Reject('redirect_uri is not registered for this client');
     const scopes = q.scopes!.split(' ');
     if (c.scopes && !scopes.every((s) => c.scopes!.includes(s))) throw new Reject('scopes were not registered');
+    this.count('Authorize');
+    if (this.authorizeDecision === 'wait') return { html: '<p>Allow access?</p>' };
     const back = new URL(q.redirect_uri!);
     if (this.authorizeDecision === 'deny') {
       back.searchParams.set('error', 'access_denied');
@@ -272,7 +274,6 @@ export class SsoFake {
       back.searchParams.set('code', code);
     }
     back.searchParams.set('state', q.state!);
-    this.count('Authorize');
     return { redirect: back.toString() };
   }
 

@@ -13,12 +13,14 @@ export type UiRequest =
   /** Wait for a modal dialog whose text contains `contains`, then click `button`. */
   | { readonly id: string; readonly action: 'dialog'; readonly contains: string; readonly button: string }
   /** Type `text` where the focus is, once `whenVisible` (a CSS selector, e.g. the quick input) is visible; then press `press` if given. */
-  | { readonly id: string; readonly action: 'type'; readonly text: string; readonly press?: string; readonly whenVisible?: string };
+  | { readonly id: string; readonly action: 'type'; readonly text: string; readonly press?: string; readonly whenVisible?: string }
+  /** Once the notification center (the test opens it: `notifications.showList`) lists one containing `contains`, read every one it lists (detail: a JSON array of their texts). */
+  | { readonly id: string; readonly action: 'notifications'; readonly contains: string };
 
 export interface UiResult {
   readonly id: string;
   readonly ok: boolean;
-  /** On success for `dialog`: the dialog's whole text, for assertions. On failure: why. */
+  /** On success for `dialog`: the dialog's whole text; for `notifications`: their texts (JSON). On failure: why. */
   readonly detail: string;
 }
 
@@ -42,6 +44,15 @@ export async function serveUiRequest(page: Page, file: string, timeoutMs = 20_00
       await dialog.getByRole('button', { name: request.button, exact: true }).click({ timeout: timeoutMs });
       await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
       result = { id: request.id, ok: true, detail: text };
+    } else if (request.action === 'notifications') {
+      // Not the toasts: the workbench shows none while its smoke-test driver (which the tests
+      // need) is on. The notification center lists them all. A tab in front of the workbench
+      // (a sign-in page the extension opened) keeps it from drawing: look at the window first.
+      await page.bringToFront();
+      const items = page.locator('.notifications-center .monaco-list-row');
+      await items.filter({ hasText: request.contains }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+      const texts = (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      result = { id: request.id, ok: true, detail: JSON.stringify(texts) };
     } else {
       if (request.whenVisible) await page.locator(request.whenVisible).first().waitFor({ state: 'visible', timeout: timeoutMs });
       await page.keyboard.type(request.text, { delay: 5 });

@@ -94,7 +94,7 @@ describe('sso cache', () => {
       fs.writeFileSync(file, content);
       await assert.rejects(
         writeTokenEntry(file, { accessToken: 'aoaNEW', expiresAt: new Date() }),
-        (e: unknown) => e instanceof SsoError && e.kind === 'cacheUnusable' && e.message.includes(file) && /Delete it/.test(e.message) && !e.message.includes('aoaNEW'),
+        (e: unknown) => e instanceof SsoError && e.kind === 'cacheUnusable' && e.message.includes(`Delete ${file}, then sign in again`) && !e.message.includes('sso logout') && !e.message.includes('aoaNEW'),
       );
       assert.equal(fs.readFileSync(file, 'utf8'), content, content);
       await assert.rejects(removeTokenEntry(file), /left alone/);

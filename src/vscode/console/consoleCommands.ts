@@ -17,6 +17,7 @@ import { clickedProfile, confirmByPicker, reportFailure, type CommandContext } f
 import { switchToProfile } from '../commands/useProfile';
 import { isSsoNodeOf } from '../sso/ssoTree';
 import { requestedRole, useRole } from '../sso/ssoCommands';
+import { ssoOf } from '../sso';
 import type { Identity } from '../../shared/types';
 
 /**
@@ -41,7 +42,7 @@ function setting<T>(key: string, fallback: T): T {
 async function targetIdentity(ctx: CommandContext, arg: unknown): Promise<Identity | undefined> {
   const profile = clickedProfile(arg);
   if (profile) return switchToProfile(ctx, profile.name);
-  if (isSsoNodeOf(arg, 'ssoRole')) return reportFailure(ctx, `Using ${arg.roleName}`, async () => useRole(ctx, await requestedRole(arg)));
+  if (isSsoNodeOf(arg, 'ssoRole')) return reportFailure(ctx, `Using ${arg.roleName}`, async () => useRole(ctx, await requestedRole(ssoOf(ctx), arg)));
   const identity = ctx.manager.identity;
   if (!identity) {
     void vscode.window.showErrorMessage('No AWS identity is selected, so there is no one to open the console as. Pick a profile or a role first (AWS Identity view or status bar), then try again.');

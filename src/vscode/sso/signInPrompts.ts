@@ -10,7 +10,7 @@ import type { Logger } from '../../shared/types';
 import type { SignInUi, SsoSession } from '../../sso';
 import { clockTime } from '../views/presentation';
 import { currentFlow, openSignInProgress, withSignInUi } from './signInUi';
-import type { SsoService } from './ssoService';
+import { isCancelledSignIn, type SsoService } from './ssoService';
 import { targetId } from './targets';
 
 /** What a renewal reports when it needs a sign-in (IdentityManager.onDidNeedSignIn). */
@@ -129,6 +129,10 @@ export class SsoSignInPrompts implements vscode.Disposable {
           this.service.refresh();
         } catch (error) {
           this.announced.delete(id);
+          if (isCancelledSignIn(error)) {
+            this.log.info(`Signing in to ${label} was cancelled; the renewal waits for a sign-in.`);
+            return;
+          }
           const message = error instanceof Error ? error.message : String(error);
           this.log.error(`Signing in to ${label} failed: ${message}`, error);
           void vscode.window.showErrorMessage(message);

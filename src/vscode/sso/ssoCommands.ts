@@ -139,29 +139,43 @@ function roleArg(arg: unknown): RoleNode {
 }
 
 /**
- * The role a switching command was run on. A row of the view is taken as it is (VS Code hands the
- * view's own node back on a click); anything else, such as a role-shaped object from another
- * extension, switches only after the user says so.
+ * The role node a command acts on, with its target as the config has it. A row of the view is
+ * taken as it is (VS Code hands the view's own node back on a click); any other node has its
+ * target looked up by id among the configured sessions, since another extension could make up a
+ * start URL and region (a portal of its choosing, a section written into the config file).
  */
-export async function requestedRole(arg: unknown): Promise<RoleNode> {
+async function configuredRole(service: SsoService | undefined, arg: unknown): Promise<RoleNode> {
   const node = roleArg(arg);
-  if (isIssuedNode(node) || (await confirmRequest(`role ${node.roleName} in ${node.account.accountName || node.account.accountId}`))) return node;
+  if (isIssuedNode(node)) return node;
+  if (!service) throw new Error(`Role ${node.roleName} did not come from the Profiles view, and its IAM Identity Center session cannot be checked now, so nothing was done. Pick the role in the Profiles view.`);
+  return { ...node, target: await configuredTarget(service, node.target) };
+}
+
+/**
+ * The role a switching command was run on (see configuredRole). A node from anywhere but the
+ * view, such as a role-shaped object from another extension, switches only after the user says so.
+ */
+export async function requestedRole(service: SsoService | undefined, arg: unknown): Promise<RoleNode> {
+  const issued = isIssuedNode(arg);
+  const node = await configuredRole(service, arg);
+  if (issued || (await confirmRequest(`role ${node.roleName} in ${node.account.accountName || node.account.accountId}`))) return node;
   throw new UserCancelledError('Switching to a role a command asked for');
 }
 
-function useRoleCommand(ctx: CommandContext) {
+function useRoleCommand(ctx: CommandContext, service: SsoService) {
   return (arg?: unknown) =>
     reportFailure(ctx, 'Using an IAM Identity Center role', async () => {
-      const identity = await useRole(ctx, await requestedRole(arg));
+      const identity = await useRole(ctx, await requestedRole(service, arg));
       vscode.window.setStatusBarMessage(`AWS identity: ${identity.name} (${identity.account})`, 5000);
-      return identity;
+      // A copy: the caller (another extension) must not hold the manager's live object.
+      return structuredClone(identity);
     });
 }
 
-function openTerminalCommand(ctx: CommandContext) {
+function openTerminalCommand(ctx: CommandContext, service: SsoService) {
   return (arg?: unknown) =>
     reportFailure(ctx, 'Opening a terminal as an IAM Identity Center role', async () => {
-      const identity = await useRole(ctx, await requestedRole(arg));
+      const identity = await useRole(ctx, await requestedRole(service, arg));
       await ctx.terminals.openTerminalFor(identity);
     });
 }
@@ -169,7 +183,8 @@ function openTerminalCommand(ctx: CommandContext) {
 function saveAsProfileCommand(ctx: CommandContext, service: SsoService) {
   return (arg?: unknown) =>
     reportFailure(ctx, 'Saving an IAM Identity Center role as a profile', async () => {
-      const node = roleArg(arg);
+      // Written to the config file: the target must be a configured one, never one made up.
+      const node = await configuredRole(service, arg);
       const { target, account, roleName } = node;
       if (node.profile) {
         const again = await vscode.window.showInformationMessage(`Profile "${node.profile}" already uses ${roleName} in ${account.accountName ?? account.accountId}. Save another profile for it anyway?`, 'Save Another', 'Cancel');
@@ -211,9 +226,9 @@ export function registerSsoCommands(ctx: CommandContext, service: SsoService): v
     ssoSignIn: signInCommand(ctx, service),
     ssoSignOut: signOutCommand(ctx, service),
     ssoRefresh: refreshCommand(service),
-    ssoUseRole: useRoleCommand(ctx),
+    ssoUseRole: useRoleCommand(ctx, service),
     ssoSaveRoleAsProfile: saveAsProfileCommand(ctx, service),
-    ssoOpenRoleTerminal: openTerminalCommand(ctx),
+    ssoOpenRoleTerminal: openTerminalCommand(ctx, service),
   };
   return Object.entries(commands).map(([name, run]) => vscode.commands.registerCommand(SSO_COMMAND_IDS[name as keyof typeof SSO_COMMAND_IDS], run));
 }

@@ -168,12 +168,15 @@ export class SsoService implements vscode.Disposable {
       const state = await this.state(target);
       // Said once among the failures Switch Identity shows; the other targets' roles still come.
       if (state.state === 'invalid') failures.push(state.problem);
-      if (state.state !== 'valid') continue;
+      // A token that expired but can be refreshed is a signed-in session: accounts() refreshes it, as expanding its row does.
+      const usable = state.state === 'valid' || (state.state === 'expired' && state.refreshable);
+      if (!usable) continue;
       let accounts: SsoAccount[];
       try {
         accounts = await this.accounts(target);
       } catch (e) {
-        failures.push(e instanceof Error ? e.message : String(e));
+        // The refresh was refused: signed out after all, which lists nothing, as for any signed-out session.
+        if (!(e instanceof SsoError && e.kind === 'signInRequired')) failures.push(e instanceof Error ? e.message : String(e));
         continue;
       }
       for (const account of accounts) {
@@ -217,10 +220,16 @@ export class SsoService implements vscode.Disposable {
     const session = this.session(target);
     const flow = currentFlow();
     this.log.info(`Signing in to ${target.label} (${flow === 'deviceCode' ? 'device code' : 'authorization code with PKCE'}).`);
-    const p = withSignInUi(target.label, flow, this.log, (ui: SignInUi) => signIn(session, this.ctx, ui, options)).finally(() => {
-      this.signIns.delete(target.id);
-      this.refresh(target);
-    });
+    const p = withSignInUi(target.label, flow, this.log, (ui: SignInUi) => signIn(session, this.ctx, ui, options))
+      .catch((e: unknown) => {
+        // Cancel on the progress notification is the user's choice, not a failure to report.
+        if (isCancelledSignIn(e)) throw new UserCancelledError(`Signing in to ${target.label}`);
+        throw e;
+      })
+      .finally(() => {
+        this.signIns.delete(target.id);
+        this.refresh(target);
+      });
     this.signIns.set(target.id, p);
     return p.then((token) => {
       this.log.info(`Signed in to ${target.label}; the token is in the AWS CLI's cache until ${token.expiresAt.toISOString()}.`);
@@ -282,6 +291,14 @@ export class SsoService implements vscode.Disposable {
     if (this.debounce) clearTimeout(this.debounce);
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+/** Whether a sign-in ended because the user cancelled it (an SsoError 'cancelled', maybe wrapped by the identity layer). */
+export function isCancelledSignIn(e: unknown): boolean {
+  for (let x = e, depth = 0; x instanceof Error && depth < 5; x = x.cause, depth++) {
+    if (x instanceof SsoError && x.kind === 'cancelled') return true;
+  }
+  return false;
 }
 
 /** Runs the jobs with at most `limit` at once. */
