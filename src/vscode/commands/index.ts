@@ -6,6 +6,7 @@ import { switchIdentity } from './switchIdentity';
 import { clearIdentity, copyIdentityArn, newTerminal } from './identityActions';
 import { copyProfileName, openConfigFile, openProfileSource, refreshProfiles } from './profileActions';
 import { COMMAND_IDS, type CommandName } from './commandIds';
+import type { Identity } from '../../shared/types';
 import { pickRegion } from './pickRegion';
 import { chooseTerminalKeys } from './terminalKeys';
 
@@ -30,12 +31,14 @@ const COMMANDS: Record<Exclude<CommandName, 'showAllProfiles'>, CommandFactory> 
 };
 
 /**
- * What a command hands to whoever ran it, maybe another extension: a plain object (an identity) as
- * a copy, so that changing it (say, its region) changes nothing the extension holds. Other values
- * (a terminal, undefined) as they are.
+ * What a command hands to whoever ran it, maybe another extension: an identity as a copy, so that
+ * changing it (say, its region) changes nothing the extension holds. Other values (a terminal,
+ * which VS Code makes as a plain object holding promises, or undefined) as they are.
  */
 export function handedOut(result: unknown): unknown {
-  return typeof result === 'object' && result !== null && Object.getPrototypeOf(result) === Object.prototype ? structuredClone(result) : result;
+  const identity = result as Partial<Identity> | null | undefined;
+  const isIdentity = typeof identity === 'object' && identity !== null && typeof identity.arn === 'string' && typeof identity.source === 'object';
+  return isIdentity ? structuredClone(result) : result;
 }
 
 /** Registers every command; the returned disposables go into the extension's subscriptions. */
