@@ -73,6 +73,13 @@ export function activate(context: vscode.ExtensionContext): AwsIdentityApi {
       legacyToken: () => settings.legacyTokenVariable(),
     });
     const presenter = new IdentityPresenter(manager, statusBar, tree, treeView);
+    // A row names the region a switch to its profile uses: the active one's as it is now, another's
+    // as chosen for it in this workspace (applied again by the switch).
+    tree.showChosenRegions((profile) => {
+      const identity = manager.identity;
+      if (identity?.source.type === 'profile' && identity.source.profile === profile) return identity.regionSource === 'user' ? identity.region : undefined;
+      return memory.regionFor({ source: { type: 'profile', profile }, arn: '' });
+    }, manager.onDidChangeRegion);
     // The region item; a region change is no switch, so terminals are told of it here.
     const regionStatus = new RegionStatusBar(manager.onDidChangeState, manager.state);
     const ctx = { manager, profiles, settings, log, terminals, memory };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
 import type { Logger, ProfileInfo, ProfileListing, ProfileModel } from '../shared/types';
 import { resolveConfigPaths, type ConfigPaths } from '../config/configFiles';
 import { type FolderWatch, watchFolder } from './folderWatcher';
@@ -16,10 +17,10 @@ export class ProfileStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ProfileListing>();
   readonly onDidChange = this.changed.event;
   private current: Promise<ConfigSnapshot> | undefined;
-  private watchers: FolderWatch[] = [];
-  /** The files the watchers watch. */
-  private watched = '';
+  /** A watcher per file watched: the files read, and the files they are symlinks to. */
+  private watchers = new Map<string, FolderWatch>();
   private debounce: NodeJS.Timeout | undefined;
+  private disposed = false;
 
   constructor(
     private readonly log: Logger,
@@ -70,7 +71,7 @@ export class ProfileStore implements vscode.Disposable {
   }
 
   private async read(): Promise<ConfigSnapshot> {
-    this.watchFiles();
+    await this.watchFiles();
     const started = performance.now();
     const snapshot = await readConfigSnapshot(this.paths, { logger: this.log });
     const { listing } = snapshot;
@@ -83,23 +84,40 @@ export class ProfileStore implements vscode.Disposable {
    * Watches the files each reading reads, whoever asked for it first (the view, a picker, "Reload
    * Profiles"), and again when the files are others (AWS_CONFIG_FILE changed). A folder that does
    * not exist yet is watched for (folderWatcher.ts): the first config file often makes it.
+   *
+   * A file that is a symlink (~/.aws/config -> ~/dotfiles/aws/config, as GNU stow makes) is
+   * watched in both folders: the link's folder sees the link made, removed or re-pointed, but
+   * nothing when the file it points to is written, which only its own folder sees. The real paths
+   * are resolved at every reading, so a re-pointed link (whose event starts one) moves the watch.
    */
-  private watchFiles(): void {
+  private async watchFiles(): Promise<void> {
     const { configFile, credentialsFile } = this.paths;
     const files = [...new Set([configFile, credentialsFile])];
-    const watched = files.join('\n');
-    // A folder made since (by "Open AWS Config File", say) is watched at once, not on the parent's event.
-    if (watched === this.watched) return this.watchers.forEach((w) => w.recheck());
-    this.watched = watched;
-    for (const w of this.watchers) w.dispose();
-    this.watchers = files.map((file) =>
-      // A pattern relative to the file's folder also reports the file's creation and deletion.
-      watchFolder(path.dirname(file), path.basename(file), () => {
-        // Dropped at once: a switch right after an edit reads the edited file, not the old snapshot.
-        this.current = undefined;
-        this.scheduleReload();
-      }),
-    );
+    const targets = await Promise.all(files.map(realPathOf));
+    // A reading that outlived the store (the window closing) must not start watchers nobody disposes.
+    if (this.disposed) return;
+    const watches = new Set([...files, ...targets]);
+    for (const [file, watcher] of this.watchers) {
+      if (watches.has(file)) continue;
+      watcher.dispose();
+      this.watchers.delete(file);
+    }
+    // Watchers kept are not made again: a new one misses what happens while VS Code starts it.
+    for (const file of watches) {
+      const kept = this.watchers.get(file);
+      // A folder made since (by "Open AWS Config File", say) is watched at once, not on the parent's event.
+      if (kept) kept.recheck();
+      else this.watchers.set(file, this.watch(file));
+    }
+  }
+
+  /** A pattern relative to the file's folder also reports the file's creation and deletion. */
+  private watch(file: string): FolderWatch {
+    return watchFolder(path.dirname(file), path.basename(file), () => {
+      // Dropped at once: a switch right after an edit reads the edited file, not the old snapshot.
+      this.current = undefined;
+      this.scheduleReload();
+    });
   }
 
   private scheduleReload(): void {
@@ -112,8 +130,25 @@ export class ProfileStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.debounce) clearTimeout(this.debounce);
-    for (const w of this.watchers) w.dispose();
+    for (const w of this.watchers.values()) w.dispose();
     this.changed.dispose();
+  }
+}
+
+/**
+ * Where `file` really is, symlinks followed; the path itself when it is none or cannot be resolved.
+ * A link to a file not made yet gives its target's path, so the file's creation there is seen.
+ */
+async function realPathOf(file: string): Promise<string> {
+  try {
+    return await fs.realpath(file);
+  } catch {
+    try {
+      return path.resolve(path.dirname(file), await fs.readlink(file));
+    } catch {
+      return file;
+    }
   }
 }

@@ -8,6 +8,7 @@ import { terminalFlow } from './terminal';
 import { switchIdentityFlow } from './switchIdentity';
 import { mfaFlow } from './mfa';
 import { restoreOnReloadFlow } from './restoreOnReload';
+import { restoreAfterRoleFlow, restoreAfterSsoRoleFlow } from './restoreAfterRole';
 import { mfaRenewalFlow } from './mfaRenewal';
 import { apiConsentFlow } from './apiConsent';
 import { ssoCliSignInFlow } from './ssoCliSignIn';
@@ -19,4 +20,4 @@ import { consoleFlow } from './console';
 import { debugAndTasksFlow } from './debugAndTasks';
 import { terminalKeysFlow } from './terminalKeys';
 
-export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoCliSignInFlow, ssoSignInFlow, ssoTwoWindowsFlow, ssoRestoreFlow, regionFlow, consoleFlow, debugAndTasksFlow, terminalKeysFlow];
+export const flows: readonly E2eFlow[] = [profilesViewFlow, useProfileFlow, assumeRoleFlow, assumeRoleErrorsFlow, terminalFlow, switchIdentityFlow, restoreOnReloadFlow, restoreAfterRoleFlow, mfaFlow, mfaRenewalFlow, apiConsentFlow, ssoCliSignInFlow, ssoSignInFlow, ssoTwoWindowsFlow, ssoRestoreFlow, restoreAfterSsoRoleFlow, regionFlow, consoleFlow, debugAndTasksFlow, terminalKeysFlow];

@@ -64,7 +64,7 @@ export const ssoRestoreFlow: E2eFlow = {
     const status = statusPattern('SsoReadOnly', fixture.account);
     const roleArn = `arn:aws:sts::${fixture.account}:assumed-role/SsoReadOnly/${SSO_USER}`;
 
-    // 1. Signed in (from the session node, as flow 11), then the profile clicked: it is the
+    // 1. Signed in (from the session node, as in ssoSignIn.ts), then the profile clicked: it is the
     //    active identity, and the workspace remembers its name.
     await ensureSignedOut(wb);
     await browserSignIn(wb, () => row(wb, SSO_SESSION).locator('.label-name').first().click());

@@ -1,7 +1,7 @@
 /**
  * The Profiles view follows the shared files as the user edits them: a first config file made by
- * "Open AWS Config File" in a folder that did not exist (the first-run path), and the default
- * region a profile without one would get.
+ * "Open AWS Config File" in a folder that did not exist (the first-run path), a config file that
+ * is a symlink into another folder, and the default region a profile without one would get.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -64,6 +64,46 @@ describe('the Profiles view follows the config files and settings, in the real V
       fs.writeFileSync(configFile, '[profile configured]\nregion = eu-west-3\n', { mode: 0o600 });
       await waitFor(async () => (await ext.listProfiles()).some((p) => p.name === 'configured'), 'the profile written into the new folder to be listed (no reload)', 20_000, 100);
     }));
+
+  it('a config file that is a symlink (as GNU stow makes): an edit to the file it points to is listed', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ais-symlink-'));
+    // The link in ~/.aws, the file itself in another folder (~/dotfiles/aws/config).
+    const target = path.join(home, 'dotfiles', 'aws', 'config');
+    const configFile = path.join(home, '.aws', 'config');
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.mkdirSync(path.dirname(configFile));
+    fs.writeFileSync(target, '[profile stowed]\nregion = eu-west-1\n');
+    fs.symlinkSync(target, configFile);
+    const listed = async (name: string): Promise<boolean> => (await ext.listProfiles()).some((p) => p.name === name);
+    /**
+     * Writes `text` to `file` (written through the target's own path, as an editor opened on the
+     * dotfiles repository does) until `name` is listed. VS Code starts a watcher some time after it
+     * is asked for, with nothing to wait on, so a write made before is not seen: it is made again,
+     * less often than the store's 150 ms debounce so that a reading can happen in between.
+     */
+    const editUntilListed = (file: string, text: string, name: string, what: string): Promise<void> =>
+      waitFor(async () => (await listed(name)) || (fs.writeFileSync(file, text), false), what, 20_000, 500);
+    const previous = process.env.AWS_CONFIG_FILE;
+    process.env.AWS_CONFIG_FILE = configFile;
+    try {
+      await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+      assert.ok(await listed('stowed'), 'the profile in the linked file is listed');
+      const appended = `${fs.readFileSync(target, 'utf8')}\n[profile stowed-later]\nregion = eu-north-1\n`;
+      await editUntilListed(target, appended, 'stowed-later', 'the profile appended to the link\'s target to be listed (no reload)');
+      // The link re-pointed (a dotfiles checkout moved): its event moves the watch to the new target.
+      const moved = path.join(home, 'dotfiles2', 'config');
+      fs.mkdirSync(path.dirname(moved));
+      fs.writeFileSync(moved, '[profile moved]\n');
+      fs.rmSync(configFile);
+      fs.symlinkSync(moved, configFile);
+      await waitFor(() => listed('moved'), 'the new target of the link to be listed', 20_000, 100);
+      await editUntilListed(moved, '[profile moved]\n\n[profile moved-later]\n', 'moved-later', 'the profile appended to the new target to be listed (no reload)');
+    } finally {
+      process.env.AWS_CONFIG_FILE = previous;
+      await vscode.commands.executeCommand('awsIdentity.refreshProfiles');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
 
   it('changing awsIdentity.defaultRegion redraws the rows of profiles without a region', async () => {
     const config = vscode.workspace.getConfiguration('awsIdentity');

@@ -1,8 +1,9 @@
 /**
  * The region of the active identity in the real VS Code (code-server): the region status bar item,
  * "Change Region" with a region argument (and through its picker, as the user types), a new
- * terminal's AWS_REGION / AWS_DEFAULT_REGION, the API's onDidChangeRegion, refusals, and the choice
- * remembered for the identity in this workspace after switching away and back.
+ * terminal's AWS_REGION / AWS_DEFAULT_REGION, the API's onDidChangeRegion, refusals, the active
+ * profile's row in the Profiles view, and the choice remembered for the identity in this workspace
+ * after switching away and back.
  *
  * It leaves every profile it touched in its own region (the choice for it is set back), so the
  * suites after it see the fixture's regions.
@@ -134,6 +135,28 @@ describe('the region of the active identity in the real VS Code', function () {
     await answered;
     assert.equal((await picked)?.region, 'eu-north-1');
     await statusShows('$(globe) eu-north-1');
+  });
+
+  it('the Profiles view: the active profile\'s row names the region chosen for it, redrawn when it changes', async () => {
+    const row = async (name: string): Promise<string> => (await testHook<{ tree: { label: string; description: string }[] }>('inspect')).tree.find((r) => r.label === name)?.description ?? '';
+    await userSwitch('ci-bot');
+    await waitFor(async () => (await row('ci-bot')).startsWith('active · '), 'the ci-bot row to show it active', 10_000, 100);
+    assert.match(await row('ci-bot'), /us-west-2/, 'before a choice, the profile\'s own region');
+    try {
+      assert.equal((await pickRegion('eu-west-1'))?.region, 'eu-west-1');
+      // What a switch to it uses now; the profile's own region is no longer what it will get.
+      await waitFor(async () => (await row('ci-bot')).includes('eu-west-1'), 'the ci-bot row to name eu-west-1, the region chosen for it', 10_000, 100);
+      assert.doesNotMatch(await row('ci-bot'), /us-west-2/);
+      // Not active any more, its row still names what a switch back would apply.
+      await userSwitch('dev');
+      await waitFor(async () => (await row('dev')).startsWith('active · '), 'the dev row to show it active', 10_000, 100);
+      assert.match(await row('ci-bot'), /eu-west-1/);
+    } finally {
+      // The tests after this one expect ci-bot in its own region.
+      await userSwitch('ci-bot');
+      await pickRegion('us-west-2');
+    }
+    await waitFor(async () => (await row('ci-bot')).includes('us-west-2'), 'the ci-bot row to name its own region again', 10_000, 100);
   });
 
   it('remembered per identity in this workspace: restored after switching away and back', async () => {

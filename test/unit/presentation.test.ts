@@ -31,6 +31,14 @@ describe('presentation: profile rows', () => {
     assert.equal(v.contextValue, 'awsIdentity.profile.usable.active');
     assert.equal(v.icon, 'pass-filled');
   });
+  it('names the region chosen for the profile in this workspace (what a switch uses), not its own', () => {
+    const p = { ...base, region: 'us-west-2' };
+    assert.equal(profileRowView(p, true, 'us-east-1', 'eu-west-1').description, 'active · static keys · eu-west-1 (chosen)');
+    assert.match(profileTooltip(p, true, 'us-east-1', 'eu-west-1'), /Region: eu\\-west\\-1 \(chosen for this profile in this workspace; the profile says us\\-west\\-2\)/);
+    // A choice equal to the profile's own region is no news; no choice leaves the row as it was.
+    assert.equal(profileRowView(p, true, 'us-east-1', 'us-west-2').description, 'active · static keys · us-west-2');
+    assert.equal(profileRowView({ ...base }, false, 'us-east-1', 'eu-north-1').description, 'static keys · eu-north-1 (chosen)');
+  });
   it('shows an unusable profile with its reason instead of dropping it', () => {
     const v = profileItemView({ ...base, kind: 'sourceProfile', problem: 'source_profile "missing" is not defined.' }, false, 'us-east-1');
     assert.equal(v.description, '⚠ source_profile "missing" is not defined.');

@@ -83,9 +83,17 @@ export async function useAndRemember(ctx: CommandContext, name: string): Promise
   return identity;
 }
 
-/** Assumes a role and remembers its ARN among the recently used roles. */
+/**
+ * Assumes a role and remembers its ARN among the recently used roles. The workspace's profile is
+ * forgotten: a reload must not bring back a profile the user has moved on from. Roles are not
+ * restored at startup (an assumed role needs its source, maybe an MFA code), so after a role the
+ * only safe memory is none. useRole (src/vscode/sso/ssoCommands.ts) does the same. A role the API
+ * assumes leaves the memory alone, as every API switch does (api.ts).
+ */
 export async function assumeAndRemember(ctx: CommandContext, request: AssumeRoleRequest): Promise<Identity> {
   const identity = await ctx.manager.assumeRole(request);
+  // Before anything else is awaited, so a profile chosen right after is remembered, not forgotten.
+  await ctx.memory.setLastProfile(undefined);
   await ctx.memory.recordRole(request.roleArn);
   return identity;
 }

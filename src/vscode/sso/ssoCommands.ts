@@ -59,7 +59,10 @@ async function targetArg(service: SsoService, arg: unknown, title: string, filte
 export async function useRole(ctx: CommandContext, node: RoleNode): Promise<Identity> {
   const session = node.target.session;
   if (!session) throw new Error(node.target.problem ?? `${node.target.label} cannot be signed in to.`);
-  return ctx.manager.useSsoRole({ session, accountId: node.account.accountId, ...(node.account.accountName ? { accountName: node.account.accountName } : {}), roleName: node.roleName });
+  const identity = await ctx.manager.useSsoRole({ session, accountId: node.account.accountId, ...(node.account.accountName ? { accountName: node.account.accountName } : {}), roleName: node.roleName });
+  // As after Assume Role (assumeAndRemember): a reload must not bring back the profile used before.
+  await ctx.memory.setLastProfile(undefined);
+  return identity;
 }
 
 function addSession(ctx: CommandContext, service: SsoService) {

@@ -38,13 +38,23 @@ export function md(text: string): string {
 }
 
 /**
+ * The region a row names: the one a switch to the profile uses. A region the user chose for it in
+ * this workspace (`chosenRegion`) wins over the profile's own, as the switch applies it; without
+ * either, the default the switch would fall back to.
+ */
+function rowRegion(p: ProfileInfo, fallbackRegion: string, chosenRegion: string | undefined): string {
+  if (chosenRegion !== undefined && chosenRegion !== p.region) return `${chosenRegion} (chosen)`;
+  return p.region ?? `${fallbackRegion} (default)`;
+}
+
+/**
  * The row alone. Cheap on purpose: VS Code asks for every row of a level at once, so a config
  * of 10,000 profiles builds 10,000 of these; tooltips are built on hover (profileTooltip).
  */
-export function profileRowView(p: ProfileInfo, active: boolean, fallbackRegion: string): ProfileRowView {
+export function profileRowView(p: ProfileInfo, active: boolean, fallbackRegion: string, chosenRegion?: string): ProfileRowView {
   const description = p.problem
     ? `⚠ ${p.problem}`
-    : `${active ? 'active · ' : ''}${KIND_LABELS[p.kind]} · ${p.region ?? `${fallbackRegion} (default)`}${p.mfaSerial ? ' · MFA' : ''}`;
+    : `${active ? 'active · ' : ''}${KIND_LABELS[p.kind]} · ${rowRegion(p, fallbackRegion, chosenRegion)}${p.mfaSerial ? ' · MFA' : ''}`;
   return {
     label: p.name,
     description,
@@ -72,13 +82,14 @@ export function moreProfilesRowView(total: number, hidden: number): { label: str
 }
 
 /** The row's Markdown tooltip: kind, region, role, source, MFA, file, and the reason it cannot be used. */
-export function profileTooltip(p: ProfileInfo, active: boolean, fallbackRegion: string): string {
+export function profileTooltip(p: ProfileInfo, active: boolean, fallbackRegion: string, chosenRegion?: string): string {
   const rows: string[] = [`**${md(p.name)}**${active ? ' — active identity' : ''}`, ''];
   const row = (k: string, v: string | undefined): void => {
     if (v) rows.push(`- ${k}: ${v}`);
   };
   row('Kind', KIND_LABELS[p.kind]);
-  row('Region', p.region ? md(p.region) : `${md(fallbackRegion)} (no region in the profile; the default applies)`);
+  const own = p.region ? md(p.region) : `${md(fallbackRegion)} (no region in the profile; the default applies)`;
+  row('Region', chosenRegion !== undefined && chosenRegion !== p.region ? `${md(chosenRegion)} (chosen for this profile in this workspace; the profile says ${own})` : own);
   row('Role ARN', p.roleArn && `\`${p.roleArn.replace(/`/g, '')}\``);
   row('Source profile', p.sourceProfile && md(p.sourceProfile));
   row('Credential source', p.credentialSource && md(p.credentialSource));

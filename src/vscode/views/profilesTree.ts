@@ -45,6 +45,8 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
   private logged: { listing: ProfileListing; count: number } | undefined;
   /** The sign-in rows (set once by extension.ts, see attachSso). */
   private sso: SsoTreeSection | undefined;
+  /** The region chosen for a profile in this workspace, which a switch to it applies (see showChosenRegions). */
+  private chosenRegion: (profile: string) => string | undefined = () => undefined;
 
   constructor(
     private readonly store: ProfileStore,
@@ -59,6 +61,16 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
   attachSso(section: SsoTreeSection, onChange: vscode.Event<void>): void {
     this.sso = section;
     // No redraw now: extension.ts attaches during activation, before VS Code asks for any row.
+    this.subscriptions.push(onChange(() => this.refresh()));
+  }
+
+  /**
+   * Rows name the region `chosen` gives for their profile instead of the profile's own: a switch
+   * to the profile applies it, so the row must not promise another. Redrawn when `onChange` fires
+   * (a region change is no switch, so nothing else redraws the view).
+   */
+  showChosenRegions(chosen: (profile: string) => string | undefined, onChange: vscode.Event<unknown>): void {
+    this.chosenRegion = chosen;
     this.subscriptions.push(onChange(() => this.refresh()));
   }
 
@@ -124,7 +136,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
       return item;
     }
     const active = this.activeProfile() === node.profile.name;
-    const view = profileRowView(node.profile, active, this.fallbackRegion());
+    const view = profileRowView(node.profile, active, this.fallbackRegion(), this.chosenRegion(node.profile.name));
     const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
     item.id = `profile:${node.profile.name}`;
     item.description = view.description;
@@ -140,7 +152,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfileNode
 
   resolveTreeItem(item: vscode.TreeItem, node: ProfileNode): vscode.TreeItem {
     if (node.type === 'profile') {
-      const tooltip = new vscode.MarkdownString(profileTooltip(node.profile, this.activeProfile() === node.profile.name, this.fallbackRegion()), true);
+      const tooltip = new vscode.MarkdownString(profileTooltip(node.profile, this.activeProfile() === node.profile.name, this.fallbackRegion(), this.chosenRegion(node.profile.name)), true);
       tooltip.isTrusted = false;
       item.tooltip = tooltip;
     }
