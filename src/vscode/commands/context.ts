@@ -105,8 +105,9 @@ export function profileArgument(arg: unknown): ProfileInfo | undefined {
 
 /**
  * The same, for commands that switch the identity at once: only the view's own node is taken. VS
- * Code passes the very node object a row was clicked on; another extension running the command
- * can only make an object of the same shape, which is ignored (the command then asks the user).
+ * Code passes the very node object a row was clicked on; an object of the same shape made by
+ * another extension is ignored (the command then asks the user). A guard against mistakes, not
+ * hostile code: VS Code's command plumbing can hand a command a view's row (docs/security.md).
  */
 export function clickedProfile(arg: unknown): ProfileInfo | undefined {
   return isIssuedNode(arg) ? profileArgument(arg) : undefined;
