@@ -63,7 +63,8 @@ export const restoreAfterSsoRoleFlow: E2eFlow = {
     await waitForRow(wb, SSO_SESSION, SIGNED_IN);
     await expandRow(wb, SSO_SESSION);
     await expandRow(wb, SSO_ACCOUNT_NAME);
-    await waitForRow(wb, 'SsoAdmin', /^SsoAdmin$/);
+    // The sign-in flow before this one may have saved the role as a profile, which its row names.
+    await waitForRow(wb, 'SsoAdmin', /^SsoAdmin(, profile \S+)?$/);
     await clickRowAction(wb, 'SsoAdmin', 'Use Role');
     await wb.waitForStatus(statusPattern('SsoAdmin', fixture.account));
     await reloadRestoresNothing(wb, shot, 'an IAM Identity Center role was used');
