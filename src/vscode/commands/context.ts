@@ -174,3 +174,14 @@ export async function reportFailure<T>(ctx: CommandContext, what: string, action
     return undefined;
   }
 }
+
+/**
+ * What a command hands to whoever ran it, maybe another extension: an identity as a copy, so that
+ * changing it (say, its region) changes nothing the extension holds. Other values (a terminal,
+ * which VS Code makes as a plain object holding promises, or undefined) as they are.
+ */
+export function handedOut(result: unknown): unknown {
+  const identity = result as Partial<Identity> | null | undefined;
+  const isIdentity = typeof identity === 'object' && identity !== null && typeof identity.arn === 'string' && typeof identity.source === 'object';
+  return isIdentity ? structuredClone(result) : result;
+}

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import type { CommandContext, CommandFactory } from './context';
+import { handedOut, type CommandContext, type CommandFactory } from './context';
 import { useProfile, newTerminalForProfile } from './useProfile';
 import { assumeRole, assumeRoleFromProfile, assumeRoleWithOptions } from './assumeRole';
 import { switchIdentity } from './switchIdentity';
 import { clearIdentity, copyIdentityArn, newTerminal } from './identityActions';
 import { copyProfileName, openConfigFile, openProfileSource, refreshProfiles } from './profileActions';
 import { COMMAND_IDS, type CommandName } from './commandIds';
-import type { Identity } from '../../shared/types';
 import { pickRegion } from './pickRegion';
 import { chooseTerminalKeys } from './terminalKeys';
 
@@ -29,17 +28,6 @@ const COMMANDS: Record<Exclude<CommandName, 'showAllProfiles'>, CommandFactory> 
   pickRegion,
   chooseTerminalKeys,
 };
-
-/**
- * What a command hands to whoever ran it, maybe another extension: an identity as a copy, so that
- * changing it (say, its region) changes nothing the extension holds. Other values (a terminal,
- * which VS Code makes as a plain object holding promises, or undefined) as they are.
- */
-export function handedOut(result: unknown): unknown {
-  const identity = result as Partial<Identity> | null | undefined;
-  const isIdentity = typeof identity === 'object' && identity !== null && typeof identity.arn === 'string' && typeof identity.source === 'object';
-  return isIdentity ? structuredClone(result) : result;
-}
 
 /** Registers every command; the returned disposables go into the extension's subscriptions. */
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -44,7 +44,7 @@ export const openProfileSource: CommandFactory = (ctx) => async (arg?: unknown) 
  * a node it made up, so the node's own file is used only if the profile really is defined there.
  */
 async function definition(ctx: CommandContext, name: string, given: unknown): Promise<ProfileInfo['definedIn'][number]> {
-  const profile = (await ctx.profiles.model()).profiles.find((p) => p.name === name);
+  const profile = await ctx.profiles.profile(name);
   const wanted = Array.isArray(given) ? (given[0] as { file?: unknown; line?: unknown } | undefined) : undefined;
   const location = profile?.definedIn.find((l) => l.file === wanted?.file && l.line === wanted?.line) ?? profile?.definedIn[0];
   if (!location) throw new Error(`Profile "${name}" is not in your AWS config files, so there is nothing to open. If you just added it, run "AWS Identity: Reload Profiles" and try again.`);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { nameProblem, regionProblem, ssoRoleProfileSection, ssoSessionSection, startUrlProblem, suggestProfileName, suggestSessionName, type NewSection } from '../../config/configEdits';
 import type { Identity } from '../../shared/types';
 import { SSO_COMMAND_IDS } from '../commands/commandIds';
-import { confirmRequest, reportFailure, type CommandContext } from '../commands/context';
+import { confirmRequest, handedOut, reportFailure, type CommandContext } from '../commands/context';
 import { isIssuedNode } from '../views/profilesTree';
 import { UserCancelledError } from '../views/mfaPrompt';
 import { appendSection } from '../../config/configWriter';
@@ -170,8 +170,7 @@ function useRoleCommand(ctx: CommandContext, service: SsoService) {
     reportFailure(ctx, 'Using an IAM Identity Center role', async () => {
       const identity = await useRole(ctx, await requestedRole(service, arg));
       vscode.window.setStatusBarMessage(`AWS identity: ${identity.name} (${identity.account})`, 5000);
-      // A copy: the caller (another extension) must not hold the manager's live object.
-      return structuredClone(identity);
+      return identity;
     });
 }
 
@@ -233,5 +232,6 @@ export function registerSsoCommands(ctx: CommandContext, service: SsoService): v
     ssoSaveRoleAsProfile: saveAsProfileCommand(ctx, service),
     ssoOpenRoleTerminal: openTerminalCommand(ctx, service),
   };
-  return Object.entries(commands).map(([name, run]) => vscode.commands.registerCommand(SSO_COMMAND_IDS[name as keyof typeof SSO_COMMAND_IDS], run));
+  // As every command: an identity goes to the caller (maybe another extension) as a copy.
+  return Object.entries(commands).map(([name, run]) => vscode.commands.registerCommand(SSO_COMMAND_IDS[name as keyof typeof SSO_COMMAND_IDS], async (...args: unknown[]) => handedOut(await run(...args))));
 }
