@@ -10,25 +10,11 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { clippedScreenshot } from './screenshots';
+import { parseIdentityTooltip, type TooltipIdentity } from './statusTooltip';
 import { escapeRegExp, plain, until, UI_TIMEOUT_MS } from './uiWait';
 
 export { escapeRegExp, until, UI_TIMEOUT_MS } from './uiWait';
-
-/** What the status bar tooltip of the active identity says. */
-export interface TooltipIdentity {
-  readonly text: string;
-  readonly arn: string;
-  readonly account: string;
-  readonly expires?: string;
-}
-
-export function parseIdentityTooltip(text: string): TooltipIdentity {
-  const arn = /ARN: (arn:\S+)/.exec(text)?.[1];
-  const account = /Account: (\d{12})/.exec(text)?.[1];
-  if (!arn || !account) throw new Error(`The status bar tooltip shows no identity (no "ARN:" / "Account:" rows): ${JSON.stringify(text)}`);
-  const expires = /Expires: (\S+)/.exec(text)?.[1];
-  return { text, arn, account, ...(expires ? { expires } : {}) };
-}
+export type { TooltipIdentity } from './statusTooltip';
 
 export class Workbench {
   /** The status bar item's DOM id: `<publisher>.<extension name>.<item id>`. */
@@ -49,21 +35,27 @@ export class Workbench {
 
   /** Texts of the notification toasts on screen, newest first. */
   async toastTexts(): Promise<string[]> {
-    const toasts = this.page.locator('.notification-toast .notification-list-item');
-    const texts: string[] = [];
-    for (const t of await toasts.all()) {
-      if (await t.isVisible()) texts.push(plain(await t.innerText()).replace(/\s+/g, ' ').trim());
-    }
-    return texts;
+    return this.visibleToasts(false);
   }
 
   /** The visible error toasts (the codicon next to the message says "error"). */
   async errorToastTexts(): Promise<string[]> {
-    const texts: string[] = [];
-    for (const t of await this.page.locator('.notification-toast .notification-list-item').all()) {
-      if ((await t.isVisible()) && (await t.locator('.codicon-error').count()) > 0) texts.push(plain(await t.innerText()).replace(/\s+/g, ' ').trim());
-    }
-    return texts;
+    return this.visibleToasts(true);
+  }
+
+  /**
+   * Read in one pass in the page: a toast that closes between a visibility check and a read of
+   * its text (a finished progress notification) would leave a per-element read waiting for it.
+   */
+  private async visibleToasts(errorsOnly: boolean): Promise<string[]> {
+    const texts = await this.page.locator('.notification-toast .notification-list-item').evaluateAll(
+      (els, onlyErrors) =>
+        els
+          .filter((e) => e.getClientRects().length > 0 && e.checkVisibility({ visibilityProperty: true }) && (!onlyErrors || e.querySelector('.codicon-error') !== null))
+          .map((e) => (e as unknown as { innerText: string }).innerText),
+      errorsOnly,
+    );
+    return texts.map((t) => plain(t).replace(/\s+/g, ' ').trim());
   }
 
   /** Waits for an error toast whose text matches `pattern`; returns the toast. */
@@ -100,21 +92,29 @@ export class Workbench {
    * (a prefix is not enough: "Assume Role…" must not pick "Assume Role with Options…").
    */
   async runCommand(title: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('F1');
     const input = this.quickInput.locator('input.input');
-    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-    // F1 opens the palette with ">" typed; keep it and type the title after it.
-    await until(async () => ((await input.inputValue()).startsWith('>') ? true : undefined), 'the command palette', async () => `input: ${await input.inputValue()}`, 10_000);
-    await this.page.keyboard.type(title);
     const row = this.quickInput.getByRole('option', { name: new RegExp(`^${escapeRegExp(title)}(,|$)`) }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: 15_000 });
-    } catch {
+    for (let attempt = 1; ; attempt++) {
+      await this.closeQuickInput();
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      // F1 opens the palette with ">" typed; keep it and type the title after it.
+      await until(async () => ((await input.inputValue()).startsWith('>') ? true : undefined), 'the command palette', async () => `input: ${await input.inputValue()}`, 10_000);
+      await this.page.keyboard.type(title);
+      const lost = async (): Promise<boolean> => !(await this.quickInput.isVisible()) || (await input.inputValue().catch(() => '')) !== `>${title}`;
+      const outcome = await until(async () => ((await row.isVisible()) ? 'found' : (await lost()) ? 'lost' : undefined), `the row "${title}"`, async () => '', 15_000).catch(() => 'none');
+      if (outcome === 'found') return row.click();
       const rows = await this.quickInput.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-      throw new Error(`The command palette has no command "${title}" (rows: ${JSON.stringify(rows)}).`);
+      const focus = await this.page.locator(':focus').evaluateAll((els) => els.map((e) => `${e.tagName.toLowerCase()}.${e.className}`).join(' '));
+      const seen = `palette ${(await this.quickInput.isVisible()) ? 'open' : 'closed'}, input ${JSON.stringify(await input.inputValue().catch(() => ''))}, rows ${JSON.stringify(rows)}, focus on ${focus}`;
+      // Just after a window load the workbench may still move the focus as it restores its parts,
+      // which closes the palette under the typing: a person presses F1 again (once).
+      if (outcome === 'lost' && attempt === 1) {
+        console.log(`[e2e] the palette lost "${title}" (${seen}); F1 again`);
+        continue;
+      }
+      throw new Error(`The command palette has no command "${title}" (${seen}).`);
     }
-    await row.click();
   }
 
   /** Waits for a quick input (picker or input box) with this title. */
