@@ -10,10 +10,11 @@ import { profilePlan, resolveProfileCredentials, type ResolvedProfileCredentials
 import { RefreshBackoff, RefreshContext, RefreshWindows, RefreshingCredentials } from '../credentials/refreshingCredentials';
 import { ClockSkew, StsCallOptions, StsTuning } from '../credentials/sts';
 import { UserFacingError } from '../credentials/errors';
+import { isMfaPromptFailure } from '../credentials/mfa';
 import { SsoSignInRequiredError } from '../credentials/sourceCredentials';
 import { clampSessionTokenDuration, parseCallerArn } from '../shared/roleInput';
 import { AwsCredentials, Clock, Identity, IdentitySource, Logger, MfaCodeProvider } from '../shared/types';
-import { signIn, SsoError, type SignInUi, type SsoContext, type SsoSession } from '../sso';
+import { isCancelledSignIn, signIn, SsoError, type SignInUi, type SsoContext, type SsoSession } from '../sso';
 import { sessionLabel } from '../sso/errors';
 import type { IdentitySession } from './identitySession';
 
@@ -233,4 +234,16 @@ export function identityOf(
     ...(expiration ? { expiration } : {}),
     ...(extra.notes?.length ? { notes: extra.notes } : {}),
   };
+}
+
+/**
+ * The person's own "no" inside a switch, which ends it without an error to report: an MFA prompt
+ * dismissed (maybe inside a renewal the switch waited for, wrapped there), or a sign-in the switch
+ * asked for and the person then cancelled. Returns what says so, and what the UI recognises.
+ */
+export function userDismissal(error: unknown): { readonly what: string; readonly error: unknown } | undefined {
+  if (isMfaPromptFailure(error)) return { what: 'at the MFA prompt', error };
+  if (error instanceof UserFacingError && isMfaPromptFailure(error.cause)) return { what: 'at the MFA prompt', error: error.cause };
+  if (isCancelledSignIn(error)) return { what: 'at the IAM Identity Center sign-in', error };
+  return undefined;
 }

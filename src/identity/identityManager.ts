@@ -18,14 +18,13 @@
  */
 import { Disposable, Emitter, Event } from '../shared/events';
 import { UserFacingError, toUserFacingError } from '../credentials/errors';
-import { isMfaPromptFailure } from '../credentials/mfa';
 import { ClockSkew } from '../credentials/sts';
 import { parseRoleInput, type Partition, partitionOfRegion } from '../shared/roleInput';
 import { AwsCredentials, Clock, Identity, Logger, systemClock } from '../shared/types';
 import { SsoSignInRequiredError } from '../credentials/sourceCredentials';
 import type { SignInUi, SsoSession } from '../sso';
 import { IdentitySession } from './identitySession';
-import { FlowContext, IdentityManagerOptions, RegionChoice, SwitchResult } from './flowContext';
+import { FlowContext, IdentityManagerOptions, RegionChoice, SwitchResult, userDismissal } from './flowContext';
 import { profileSession } from './useProfile';
 import { AssumeRoleRequest, roleSession, roleTarget } from './assumeRole';
 import { checkSsoRoleRequest, SsoRoleRequest, ssoRoleSession, ssoRoleTarget } from './useSsoRole';
@@ -305,18 +304,17 @@ export class IdentityManager implements Disposable {
 
   /** What a failed switch rejects with: after a newer switch, clear() or shutdown, `superseded` (logged only). */
   private failSwitch(ticket: number, target: string, error: unknown, context: Parameters<typeof toUserFacingError>[1]): unknown {
-    // A prompt dismissed inside a renewal the switch waited for arrives wrapped (refreshingCredentials.ts).
-    const dismissed = isMfaPromptFailure(error) ? error : error instanceof UserFacingError && isMfaPromptFailure(error.cause) ? error.cause : undefined;
+    const dismissed = userDismissal(error);
     if (ticket !== this.switchSeq || this.disposed) {
       const superseded = this.superseded(target, error);
-      this.logger.info(`${superseded.message} It ended with: ${dismissed ? 'the MFA prompt dismissed' : toUserFacingError(error, context).message}`);
+      this.logger.info(`${superseded.message} It ended with: ${dismissed ? `cancelled ${dismissed.what}` : toUserFacingError(error, context).message}`);
       return superseded;
     }
     if (dismissed) {
-      // The user dismissed the prompt: not an error to report; the UI recognises its own cancellation.
-      this.logger.info(`Switch cancelled at the MFA prompt; ${this.active ? `${this.active.identity.name} stays active` : 'no identity is active'}.`);
+      // The user said no: not an error to report; the UI recognises its own cancellation.
+      this.logger.info(`Switch cancelled ${dismissed.what}; ${this.active ? `${this.active.identity.name} stays active` : 'no identity is active'}.`);
       this.setState(this.active ? this.activeState(this.active) : { status: 'none' });
-      return dismissed;
+      return dismissed.error;
     }
     const failure = toUserFacingError(error, context);
     this.logger.error(`Switch failed: ${failure.message}`, failure.cause ?? failure);

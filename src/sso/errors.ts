@@ -84,6 +84,14 @@ export function isAbort(e: unknown): boolean {
   return n === 'AbortError' || (e instanceof SsoError && e.kind === 'cancelled');
 }
 
+/** Whether a sign-in ended because the user cancelled it (an SsoError 'cancelled', maybe wrapped by the identity layer). */
+export function isCancelledSignIn(e: unknown): boolean {
+  for (let x = e, depth = 0; x instanceof Error && depth < 5; x = x.cause, depth++) {
+    if (x instanceof SsoError && x.kind === 'cancelled') return true;
+  }
+  return false;
+}
+
 export function cancelled(what: string): SsoError {
   return new SsoError('cancelled', `${what} was cancelled. Start it again when you are ready.`);
 }

@@ -18,6 +18,7 @@ import { MOTO_ACCOUNT } from '../support/motoIam';
 import type { SsoFake } from '../support/ssoFake';
 import { openSsoWindow, type SsoWindow } from './ssoWindow';
 import { answerSwitchConfirmation } from './access';
+import { askUser } from '../support/uiRequests';
 import { testHook } from './testHooks';
 
 const SESSION = 'prompts';
@@ -115,6 +116,44 @@ describe('sso sign-in prompts in the real VS Code (fake IAM Identity Center, mot
     assert.ok(tooltip.includes(`needs a sign-in to IAM Identity Center (sso-session "${SESSION}"), and none was made. Select it again and accept the sign-in, or run`), tooltip);
     assert.ok(tooltip.includes(`aws sso login --profile ${PROFILE}`), tooltip);
     assert.ok(tooltip.includes(`Still using **${dev.name}**`), tooltip);
+  });
+
+  it('accepted, then Cancel on the sign-in\'s progress notification: the switch ends quietly, the previous identity stays', async () => {
+    const dev = await (await startSwitch('dev')).result;
+    assert.ok(dev, 'the switch to "dev" failed; the "AWS Identity" log says why');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    // A browser sign-in whose page waits for a choice that never comes.
+    await vscode.workspace.getConfiguration('awsIdentity').update('sso.signInFlow', 'browser', vscode.ConfigurationTarget.Global);
+    fake.authorizeDecision = 'wait';
+    const pages = fake.calls.Authorize ?? 0;
+    const before = (await shown()).length;
+    try {
+      const { result } = await startSwitch(PROFILE);
+      await answer(await nextPrompt(before, 'switch'), 'notification.acceptPrimaryAction', 'Sign In');
+      await waitFor(async () => (fake.calls.Authorize ?? 0) > pages, 'the sign-in page to open', 30_000, 100);
+      let settled = false;
+      void Promise.resolve(result).finally(() => (settled = true));
+      // Cancel is the only button of the progress notification, the newest one: its primary action.
+      await waitFor(async () => {
+        if (!settled) await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+        return settled;
+      }, 'the switch to end on Cancel', 20_000, 300);
+      assert.equal(await result, undefined, 'the cancelled switch returned an identity');
+    } finally {
+      fake.authorizeDecision = 'allow';
+      await vscode.workspace.getConfiguration('awsIdentity').update('sso.signInFlow', 'auto', vscode.ConfigurationTarget.Global);
+    }
+    // Shown after anything the cancelled switch could have shown: once it is on screen, so is that.
+    const marker = `Marker ${Date.now()}`;
+    void vscode.window.showInformationMessage(marker);
+    await vscode.commands.executeCommand('notifications.showList');
+    const notifications = JSON.parse((await askUser({ action: 'notifications', contains: marker })).detail) as string[];
+    await vscode.commands.executeCommand('notifications.hideList');
+    assert.deepEqual(notifications.filter((t) => !t.includes(marker)), [], 'a notification besides the marker');
+    const s = await status();
+    assert.equal(s.severity, 'normal', `the status bar reports the cancel: ${JSON.stringify(s)}`);
+    assert.equal(s.text, `$(cloud) ${dev.name} (${dev.account})`, 'the previous identity is still shown');
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 
   it('accepted, it signs in (device code, approved in the browser) and the switch completes as the role', async () => {

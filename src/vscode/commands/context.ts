@@ -8,6 +8,7 @@ import type { Identity, ProfileInfo } from '../../shared/types';
 import { isIssuedNode, isProfileNode } from '../views/profilesTree';
 import { UserCancelledError } from '../views/mfaPrompt';
 import { UserFacingError } from '../../credentials/errors';
+import { isCancelledSignIn } from '../../sso';
 import { sanitizeRecentRoles, recordRoleUse, rankRecentRoles, type RecentRole } from '../../identity/recentRoles';
 import { recordRecentRegion, regionMemoryKey, rememberRegionChoice, sanitizeRecentRegions, sanitizeRegionChoices } from '../../identity/regionChoice';
 
@@ -157,7 +158,7 @@ export async function reportFailure<T>(ctx: CommandContext, what: string, action
   try {
     return await action();
   } catch (error) {
-    if (error instanceof UserCancelledError || (error instanceof Error && error.name === 'UserCancelledError')) {
+    if (error instanceof UserCancelledError || (error instanceof Error && error.name === 'UserCancelledError') || isCancelledSignIn(error)) {
       ctx.log.info(`${what}: cancelled by the user.`);
       return undefined;
     }

@@ -7,10 +7,10 @@
 import * as vscode from 'vscode';
 import type { Event } from '../../shared/events';
 import type { Logger } from '../../shared/types';
-import type { SignInUi, SsoSession } from '../../sso';
+import { isCancelledSignIn, type SignInUi, type SsoSession } from '../../sso';
 import { clockTime } from '../views/presentation';
 import { currentFlow, openSignInProgress, withSignInUi } from './signInUi';
-import { isCancelledSignIn, type SsoService } from './ssoService';
+import type { SsoService } from './ssoService';
 import { targetId } from './targets';
 
 /** What a renewal reports when it needs a sign-in (IdentityManager.onDidNeedSignIn). */

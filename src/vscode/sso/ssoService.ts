@@ -12,6 +12,7 @@ import {
   type CachedTokenState,
   defaultCacheDir,
   getSsoToken,
+  isCancelledSignIn,
   listAccountRoles,
   listAccounts,
   signIn,
@@ -291,14 +292,6 @@ export class SsoService implements vscode.Disposable {
     if (this.debounce) clearTimeout(this.debounce);
     for (const s of this.subscriptions) s.dispose();
   }
-}
-
-/** Whether a sign-in ended because the user cancelled it (an SsoError 'cancelled', maybe wrapped by the identity layer). */
-export function isCancelledSignIn(e: unknown): boolean {
-  for (let x = e, depth = 0; x instanceof Error && depth < 5; x = x.cause, depth++) {
-    if (x instanceof SsoError && x.kind === 'cancelled') return true;
-  }
-  return false;
 }
 
 /** Runs the jobs with at most `limit` at once. */
