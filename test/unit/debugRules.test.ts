@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { addVariables, ownAwsSettings, removeVariables } from '../../src/vscode/debug/debugRules';
+import { ADDED_VARIABLES, addVariables, ownAwsSettings, removeAddedVariables } from '../../src/vscode/debug/debugRules';
 import { ENV_FILE_MAX_BYTES, envFilePaths, envFileVariableNames, notInEnvFile, readEnvFileNames } from '../../src/vscode/debug/envFile';
 import { GrantLifecycle, RESTART_GRACE_MS, UNSTARTED_GRANT_MS, isRestartRequest } from '../../src/vscode/debug/grantLifecycle';
 import { FakeClock } from '../support/fakeClock';
@@ -48,7 +48,7 @@ describe('ownAwsSettings and envFile', () => {
   });
 });
 
-describe('addVariables and removeVariables', () => {
+describe('addVariables and removeAddedVariables', () => {
   const vars = new Map([
     ['AWS_CONTAINER_CREDENTIALS_FULL_URI', 'http://127.0.0.1:1/aws-identity/credentials'],
     ['AWS_REGION', 'eu-west-1'],
@@ -63,13 +63,28 @@ describe('addVariables and removeVariables', () => {
         { name: 'AWS_CONTAINER_CREDENTIALS_FULL_URI', value: 'http://127.0.0.1:1/aws-identity/credentials' },
       ]);
       assert.equal(config.env, undefined);
-      removeVariables(config, ['AWS_CONTAINER_CREDENTIALS_FULL_URI']);
+      removeAddedVariables(config);
       assert.deepEqual(config.environment, [{ name: 'AWS_REGION', value: 'eu-west-3' }, { name: 'OWN', value: '1' }]);
+      assert.equal(config[ADDED_VARIABLES], undefined);
     }
     const node: Record<string, unknown> = { type: 'node', env: { AWS_REGION: 'eu-west-3' } };
     addVariables(node, vars);
     assert.deepEqual(node.env, { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:1/aws-identity/credentials', AWS_REGION: 'eu-west-3' });
     assert.equal(node.environment, undefined);
+  });
+
+  it('resolved again (a restart), a configuration loses what was added, and keeps its own AWS_REGION', () => {
+    const node: Record<string, unknown> = { type: 'node', env: { AWS_REGION: 'eu-west-3', OWN: '1' } };
+    addVariables(node, vars);
+    removeAddedVariables(node);
+    assert.deepEqual(node.env, { AWS_REGION: 'eu-west-3', OWN: '1' });
+    // Then the identity of the restart, its region losing to the configuration's again.
+    addVariables(node, new Map([['AWS_CONTAINER_CREDENTIALS_FULL_URI', 'http://127.0.0.1:2/aws-identity/credentials'], ['AWS_REGION', 'us-east-1']]));
+    assert.deepEqual(node.env, { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:2/aws-identity/credentials', AWS_REGION: 'eu-west-3', OWN: '1' });
+    const bare: Record<string, unknown> = { type: 'node' };
+    addVariables(bare, vars);
+    removeAddedVariables(bare);
+    assert.deepEqual(bare.env, {});
   });
 });
 

@@ -26,11 +26,11 @@ import { systemClock } from '../../shared/types';
 import type { AwsCredentials, Clock, Logger } from '../../shared/types';
 import type { CredentialEndpoint, CredentialSource, EndpointGrant } from '../../terminal/credentialEndpoint';
 import { profileOverride } from '../../terminal/shadows';
-import { MANAGED_VARIABLES, ManagedVariable, terminalVariables } from '../../terminal/terminalRules';
+import { ManagedVariable, terminalVariables } from '../../terminal/terminalRules';
 import type { Disposable } from '../../shared/events';
 import type { TerminalSession } from '../../terminal/terminalSession';
 import type { TerminalEnvironmentState } from '../terminals/environmentCollection';
-import { addVariables, isChildSession, launchLabel, mayRunInTerminal, ownAwsSettings, removeVariables } from './debugRules';
+import { addVariables, isChildSession, launchLabel, mayRunInTerminal, ownAwsSettings, removeAddedVariables } from './debugRules';
 import { envFilePaths, notInEnvFile, readEnvFileNames } from './envFile';
 import { GrantLifecycle, isRestartRequest } from './grantLifecycle';
 import { DebugTokenFiles } from './tokenFiles';
@@ -119,7 +119,7 @@ export class DebugCredentials implements vscode.DebugConfigurationProvider, vsco
       if (typeof marker === 'string' && this.grants.has(marker)) return config; // resolved already
       // A restart of a launch we resolved before: what we added then is stale.
       delete config[GRANT_MARKER];
-      removeVariables(config, MANAGED_VARIABLES);
+      removeAddedVariables(config);
     }
     const label = launchLabel(config);
     const files = config.request === 'attach' ? [] : envFilePaths(config);

@@ -93,22 +93,36 @@ export interface EnvironmentEntry {
 }
 
 /**
+ * Names the variables {@link addVariables} put into a configuration, so that resolving it again
+ * (a restart) takes out those and no entry of the configuration's own, such as its AWS_REGION.
+ */
+export const ADDED_VARIABLES = '__awsIdentityVariables';
+
+/**
  * Adds `vars` to `config` where its debugger reads them: `environment` for the C/C++ debuggers,
  * `env` for every other. The configuration's own entries win, as in {@link withVariables}.
  */
 export function addVariables(config: Record<string, unknown>, vars: ReadonlyMap<string, string>): void {
+  let added: string[];
   if (typeof config.type === 'string' && ENVIRONMENT_ARRAY_TYPES.has(config.type)) {
     const own = Array.isArray(config.environment) ? (config.environment as unknown[]) : [];
     const taken = new Set(own.map((e) => (e && typeof e === 'object' ? (e as { name?: unknown }).name : undefined)));
-    const added: EnvironmentEntry[] = [...vars].filter(([name]) => !taken.has(name)).map(([name, value]) => ({ name, value }));
-    config.environment = [...own, ...added];
+    const entries: EnvironmentEntry[] = [...vars].filter(([name]) => !taken.has(name)).map(([name, value]) => ({ name, value }));
+    config.environment = [...own, ...entries];
+    added = entries.map((e) => e.name);
   } else {
+    const own = config.env && typeof config.env === 'object' && !Array.isArray(config.env) ? config.env : {};
+    added = [...vars.keys()].filter((name) => !Object.hasOwn(own, name));
     config.env = withVariables(config.env, vars);
   }
+  config[ADDED_VARIABLES] = added;
 }
 
-/** Removes the variables named in `names` from `env` and `environment` (what an earlier resolution added). */
-export function removeVariables(config: Record<string, unknown>, names: readonly string[]): void {
+/** Takes out of `env` and `environment` what {@link addVariables} added to this configuration before. */
+export function removeAddedVariables(config: Record<string, unknown>): void {
+  const recorded = config[ADDED_VARIABLES];
+  delete config[ADDED_VARIABLES];
+  const names = Array.isArray(recorded) ? recorded.filter((n): n is string => typeof n === 'string') : [];
   if (config.env && typeof config.env === 'object' && !Array.isArray(config.env)) for (const name of names) delete (config.env as Record<string, unknown>)[name];
   if (Array.isArray(config.environment)) {
     config.environment = (config.environment as unknown[]).filter((e) => !(e && typeof e === 'object' && names.includes((e as { name?: unknown }).name as string)));
