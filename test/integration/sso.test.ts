@@ -17,7 +17,7 @@ import { openSsoWindow, type SsoWindow } from './ssoWindow';
 import type { SsoRowInspection } from '../../src/vscode/testHooks';
 import { answerSwitchConfirmation } from './access';
 import { askUser } from '../support/uiRequests';
-import { testHook } from './testHooks';
+import { notificationsOnScreen, testHook } from './testHooks';
 
 const SESSION = 'itest';
 const OTHER_ACCOUNT = '210987654321';
@@ -265,13 +265,7 @@ describe('IAM Identity Center in the real VS Code (fake IAM Identity Center, mot
       fake.authorizeDecision = 'allow';
     }
     await signIn;
-    // Shown after anything the cancelled sign-in could have shown: once it is on screen, so is that.
-    const marker = `Marker ${Date.now()}`;
-    void vscode.window.showInformationMessage(marker);
-    await vscode.commands.executeCommand('notifications.showList');
-    const shown = JSON.parse((await askUser({ action: 'notifications', contains: marker })).detail) as string[];
-    await vscode.commands.executeCommand('notifications.hideList');
-    assert.deepEqual(shown.filter((t) => !t.includes(marker)), [], 'a notification besides the marker');
+    assert.deepEqual(await notificationsOnScreen(), [], 'a notification after the cancelled sign-in');
     assert.equal(fake.calls['CreateToken:authorization_code'] ?? 0, tokens, 'no token was made');
     assert.match((await sessionRow())?.description ?? '', /^signed in until/);
     await vscode.commands.executeCommand('notifications.clearAll');

@@ -18,8 +18,7 @@ import { MOTO_ACCOUNT } from '../support/motoIam';
 import type { SsoFake } from '../support/ssoFake';
 import { openSsoWindow, type SsoWindow } from './ssoWindow';
 import { answerSwitchConfirmation } from './access';
-import { askUser } from '../support/uiRequests';
-import { testHook } from './testHooks';
+import { notificationsOnScreen, testHook } from './testHooks';
 
 const SESSION = 'prompts';
 const PROFILE = 'sso-prompts';
@@ -143,13 +142,7 @@ describe('sso sign-in prompts in the real VS Code (fake IAM Identity Center, mot
       fake.authorizeDecision = 'allow';
       await vscode.workspace.getConfiguration('awsIdentity').update('sso.signInFlow', 'auto', vscode.ConfigurationTarget.Global);
     }
-    // Shown after anything the cancelled switch could have shown: once it is on screen, so is that.
-    const marker = `Marker ${Date.now()}`;
-    void vscode.window.showInformationMessage(marker);
-    await vscode.commands.executeCommand('notifications.showList');
-    const notifications = JSON.parse((await askUser({ action: 'notifications', contains: marker })).detail) as string[];
-    await vscode.commands.executeCommand('notifications.hideList');
-    assert.deepEqual(notifications.filter((t) => !t.includes(marker)), [], 'a notification besides the marker');
+    assert.deepEqual(await notificationsOnScreen(), [], 'a notification after the cancelled switch');
     const s = await status();
     assert.equal(s.severity, 'normal', `the status bar reports the cancel: ${JSON.stringify(s)}`);
     assert.equal(s.text, `$(cloud) ${dev.name} (${dev.account})`, 'the previous identity is still shown');
