@@ -61,7 +61,8 @@ export function startUrlProblem(value: string): string | undefined {
 export function regionProblem(value: string): string | undefined {
   const v = value.trim();
   if (!v) return 'Enter the region of your IAM Identity Center instance, e.g. us-east-1.';
-  return isValidRegionName(v) && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(v) ? undefined : `"${v}" is not a region name such as us-east-1 or eu-west-1.`;
+  // Two letters or more before the first dash: eusc-de-east-1 (the European Sovereign Cloud) too.
+  return isValidRegionName(v) && /^[a-z]{2,}(-[a-z]+)+-\d+$/.test(v) ? undefined : `"${v}" is not a region name such as us-east-1 or eu-west-1.`;
 }
 
 /**

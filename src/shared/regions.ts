@@ -4,8 +4,8 @@
  *
  * The list is hardcoded (no SDK is loaded to show a picker). It matches botocore's
  * data/partitions.json (botocore 1.43.11) without the `*-global` pseudo-regions;
- * test/unit/regions.test.ts compares it with the botocore installed on the machine, so a new
- * region fails that test instead of drifting silently.
+ * test/conformance/regionsBotocore.test.ts compares it with the botocore installed on the machine,
+ * so a new region fails that test instead of drifting silently.
  */
 import { partitionOfRegion, type Partition } from './roleInput';
 
@@ -103,6 +103,26 @@ export function partitionOfArn(arn: string): string | undefined {
  */
 export function partitionOfIdentity(identity: { readonly arn: string; readonly region: string }): string {
   return partitionOfArn(identity.arn) ?? partitionOfRegion(identity.region);
+}
+
+/**
+ * The domain a partition's regional endpoints end in (botocore's and the SDK's partition data):
+ * `oidc.eusc-de-east-1.amazonaws.eu`, `portal.sso.cn-north-1.amazonaws.com.cn`.
+ */
+const DNS_SUFFIXES: Readonly<Record<Partition, string>> = {
+  aws: 'amazonaws.com',
+  'aws-cn': 'amazonaws.com.cn',
+  'aws-us-gov': 'amazonaws.com',
+  'aws-iso': 'c2s.ic.gov',
+  'aws-iso-b': 'sc2s.sgov.gov',
+  'aws-iso-e': 'cloud.adc-e.uk',
+  'aws-iso-f': 'csp.hci.ic.gov',
+  'aws-eusc': 'amazonaws.eu',
+};
+
+/** The DNS suffix of `region`'s partition. */
+export function dnsSuffixOfRegion(region: string): string {
+  return DNS_SUFFIXES[partitionOfRegion(region)];
 }
 
 export type RegionCheck = { readonly ok: true; readonly region: RegionInfo } | { readonly ok: false; readonly message: string };

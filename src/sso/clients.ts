@@ -8,10 +8,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 import type { SSOOIDCClient as OidcClient } from '@aws-sdk/client-sso-oidc';
 import { loadSsoSdk } from './ssoSdkLoader';
 import type { SsoContext, SsoSession } from './types';
-
-function dnsSuffix(region: string): string {
-  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-}
+import { dnsSuffixOfRegion } from '../shared/regions';
 
 function configured(ctx: SsoContext, variable: string): string | undefined {
   const env = ctx.env ?? process.env;
@@ -20,14 +17,14 @@ function configured(ctx: SsoContext, variable: string): string | undefined {
   return v ? v : undefined;
 }
 
-/** SSO-OIDC: the explicit option, AWS_ENDPOINT_URL_SSO_OIDC, else https://oidc.<region>.amazonaws.com. */
+/** SSO-OIDC: the explicit option, AWS_ENDPOINT_URL_SSO_OIDC, else https://oidc.<region>.<the partition's DNS suffix>. */
 export function oidcEndpoint(session: SsoSession, ctx: SsoContext): string {
-  return (ctx.oidcEndpoint ?? configured(ctx, 'AWS_ENDPOINT_URL_SSO_OIDC') ?? `https://oidc.${session.region}.${dnsSuffix(session.region)}`).replace(/\/+$/, '');
+  return (ctx.oidcEndpoint ?? configured(ctx, 'AWS_ENDPOINT_URL_SSO_OIDC') ?? `https://oidc.${session.region}.${dnsSuffixOfRegion(session.region)}`).replace(/\/+$/, '');
 }
 
-/** Portal: the explicit option, AWS_ENDPOINT_URL_SSO, else https://portal.sso.<region>.amazonaws.com. */
+/** Portal: the explicit option, AWS_ENDPOINT_URL_SSO, else https://portal.sso.<region>.<the partition's DNS suffix>. */
 export function portalEndpoint(session: SsoSession, ctx: SsoContext): string {
-  return (ctx.portalEndpoint ?? configured(ctx, 'AWS_ENDPOINT_URL_SSO') ?? `https://portal.sso.${session.region}.${dnsSuffix(session.region)}`).replace(/\/+$/, '');
+  return (ctx.portalEndpoint ?? configured(ctx, 'AWS_ENDPOINT_URL_SSO') ?? `https://portal.sso.${session.region}.${dnsSuffixOfRegion(session.region)}`).replace(/\/+$/, '');
 }
 
 export function oidcClient(session: SsoSession, ctx: SsoContext): OidcClient {

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REGIONS, REGION_PARTITIONS } from '../../src/shared/regions';
+import { oidcEndpoint, portalEndpoint } from '../../src/sso/clients';
 
 interface BotocorePartitions {
   partitions: Array<{ id: string; regions: Record<string, { description?: string }> }>;
@@ -38,4 +39,23 @@ describe('regions against botocore', () => {
     }
   });
 
+  it("IAM Identity Center's endpoints in a region of every partition are botocore's (sso-oidc, sso)", function () {
+    this.timeout(20_000);
+    const regions = ['us-east-1', 'cn-north-1', 'us-gov-west-1', 'eusc-de-east-1', 'us-iso-east-1', 'us-isob-east-1', 'eu-isoe-west-1', 'us-isof-south-1'];
+    const script = [
+      'import json, sys, botocore.session',
+      's = botocore.session.get_session()',
+      "out = {r: [s.create_client(svc, region_name=r, aws_access_key_id='x', aws_secret_access_key='y').meta.endpoint_url for svc in ('sso-oidc', 'sso')] for r in sys.argv[1:]}",
+      'print(json.dumps(out))',
+    ].join('\n');
+    const python = process.env.PYTHON ?? 'python3';
+    const run = spawnSync(python, ['-c', script, ...regions], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } });
+    assert.equal(run.status, 0, `${python} could not resolve the endpoints with botocore: ${run.stderr || run.error?.message}`);
+    const theirs = JSON.parse(run.stdout) as Record<string, [string, string]>;
+    const ctx = { env: {} };
+    for (const region of regions) {
+      const session = { sessionName: 's', startUrl: 'https://d-1234567890.awsapps.com/start', region };
+      assert.deepEqual([oidcEndpoint(session, ctx), portalEndpoint(session, ctx)], theirs[region], `the endpoints for ${region}`);
+    }
+  });
 });

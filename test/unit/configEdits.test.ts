@@ -129,6 +129,8 @@ describe('configEdits: names and validation', () => {
     assert.match(startUrlProblem('')!, /start URL/);
     assert.equal(regionProblem('eu-west-1'), undefined);
     assert.equal(regionProblem('us-gov-west-1'), undefined);
+    assert.equal(regionProblem('eusc-de-east-1'), undefined, 'the European Sovereign Cloud');
+    assert.equal(regionProblem('us-isob-east-1'), undefined);
     assert.match(regionProblem('Ireland')!, /not a region name/);
   });
 
