@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 export type UiRequest =
   /** Wait for a modal dialog whose text contains `contains`, then click `button`. */
   | { readonly id: string; readonly action: 'dialog'; readonly contains: string; readonly button: string }
-  /** Type `text` where the focus is, once `whenVisible` (a CSS selector, e.g. the quick input) is visible; then press `press` if given. */
+  /** Once `whenVisible` (a CSS selector, e.g. the quick input) is visible, type `text` into its input (else where the focus is); then press `press` if given. */
   | { readonly id: string; readonly action: 'type'; readonly text: string; readonly press?: string; readonly whenVisible?: string }
   /** Once the notification center (the test opens it: `notifications.showList`) lists one containing `contains`, read every one it lists (detail: a JSON array of their texts). */
   | { readonly id: string; readonly action: 'notifications'; readonly contains: string };
@@ -54,7 +54,15 @@ export async function serveUiRequest(page: Page, file: string, timeoutMs = 20_00
       const texts = (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
       result = { id: request.id, ok: true, detail: JSON.stringify(texts) };
     } else {
-      if (request.whenVisible) await page.locator(request.whenVisible).first().waitFor({ state: 'visible', timeout: timeoutMs });
+      if (request.whenVisible) {
+        const target = page.locator(request.whenVisible).first();
+        await target.waitFor({ state: 'visible', timeout: timeoutMs });
+        // A picker that stays open when it loses the focus (ignoreFocusOut) may have lost it to a
+        // terminal shown a moment earlier, which would then take the keys: focus its input first,
+        // as a person clicks into it.
+        const input = target.locator('input').first();
+        if ((await input.count()) > 0) await input.focus();
+      }
       await page.keyboard.type(request.text, { delay: 5 });
       if (request.press) await page.keyboard.press(request.press);
       result = { id: request.id, ok: true, detail: '' };
