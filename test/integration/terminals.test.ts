@@ -248,6 +248,23 @@ describe('terminals in the real VS Code', function () {
     await waitFor(async () => (await terminalState()).activeGrants === 1, 'the terminals\' tokens to go with them, leaving the pending one');
   });
 
+  it('"AWS: Active Identity" from the terminal menu right after a switch: named after the new identity, with its credentials', async () => {
+    fs.writeFileSync(credentialsFile, originalCredentials.replace(/\[default\][^[]*/, ''));
+    await userSwitch('ops-admin');
+    await waitFor(async () => (await terminalState()).mode === 'endpoint', 'endpoint mode once [default] has no keys', 10_000);
+    const identity = await userSwitch('audit-readonly');
+    const openedNext = new Promise<vscode.Terminal>((resolve) => {
+      const sub = vscode.window.onDidOpenTerminal((t) => (sub.dispose(), resolve(t)));
+    });
+    // At once, as the menu item does it: the workbench asks the extension's profile provider
+    // (package.json contributes.terminal.profiles) for the terminal's options.
+    await vscode.commands.executeCommand('workbench.action.terminal.newWithProfile', { config: { extensionIdentifier: extensionId, id: 'awsIdentity.terminal', title: 'AWS: Active Identity' } });
+    const t = await openedNext;
+    opened.push(t);
+    assert.equal(t.name, `AWS: ${identity.name} (${identity.account})`);
+    assert.equal(await runIn(t, callerArn, 'aws sts get-caller-identity'), identity.arn);
+  });
+
   it('environment mode exports keys; off removes everything the extension set', async () => {
     await setMode('environment');
     await waitFor(async () => (await terminalState()).mode === 'environment', 'environment mode');

@@ -89,7 +89,12 @@ export class Terminals implements vscode.Disposable {
       identities.onDidChangeIdentity(() => void this.environment.update(identities.session)),
       settings.onDidChange('terminal', () => void this.environment.refresh()),
       vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, {
-        provideTerminalProfile: () => new vscode.TerminalProfile(this.terminalOptions(this.identities.session?.identity)),
+        // As openTerminalFor: the environment first applied for the identity the terminal is named after.
+        provideTerminalProfile: async () => {
+          const active = this.identities.session;
+          await this.environment.update(active);
+          return new vscode.TerminalProfile(this.terminalOptions(active?.identity));
+        },
       }),
     );
     if (profiles) this.subscriptions.push(profiles.onDidChange(() => void this.environment.refresh()));
