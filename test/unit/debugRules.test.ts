@@ -85,6 +85,15 @@ describe('addVariables and removeAddedVariables', () => {
     addVariables(bare, vars);
     removeAddedVariables(bare);
     assert.deepEqual(bare.env, {});
+    // Only from the field they went to: the other field's entries are the configuration's own.
+    const both: Record<string, unknown> = { type: 'node', environment: [{ name: 'AWS_REGION', value: 'eu-west-3' }] };
+    addVariables(both, vars);
+    removeAddedVariables(both);
+    assert.deepEqual(both, { type: 'node', env: {}, environment: [{ name: 'AWS_REGION', value: 'eu-west-3' }] });
+    const cpp: Record<string, unknown> = { type: 'cppdbg', env: { AWS_REGION: 'eu-west-3' } };
+    addVariables(cpp, vars);
+    removeAddedVariables(cpp);
+    assert.deepEqual(cpp, { type: 'cppdbg', env: { AWS_REGION: 'eu-west-3' }, environment: [] });
   });
 });
 

@@ -118,14 +118,20 @@ export function addVariables(config: Record<string, unknown>, vars: ReadonlyMap<
   config[ADDED_VARIABLES] = added;
 }
 
-/** Takes out of `env` and `environment` what {@link addVariables} added to this configuration before. */
+/**
+ * Takes out what {@link addVariables} added to this configuration before, from the field it added
+ * them to (`environment` for the C/C++ debuggers, `env` for every other), and nothing else.
+ */
 export function removeAddedVariables(config: Record<string, unknown>): void {
   const recorded = config[ADDED_VARIABLES];
   delete config[ADDED_VARIABLES];
   const names = Array.isArray(recorded) ? recorded.filter((n): n is string => typeof n === 'string') : [];
-  if (config.env && typeof config.env === 'object' && !Array.isArray(config.env)) for (const name of names) delete (config.env as Record<string, unknown>)[name];
-  if (Array.isArray(config.environment)) {
-    config.environment = (config.environment as unknown[]).filter((e) => !(e && typeof e === 'object' && names.includes((e as { name?: unknown }).name as string)));
+  if (typeof config.type === 'string' && ENVIRONMENT_ARRAY_TYPES.has(config.type)) {
+    if (Array.isArray(config.environment)) {
+      config.environment = (config.environment as unknown[]).filter((e) => !(e && typeof e === 'object' && names.includes((e as { name?: unknown }).name as string)));
+    }
+  } else if (config.env && typeof config.env === 'object' && !Array.isArray(config.env)) {
+    for (const name of names) delete (config.env as Record<string, unknown>)[name];
   }
 }
 

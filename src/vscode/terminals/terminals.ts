@@ -90,11 +90,7 @@ export class Terminals implements vscode.Disposable {
       settings.onDidChange('terminal', () => void this.environment.refresh()),
       vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, {
         // As openTerminalFor: the environment first applied for the identity the terminal is named after.
-        provideTerminalProfile: async () => {
-          const active = this.identities.session;
-          await this.environment.update(active);
-          return new vscode.TerminalProfile(this.terminalOptions(active?.identity));
-        },
+        provideTerminalProfile: async () => new vscode.TerminalProfile(this.terminalOptions((await this.appliedSession())?.identity)),
       }),
     );
     if (profiles) this.subscriptions.push(profiles.onDidChange(() => void this.environment.refresh()));
@@ -109,15 +105,28 @@ export class Terminals implements vscode.Disposable {
    * selected in the environment VS Code was started from cannot win over the chosen identity.
    */
   async openTerminalFor(identity: Identity): Promise<vscode.Terminal> {
-    const active = this.identities.session;
-    if (!active || active.identity.arn !== identity.arn) {
+    if (this.identities.session?.identity.arn !== identity.arn) {
       this.log.warn(`A terminal was requested for ${identity.arn}, which is not the active identity; it gets the active identity's credentials.`);
     }
-    // The collection must name this identity before the terminal's process starts.
-    await this.environment.update(active);
+    const active = await this.appliedSession();
     const terminal = vscode.window.createTerminal(this.terminalOptions(active?.identity ?? identity));
     terminal.show();
     return terminal;
+  }
+
+  /**
+   * The active session, once the collection has been applied for it: a terminal's process must
+   * start with the variables of the identity it is named after. A switch that lands meanwhile
+   * replaces our update with its own; then we wait for that one instead (a few times at most).
+   */
+  private async appliedSession(): Promise<TerminalSession | undefined> {
+    let active = this.identities.session;
+    for (let tries = 0; tries < 3; tries++) {
+      await this.environment.update(active);
+      if (this.identities.session === active) break;
+      active = this.identities.session;
+    }
+    return active;
   }
 
   private terminalOptions(identity: Identity | undefined): vscode.TerminalOptions {
