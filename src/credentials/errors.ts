@@ -11,7 +11,7 @@
 import { isMfaPromptFailure } from './mfa';
 import { CHAINED_ROLE_MAX_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS } from '../shared/roleInput';
 import { redact } from '../shared/redact';
-import { findRegion } from '../shared/regions';
+import { dnsSuffixOfRegion, findRegion } from '../shared/regions';
 
 /**
  * Only the cases some code branches on; everything else is `other`, and the message says what to do.
@@ -175,7 +175,7 @@ function quoted(f: Failure): string {
 
 function endpointHint({ ctx, env }: Failure): string {
   const configured = env.AWS_ENDPOINT_URL_STS;
-  const endpoint = ctx.endpoint ?? configured ?? (ctx.region ? `https://sts.${ctx.region}.amazonaws.com` : 'https://sts.amazonaws.com');
+  const endpoint = ctx.endpoint ?? configured ?? (ctx.region ? `https://sts.${ctx.region}.${dnsSuffixOfRegion(ctx.region)}` : 'https://sts.amazonaws.com');
   const setting = configured
     ? `AWS_ENDPOINT_URL_STS is set to ${configured}: check that it is right, or unset it to use AWS.`
     : 'If you use a custom STS endpoint, set AWS_ENDPOINT_URL_STS.';

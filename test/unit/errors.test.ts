@@ -70,6 +70,7 @@ const CASES: Case[] = [
     says: /^Could not reach STS for region "us-east-11" \(ENOTFOUND at https:\/\/sts\.us-east-11\.amazonaws\.com\/\): "us-east-11" is not a region AWS Identity knows.*Correct the region of profile "dev" to a region such as "us-east-1"/,
   },
   { rule: 'stsUnreachable', error: nodeError('ECONNREFUSED'), ctx: { ...CALLER, endpoint: 'https://sts.eu-west-1.amazonaws.com/' }, says: /^Could not reach STS \(ECONNREFUSED\) at https:\/\/sts\.eu-west-1\.amazonaws\.com\/\. Check your network.*If you use a custom STS endpoint, set AWS_ENDPOINT_URL_STS/ },
+  { rule: 'stsUnreachable', error: nodeError('ECONNREFUSED'), ctx: { ...CALLER, region: 'cn-north-1' }, says: /^Could not reach STS \(ECONNREFUSED\) at https:\/\/sts\.cn-north-1\.amazonaws\.com\.cn\./ },
   { rule: 'serviceUnavailable', error: serviceError('InternalFailure', 'oops', { httpStatusCode: 500, attempts: 2 }), ctx: CALLER, says: /server error \(InternalFailure\) after 2 attempts\. .*try again in a minute/ },
   { rule: 'notSts', kind: 'unknown', error: serviceError('Unknown', 'UnknownError', { httpStatusCode: 404 }), ctx: { ...CALLER, endpoint: 'http://proxy:1/' }, says: /http:\/\/proxy:1\/ answered GetCallerIdentity with HTTP 404 and no STS error.*Check your proxy settings and AWS_ENDPOINT_URL_STS/ },
   { rule: 'unrecognised', kind: 'unknown', error: new Error('something odd'), ctx: RESOLVE, says: /Could not get credentials for profile "dev": something odd\. Check the profile configuration and the extension log/ },
