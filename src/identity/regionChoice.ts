@@ -75,6 +75,16 @@ export function sanitizeRegionChoices(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
+/**
+ * The region stored for one key, without copying the others: the Profiles view asks this for each
+ * of its rows, and checking every stored choice per row cost tens of milliseconds per level.
+ */
+export function regionChoiceOf(value: unknown, key: string): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, key)) return undefined;
+  const region = (value as Record<string, unknown>)[key];
+  return typeof region === 'string' ? region : undefined;
+}
+
 /** `choices` with `key` → `region`, the newest last; at most MAX_CHOICES (the oldest go). */
 export function rememberRegionChoice(choices: Readonly<Record<string, string>>, key: string, region: string): Record<string, string> {
   const entries = Object.entries(choices).filter(([k]) => k !== key);

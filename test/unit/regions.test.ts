@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { REGIONS, REGION_PARTITIONS, checkRegion, findRegion, orderRegions, partitionOfArn, partitionOfIdentity, regionLabel, regionsOf } from '../../src/shared/regions';
 import { partitionOfRegion } from '../../src/shared/roleInput';
-import { recordRecentRegion, regionFor, regionMemoryKey, rememberRegionChoice, sanitizeRecentRegions, sanitizeRegionChoices, preferredRegion } from '../../src/identity/regionChoice';
+import { recordRecentRegion, regionChoiceOf, regionFor, regionMemoryKey, rememberRegionChoice, sanitizeRecentRegions, sanitizeRegionChoices, preferredRegion } from '../../src/identity/regionChoice';
 import type { Identity } from '../../src/shared/types';
 import { recordingLogger } from '../support/recordingLogger';
 
@@ -110,6 +110,15 @@ describe('regions', () => {
       for (let i = 0; i < 205; i++) choices = rememberRegionChoice(choices, `k${i}`, 'us-east-1');
       assert.equal(Object.keys(choices).length, 200);
       assert.equal(choices['profile:a'], undefined);
+    });
+
+    it('one key read as sanitizeRegionChoices would give it, junk and inherited names read as none', () => {
+      const stored = { 'profile:a': 'eu-west-1', 'profile:b': 3 };
+      assert.equal(regionChoiceOf(stored, 'profile:a'), 'eu-west-1');
+      assert.equal(regionChoiceOf(stored, 'profile:b'), sanitizeRegionChoices(stored)['profile:b']);
+      assert.equal(regionChoiceOf(stored, 'toString'), undefined);
+      assert.equal(regionChoiceOf(['eu-west-1'], '0'), undefined);
+      assert.equal(regionChoiceOf(undefined, 'profile:a'), undefined);
     });
 
     it('a remembered region applies only when it is valid for the identity; otherwise it is logged and ignored', () => {

@@ -10,7 +10,7 @@ import { UserCancelledError } from '../views/mfaPrompt';
 import { UserFacingError } from '../../credentials/errors';
 import { isCancelledSignIn } from '../../sso';
 import { sanitizeRecentRoles, recordRoleUse, rankRecentRoles, type RecentRole } from '../../identity/recentRoles';
-import { recordRecentRegion, regionMemoryKey, rememberRegionChoice, sanitizeRecentRegions, sanitizeRegionChoices } from '../../identity/regionChoice';
+import { recordRecentRegion, regionChoiceOf, regionMemoryKey, rememberRegionChoice, sanitizeRecentRegions, sanitizeRegionChoices } from '../../identity/regionChoice';
 
 const LAST_PROFILE_KEY = 'awsIdentity.lastProfile';
 const RECENT_ROLES_KEY = 'awsIdentity.recentRoles';
@@ -61,7 +61,7 @@ export class IdentityMemory {
 
   /** The region chosen for `identity` in this workspace (by its profile name or role ARN), if any. */
   regionFor(identity: Pick<Identity, 'source' | 'arn'>): string | undefined {
-    return sanitizeRegionChoices(this.workspaceState.get(REGION_CHOICES_KEY))[regionMemoryKey(identity)];
+    return regionChoiceOf(this.workspaceState.get(REGION_CHOICES_KEY), regionMemoryKey(identity));
   }
 
   /** Remembers `region` for `identity` in this workspace, and among the recently used regions. */
