@@ -42,6 +42,16 @@ export interface LaunchConfig {
   readonly [key: string]: unknown;
 }
 
+/** A configuration's `env` when it is an object of variables (anything else is not read). */
+function envObject(env: unknown): Record<string, unknown> | undefined {
+  return env && typeof env === 'object' && !Array.isArray(env) ? (env as Record<string, unknown>) : undefined;
+}
+
+/** The name of one entry of an `environment` array. */
+function entryName(entry: unknown): unknown {
+  return entry && typeof entry === 'object' ? (entry as { name?: unknown }).name : undefined;
+}
+
 /**
  * Why the identity must not be added to `config`, or undefined when it may. The reason is a phrase
  * naming what the configuration sets (variable NAMES only, never a value). `envFile` is what
@@ -51,12 +61,10 @@ export interface LaunchConfig {
 export function ownAwsSettings(config: LaunchConfig, envFile?: EnvFileNames): string | undefined {
   if (config.request === 'attach') return 'it attaches to a process that is already running (its environment cannot change)';
   const names: string[] = [];
-  if (config.env && typeof config.env === 'object' && !Array.isArray(config.env)) {
-    for (const name of Object.keys(config.env)) if (AWS_CREDENTIAL_VARIABLES.has(name.toUpperCase())) names.push(name);
-  }
+  for (const name of Object.keys(envObject(config.env) ?? {})) if (AWS_CREDENTIAL_VARIABLES.has(name.toUpperCase())) names.push(name);
   if (Array.isArray(config.environment)) {
     for (const entry of config.environment as unknown[]) {
-      const name = entry && typeof entry === 'object' ? (entry as { name?: unknown }).name : undefined;
+      const name = entryName(entry);
       if (typeof name === 'string' && AWS_CREDENTIAL_VARIABLES.has(name.toUpperCase())) names.push(name);
     }
   }
@@ -76,8 +84,7 @@ export function ownAwsSettings(config: LaunchConfig, envFile?: EnvFileNames): st
  * a launch setting one is left alone altogether ({@link ownAwsSettings}).
  */
 export function withVariables(env: unknown, vars: ReadonlyMap<string, string>): Record<string, string | null> {
-  const base = env && typeof env === 'object' && !Array.isArray(env) ? (env as Record<string, string | null>) : {};
-  return { ...Object.fromEntries(vars), ...base };
+  return { ...Object.fromEntries(vars), ...(envObject(env) as Record<string, string | null> | undefined) };
 }
 
 /**
@@ -85,6 +92,10 @@ export function withVariables(env: unknown, vars: ReadonlyMap<string, string>): 
  * `{ name, value }` (Microsoft C/C++: cppdbg, cppvsdbg) and ignore `env`.
  */
 const ENVIRONMENT_ARRAY_TYPES: ReadonlySet<string> = new Set(['cppdbg', 'cppvsdbg']);
+
+function usesEnvironmentArray(config: Record<string, unknown>): boolean {
+  return typeof config.type === 'string' && ENVIRONMENT_ARRAY_TYPES.has(config.type);
+}
 
 /** One entry of cppdbg's `environment` array. */
 export interface EnvironmentEntry {
@@ -104,14 +115,14 @@ export const ADDED_VARIABLES = '__awsIdentityVariables';
  */
 export function addVariables(config: Record<string, unknown>, vars: ReadonlyMap<string, string>): void {
   let added: string[];
-  if (typeof config.type === 'string' && ENVIRONMENT_ARRAY_TYPES.has(config.type)) {
+  if (usesEnvironmentArray(config)) {
     const own = Array.isArray(config.environment) ? (config.environment as unknown[]) : [];
-    const taken = new Set(own.map((e) => (e && typeof e === 'object' ? (e as { name?: unknown }).name : undefined)));
+    const taken = new Set(own.map(entryName));
     const entries: EnvironmentEntry[] = [...vars].filter(([name]) => !taken.has(name)).map(([name, value]) => ({ name, value }));
     config.environment = [...own, ...entries];
     added = entries.map((e) => e.name);
   } else {
-    const own = config.env && typeof config.env === 'object' && !Array.isArray(config.env) ? config.env : {};
+    const own = envObject(config.env) ?? {};
     added = [...vars.keys()].filter((name) => !Object.hasOwn(own, name));
     config.env = withVariables(config.env, vars);
   }
@@ -126,12 +137,11 @@ export function removeAddedVariables(config: Record<string, unknown>): void {
   const recorded = config[ADDED_VARIABLES];
   delete config[ADDED_VARIABLES];
   const names = Array.isArray(recorded) ? recorded.filter((n): n is string => typeof n === 'string') : [];
-  if (typeof config.type === 'string' && ENVIRONMENT_ARRAY_TYPES.has(config.type)) {
-    if (Array.isArray(config.environment)) {
-      config.environment = (config.environment as unknown[]).filter((e) => !(e && typeof e === 'object' && names.includes((e as { name?: unknown }).name as string)));
-    }
-  } else if (config.env && typeof config.env === 'object' && !Array.isArray(config.env)) {
-    for (const name of names) delete (config.env as Record<string, unknown>)[name];
+  if (usesEnvironmentArray(config)) {
+    if (Array.isArray(config.environment)) config.environment = (config.environment as unknown[]).filter((e) => !names.includes(entryName(e) as string));
+  } else {
+    const env = envObject(config.env);
+    if (env) for (const name of names) delete env[name];
   }
 }
 

@@ -12,7 +12,6 @@ import {
   type CachedTokenState,
   defaultCacheDir,
   getSsoToken,
-  isCancelledSignIn,
   listAccountRoles,
   listAccounts,
   signIn,
@@ -221,16 +220,12 @@ export class SsoService implements vscode.Disposable {
     const session = this.session(target);
     const flow = currentFlow();
     this.log.info(`Signing in to ${target.label} (${flow === 'deviceCode' ? 'device code' : 'authorization code with PKCE'}).`);
-    const p = withSignInUi(target.label, flow, this.log, (ui: SignInUi) => signIn(session, this.ctx, ui, options))
-      .catch((e: unknown) => {
-        // Cancel on the progress notification is the user's choice, not a failure to report.
-        if (isCancelledSignIn(e)) throw new UserCancelledError(`Signing in to ${target.label}`);
-        throw e;
-      })
-      .finally(() => {
-        this.signIns.delete(target.id);
-        this.refresh(target);
-      });
+    // Cancel on the progress notification rejects with SsoError 'cancelled', which the commands'
+    // reportFailure treats as the user's choice, not a failure to report.
+    const p = withSignInUi(target.label, flow, this.log, (ui: SignInUi) => signIn(session, this.ctx, ui, options)).finally(() => {
+      this.signIns.delete(target.id);
+      this.refresh(target);
+    });
     this.signIns.set(target.id, p);
     return p.then((token) => {
       this.log.info(`Signed in to ${target.label}; the token is in the AWS CLI's cache until ${token.expiresAt.toISOString()}.`);

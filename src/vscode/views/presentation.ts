@@ -38,12 +38,17 @@ export function md(text: string): string {
 }
 
 /**
- * The region a row names: the one a switch to the profile uses. A region the user chose for it in
- * this workspace (`chosenRegion`) wins over the profile's own, as the switch applies it; without
- * either, the default the switch would fall back to.
+ * A region the user chose for the profile in this workspace, when it differs from the profile's
+ * own: a switch to the profile applies it, so the row and its tooltip name it.
  */
+function chosenOver(p: ProfileInfo, chosenRegion: string | undefined): string | undefined {
+  return chosenRegion !== p.region ? chosenRegion : undefined;
+}
+
+/** The region a row names: the one a switch to the profile uses (else the default it falls back to). */
 function rowRegion(p: ProfileInfo, fallbackRegion: string, chosenRegion: string | undefined): string {
-  if (chosenRegion !== undefined && chosenRegion !== p.region) return `${chosenRegion} (chosen)`;
+  const chosen = chosenOver(p, chosenRegion);
+  if (chosen !== undefined) return `${chosen} (chosen)`;
   return p.region ?? `${fallbackRegion} (default)`;
 }
 
@@ -89,7 +94,8 @@ export function profileTooltip(p: ProfileInfo, active: boolean, fallbackRegion: 
   };
   row('Kind', KIND_LABELS[p.kind]);
   const own = p.region ? md(p.region) : `${md(fallbackRegion)} (no region in the profile; the default applies)`;
-  row('Region', chosenRegion !== undefined && chosenRegion !== p.region ? `${md(chosenRegion)} (chosen for this profile in this workspace; the profile says ${own})` : own);
+  const chosen = chosenOver(p, chosenRegion);
+  row('Region', chosen !== undefined ? `${md(chosen)} (chosen for this profile in this workspace; the profile says ${own})` : own);
   row('Role ARN', p.roleArn && `\`${p.roleArn.replace(/`/g, '')}\``);
   row('Source profile', p.sourceProfile && md(p.sourceProfile));
   row('Credential source', p.credentialSource && md(p.credentialSource));
